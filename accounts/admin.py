@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organisation, User
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreateForm
+    form = UserEditForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "language", "time_zone", "is_active"]
+    list_filter = ["is_staff", "is_active", "language", "groups"]
+    search_fields = ["email", "display_name"]
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("display_name", "language", "time_zone", "email_verified")}),
+        (_("Role and permissions"), {"fields": ("is_active", "is_staff", "is_superuser",
+                                                "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("email", "display_name", "usable_password", "password1",
+                           "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_ja", "website", "created_at"]
+    search_fields = ["name", "name_ja"]
+    inlines = [MembershipInline]
+    show_full_result_count = False

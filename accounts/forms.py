@@ -1,0 +1,98 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language, User, _time_zone_choices
+
+
+class SignupForm(forms.Form):
+    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    language = forms.ChoiceField(label=_("Language for e-mails and pages"),
+                                 choices=Language.choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices,
+                                  initial="Asia/Tokyo")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this e-mail address exists already. Log in, or reset "
+                  "the password if you forgot it.")
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(email=cleaned.get("email", ""),
+                             display_name=cleaned.get("display_name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Login by e-mail; an unverified account is told so, not called a wrong password."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "unverified": _(
+            "Please confirm your e-mail address first: open the link we sent you. "
+            "We have sent a new one."
+        ),
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        self.cleaned_data["username"] = email
+        password = self.cleaned_data.get("password")
+        try:
+            return super().clean()
+        except ValidationError:
+            user = User.objects.filter(email__iexact=email, is_active=False,
+                                       email_verified=False).first()
+            if user is not None and password and user.check_password(password):
+                from accounts.services import user_verification_send
+
+                user_verification_send(user=user)
+                raise ValidationError(self.error_messages["unverified"], code="unverified")
+            raise
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password reset e-mails go through the outbox like every other e-mail."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        from complaints.services.notifications import notification_queue
+
+        user = context["user"]
+        notification_queue(
+            key=f"user:{user.pk}:password_reset:{context['token']}",
+            template="account_password_reset",
+            recipient_email=to_email,
+            language=user.language,
+            time_zone=user.time_zone,
+            context={"user": user,
+                     "link": settings.SITE_URL + reverse(
+                         "accounts:password_reset_confirm", args=[context["uid"], context["token"]]
+                     )},
+        )
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "language", "time_zone"]

@@ -1,0 +1,34 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import views
+from accounts.forms import EmailAuthenticationForm, OutboxPasswordResetForm
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("verify/<str:uidb64>/<str:token>/", views.verify, name="verify"),
+    path("login/", auth_views.LoginView.as_view(
+        authentication_form=EmailAuthenticationForm, template_name="accounts/login.html",
+        redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("language/", views.language_set, name="language_set"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(
+        template_name="accounts/form_page.html",
+        success_url=reverse_lazy("accounts:password_change_done")), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="accounts/message_page.html"), name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(
+        form_class=OutboxPasswordResetForm, template_name="accounts/form_page.html",
+        success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/message_page.html"), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/form_page.html",
+        success_url=reverse_lazy("accounts:password_reset_complete")),
+        name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/message_page.html"), name="password_reset_complete"),
+]

@@ -1,0 +1,202 @@
+"""Filing a case and moving it through its life."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
+from complaints.services.audit import event_record
+from complaints.services.deadlines import (
+    DECISION_BUSINESS_DAYS,
+    FIRST_RESPONSE_BUSINESS_DAYS,
+    deadline_start,
+    deadlines_cancel_open,
+)
+from complaints.services.errors import TransitionNotAllowed
+from complaints.services.evidence import evidence_attach
+from complaints.services.notifications import notification_queue
+from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
+
+ERROR_TRANSITION = gettext_lazy("A case that is “%(current)s” cannot become “%(target)s”.")
+
+
+@dataclass(frozen=True)
+class WorkData:
+    title: str
+    kind: str
+    rights_holder: str = ""
+    identifier: str = ""
+
+
+@dataclass(frozen=True)
+class LocationData:
+    url: str
+    seen_at: datetime | None = None
+    prompt: str = ""
+
+
+@dataclass
+class CaseDraft:
+    """What a filer sends, whatever the channel (portal form, API)."""
+
+    kind: str
+    title: str
+    language: str = "en"
+    filed_as: str = "rights_holder"
+    principal_name: str = ""
+    authority_statement: str = ""
+    organisation_id: int | None = None
+    ai_product: str = ""
+    ai_model: str = ""
+    similarity: str = ""
+    remedies: list[str] = field(default_factory=list)
+    remedy_other: str = ""
+    whole_catalogue: bool = False
+    training_uses: list[str] = field(default_factory=list)
+    catalogue_identifiers: str = ""
+    appeal_of_id: int | None = None
+    appeal_grounds: str = ""
+    good_faith_statement: bool = False
+    accuracy_statement: bool = False
+    signature: str = ""
+    works: list[WorkData] = field(default_factory=list)
+    locations: list[LocationData] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+
+def case_url(case: Case) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("complaints:case_detail", args=[case.reference])
+
+
+def _reference_for(case: Case) -> str:
+    year = timezone.localtime(case.submitted_at).year
+    return f"KT-{year}-{case.pk:06d}"
+
+
+@transaction.atomic
+def case_submit(*, filer, draft: CaseDraft, uploads=()) -> Case:
+    """File a case: store it whole, start its clocks, and queue the receipt e-mail."""
+    case = Case.objects.create(
+        kind=draft.kind,
+        title=draft.title,
+        language=draft.language,
+        filer=filer,
+        organisation_id=draft.organisation_id,
+        filed_as=draft.filed_as,
+        principal_name=draft.principal_name,
+        authority_statement=draft.authority_statement,
+        ai_product=draft.ai_product,
+        ai_model=draft.ai_model,
+        similarity=draft.similarity,
+        remedies=list(draft.remedies),
+        remedy_other=draft.remedy_other,
+        whole_catalogue=draft.whole_catalogue,
+        training_uses=list(draft.training_uses),
+        catalogue_identifiers=draft.catalogue_identifiers,
+        appeal_of_id=draft.appeal_of_id,
+        appeal_grounds=draft.appeal_grounds,
+        good_faith_statement=draft.good_faith_statement,
+        accuracy_statement=draft.accuracy_statement,
+        signature=draft.signature,
+    )
+    case.reference = _reference_for(case)
+    case.save(update_fields=["reference"])
+
+    Work.objects.bulk_create(
+        Work(case=case, position=i, title=w.title, kind=w.kind,
+             rights_holder=w.rights_holder, identifier=w.identifier)
+        for i, w in enumerate(draft.works)
+    )
+    OutputLocation.objects.bulk_create(
+        OutputLocation(case=case, position=i, url=loc.url, seen_at=loc.seen_at,
+                       prompt=loc.prompt)
+        for i, loc in enumerate(draft.locations)
+    )
+    Question.objects.bulk_create(
+        Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)
+    )
+    event_record(
+        case=case, actor=filer, event_type="case_submitted",
+        new={"reference": case.reference, "kind": case.kind, "status": case.status},
+    )
+    for upload in uploads:
+        evidence_attach(case=case, uploaded_by=filer, upload=upload)
+
+    first = deadline_start(
+        case=case, clock=Deadline.Clock.FIRST_RESPONSE,
+        business_days=FIRST_RESPONSE_BUSINESS_DAYS, actor=filer,
+    )
+    deadline_start(
+        case=case, clock=Deadline.Clock.DECISION,
+        business_days=DECISION_BUSINESS_DAYS[CaseKind(case.kind)], actor=filer,
+    )
+    notification_queue(
+        key=f"case:{case.pk}:receipt",
+        template="case_receipt",
+        recipient_email=filer.email,
+        language=filer.language,
+        time_zone=filer.time_zone,
+        case=case,
+        context={"case": case, "filer": filer, "first_response_due": first.due_at,
+                 "case_url": case_url(case)},
+    )
+    return case
+
+
+def case_transition(*, case: Case, target: str, actor, reason: str = "") -> Case:
+    """The only way a case's status changes. Writes the audit event with it."""
+    current = case.status
+    if not can_transition(current, target):
+        raise TransitionNotAllowed(
+            ERROR_TRANSITION % {"current": Status(current).label, "target": Status(target).label},
+            code="transition",
+        )
+    case.status = target
+    now = timezone.now()
+    update = ["status", "last_activity_at"]
+    case.last_activity_at = now
+    if target == Status.DECIDED:
+        case.decided_at = now
+        update.append("decided_at")
+    if Status(target) not in OPEN_STATUSES:
+        case.closed_at = case.closed_at or now
+        update.append("closed_at")
+    case.save(update_fields=update)
+    event_record(
+        case=case, actor=actor, event_type="status_changed",
+        old={"status": current}, new={"status": target, **({"reason": reason} if reason else {})},
+    )
+    if target in (Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
+        deadlines_cancel_open(case=case, actor=actor)
+    return case
+
+
+def case_advance_to(*, case: Case, target: str, actor) -> Case:
+    """Walk a case forward along the main path up to `target` (no-op if already there)."""
+    if case.status == target:
+        return case
+    if case.status in FORWARD_PATH and target in FORWARD_PATH:
+        start = FORWARD_PATH.index(Status(case.status))
+        end = FORWARD_PATH.index(Status(target))
+        for step in FORWARD_PATH[start + 1 : end + 1]:
+            case_transition(case=case, target=step, actor=actor)
+        return case
+    return case_transition(case=case, target=target, actor=actor)
+
+
+def case_touch(*, case: Case) -> None:
+    case.last_activity_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=case.last_activity_at)
+
+
+def case_require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("This case is closed; it can no longer be changed."),
+                              code="closed")

@@ -1,0 +1,108 @@
+"""Named clocks on a case, each a row with an indexed due time.
+
+Business days follow the desk's calendar: its time zone, Monday to Friday, and the
+public holidays of its country from the `holidays` library.
+"""
+import zoneinfo
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.db.models import Min
+from django.utils import timezone
+
+from complaints.models import Case, CaseKind, Deadline
+from complaints.services.audit import event_record
+
+FIRST_RESPONSE_BUSINESS_DAYS = 2
+DECISION_BUSINESS_DAYS = {
+    CaseKind.OUTPUT_COMPLAINT: 10,
+    CaseKind.TRAINING_OBJECTION: 10,
+    CaseKind.INQUIRY: 15,
+    CaseKind.APPEAL: 10,
+}
+
+
+@lru_cache(maxsize=8)
+def _holidays(country: str, year: int):
+    return holidays.country_holidays(country, years=year)
+
+
+def add_business_days(start: datetime, days: int, *, tz_name: str | None = None,
+                      country: str = "JP") -> datetime:
+    """The same local time `days` working days after `start` (weekends and holidays skipped)."""
+    tz = zoneinfo.ZoneInfo(tz_name or settings.TIME_ZONE)
+    local = start.astimezone(tz)
+    day = local.date()
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in _holidays(country, day.year):
+            remaining -= 1
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=tz)
+
+
+def deadline_start(*, case: Case, clock: str, business_days: int, actor=None) -> Deadline:
+    now = timezone.now()
+    deadline, _ = Deadline.objects.update_or_create(
+        case=case,
+        clock=clock,
+        defaults={
+            "started_at": now,
+            "due_at": add_business_days(now, business_days),
+            "met_at": None,
+            "paused_at": None,
+            "breached_at": None,
+            "cancelled_at": None,
+        },
+    )
+    event_record(
+        case=case, actor=actor, event_type="deadline_started",
+        new={"clock": clock, "due_at": deadline.due_at.isoformat()}, public=True,
+    )
+    case_next_due_refresh(case=case)
+    return deadline
+
+
+def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
+    """Mark a running clock as met now. A clock already met stays as it was."""
+    deadline = Deadline.objects.filter(
+        case=case, clock=clock, met_at__isnull=True, cancelled_at__isnull=True
+    ).first()
+    if deadline is None:
+        return None
+    deadline.met_at = timezone.now()
+    deadline.paused_at = None
+    deadline.save(update_fields=["met_at", "paused_at"])
+    event_record(
+        case=case, actor=actor, event_type="deadline_met",
+        new={"clock": clock, "met_at": deadline.met_at.isoformat(),
+             "on_time": deadline.was_met_on_time},
+    )
+    case_next_due_refresh(case=case)
+    return deadline
+
+
+def deadlines_cancel_open(*, case: Case, actor=None) -> None:
+    """A case that ends (withdrawn, rejected, closed) stops its clocks."""
+    now = timezone.now()
+    open_clocks = list(
+        Deadline.objects.filter(case=case, met_at__isnull=True, cancelled_at__isnull=True)
+    )
+    for deadline in open_clocks:
+        deadline.cancelled_at = now
+        deadline.save(update_fields=["cancelled_at"])
+        event_record(case=case, actor=actor, event_type="deadline_cancelled",
+                     new={"clock": deadline.clock}, public=False)
+    case_next_due_refresh(case=case)
+
+
+def case_next_due_refresh(*, case: Case) -> None:
+    """Keep the case's denormalised next deadline (the queue's sort key) in step."""
+    next_due = Deadline.objects.filter(
+        case=case, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
+    ).aggregate(next_due=Min("due_at"))["next_due"]
+    if case.next_due_at != next_due:
+        case.next_due_at = next_due
+        Case.objects.filter(pk=case.pk).update(next_due_at=next_due)

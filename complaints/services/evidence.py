@@ -1,0 +1,84 @@
+"""Evidence files: kind decided from the content, size limited, stored under a random name."""
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from complaints.models import Case, Evidence, Message
+from complaints.services.audit import event_record
+
+ALLOWED_TYPES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WebP",
+    "image/gif": "GIF",
+    "application/pdf": "PDF",
+    "video/mp4": "MP4",
+    "video/webm": "WebM",
+}
+
+
+def evidence_check(*, upload: UploadedFile, already_used_bytes: int = 0) -> str:
+    """Return the content type read from the file's bytes, or raise a clear error."""
+    max_file = settings.KOTAE_MAX_UPLOAD_BYTES
+    max_case = settings.KOTAE_MAX_CASE_UPLOAD_BYTES
+    if upload.size > max_file:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; a file may be at most %(max)s.")
+            % {"name": upload.name, "size": filesizeformat(upload.size),
+               "max": filesizeformat(max_file)},
+            code="file_too_large",
+        )
+    if already_used_bytes + upload.size > max_case:
+        raise ValidationError(
+            _("The files of one case may add up to at most %(max)s; “%(name)s” would go over.")
+            % {"name": upload.name, "max": filesizeformat(max_case)},
+            code="case_too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not an image (PNG, JPEG, WebP, GIF), a PDF or a video (MP4, WebM), "
+              "judging by its content. Please upload one of those.")
+            % {"name": upload.name},
+            code="file_type",
+        )
+    return kind.mime
+
+
+def case_upload_bytes(*, case: Case) -> int:
+    return case.evidence.aggregate(total=Sum("size"))["total"] or 0
+
+
+def evidence_attach(
+    *, case: Case, uploaded_by, upload: UploadedFile, message: Message | None = None
+) -> Evidence:
+    content_type = evidence_check(upload=upload, already_used_bytes=case_upload_bytes(case=case))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        case=case,
+        message=message,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=uploaded_by,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    event_record(
+        case=case, actor=uploaded_by, event_type="evidence_added",
+        new={"file": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size},
+    )
+    return evidence

@@ -1,0 +1,51 @@
+"""Messages on a case: public replies (the filer sees them) and internal notes."""
+from django.db import transaction
+
+from complaints.models import Case, Deadline, Message
+from complaints.services.audit import event_record
+from complaints.services.cases import case_advance_to, case_touch, case_url
+from complaints.services.deadlines import deadline_meet
+from complaints.services.evidence import evidence_attach
+from complaints.services.notifications import notification_queue
+from complaints.status import Status
+
+
+@transaction.atomic
+def message_post(
+    *, case: Case, author, body: str, visibility: str = Message.Visibility.PUBLIC,
+    uploads=(),
+) -> Message:
+    """Post a message. A public reply from the desk is the case's first human response:
+    it acknowledges the case, meets that clock, and is e-mailed to the filer."""
+    from_staff = bool(author.is_staff) and author.pk != case.filer_id
+    if not from_staff:
+        visibility = Message.Visibility.PUBLIC  # filers cannot write internal notes
+    message = Message.objects.create(
+        case=case, author=author, body=body, visibility=visibility, from_staff=from_staff
+    )
+    for upload in uploads:
+        evidence_attach(case=case, uploaded_by=author, upload=upload, message=message)
+    is_public = visibility == Message.Visibility.PUBLIC
+    event_record(
+        case=case, actor=author,
+        event_type="reply_sent" if from_staff and is_public
+        else "note_added" if from_staff else "filer_replied",
+        new={"message_id": message.pk}, public=is_public,
+    )
+    case_touch(case=case)
+    if from_staff and is_public:
+        if case.status == Status.SUBMITTED:
+            case_advance_to(case=case, target=Status.ACKNOWLEDGED, actor=author)
+        deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=author)
+        filer = case.filer
+        notification_queue(
+            key=f"case:{case.pk}:message:{message.pk}",
+            template="case_reply",
+            recipient_email=filer.email,
+            language=filer.language,
+            time_zone=filer.time_zone,
+            case=case,
+            context={"case": case, "filer": filer, "message": message,
+                     "case_url": case_url(case)},
+        )
+    return message

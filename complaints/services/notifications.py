@@ -1,0 +1,131 @@
+"""The outbox: notifications are rows written in the transaction that caused them,
+delivered after commit by a Celery task, and swept later if delivery failed.
+"""
+import logging
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from complaints.models import Case, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+SWEEP_GRACE = timedelta(minutes=1)
+
+
+def _render(template: str, context: dict, language: str, time_zone: str) -> tuple[str, str, str]:
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
+        ctx = {"site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"emails/{template}.subject.txt", ctx)
+        text = render_to_string(f"emails/{template}.txt", ctx)
+        html = render_to_string(f"emails/{template}.html", ctx)
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def notification_queue(
+    *,
+    key: str,
+    template: str,
+    recipient_email: str,
+    language: str,
+    time_zone: str = "Asia/Tokyo",
+    context: dict,
+    case: Case | None = None,
+) -> Notification:
+    """Write the notification once (its key is unique) and deliver it after commit.
+
+    A second call with the same key returns the first row and sends nothing more.
+    """
+    existing = Notification.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    subject, text, html = _render(template, context, language, time_zone)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                case=case,
+                kind=template,
+                recipient=recipient_email,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                # The task sent after commit normally delivers it at once; the sweep
+                # takes it from here only if that did not happen within a minute.
+                next_attempt_at=timezone.now() + SWEEP_GRACE,
+            )
+    except IntegrityError:
+        return Notification.objects.get(key=key)
+
+    from complaints.tasks import notification_deliver_task
+
+    notification_deliver_task.delay_on_commit(notification.pk)
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification if it is still unsent. Returns True when it was sent now.
+
+    The row is locked while it is sent, so two workers never send it twice.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id)
+            .exclude(status=Notification.Status.SENT)
+            .first()
+        )
+        if notification is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.recipient],
+            headers={"X-Kotae-Notification": notification.key},
+        )
+        message.attach_alternative(notification.body_html, "text/html")
+        notification.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:  # the mail server's failure is data, not a crash
+            logger.warning("Notification %s not sent: %s", notification.pk, exc)
+            notification.status = Notification.Status.FAILED
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            backoff = min(2 ** notification.attempts, 3600)
+            notification.next_attempt_at = (
+                timezone.now() + timedelta(seconds=backoff)
+                if notification.attempts < MAX_ATTEMPTS
+                else None
+            )
+            notification.save(
+                update_fields=["status", "last_error", "attempts", "next_attempt_at"]
+            )
+            return False
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.next_attempt_at = None
+        notification.last_error = ""
+        notification.save(
+            update_fields=["status", "sent_at", "attempts", "next_attempt_at", "last_error"]
+        )
+        return True
+
+
+def notifications_due_ids(*, limit: int = 500) -> list[int]:
+    """Ids of notifications that should have gone out and have not (for the sweep)."""
+    return list(
+        Notification.objects.filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+            next_attempt_at__lte=timezone.now(),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,26 @@
+"""Thin Celery tasks: they take ids and call a service."""
+from celery import shared_task
+from django.db import DatabaseError
+
+from complaints.services.notifications import notification_deliver, notifications_due_ids
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a redelivered task finds the row already sent
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    time_limit=60,
+    soft_time_limit=45,
+)
+def notification_deliver_task(notification_id: int) -> bool:
+    return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+def notifications_sweep() -> int:
+    """Send what delivery after commit missed (broker or mail server was down)."""
+    sent = 0
+    for notification_id in notifications_due_ids():
+        sent += bool(notification_deliver(notification_id=notification_id))
+    return sent

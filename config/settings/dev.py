@@ -1,0 +1,13 @@
+"""A laptop: debug on, a local secret that is made once and never committed."""
+import secrets
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+_secret_file = VAR_DIR / "secret_key"
+if not _secret_file.exists():
+    _secret_file.write_text(secrets.token_urlsafe(50))
+    _secret_file.chmod(0o600)
+SECRET_KEY = env.str("SECRET_KEY", default=_secret_file.read_text().strip())

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from complaints import views as complaint_views
+from config.health import healthz
+
+urlpatterns = [
+    path("", complaint_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("complaints.urls")),
+]
