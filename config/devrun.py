@@ -1,0 +1,46 @@
+"""`make run`'s last step: web, worker and beat under one supervisor (honcho).
+
+Honcho starts each in its own process group and, on Ctrl-C or SIGTERM, signals the
+whole group, so runserver's reloader child and Celery's pool children go too. When
+`make` itself is killed, Linux's parent-death signal tells us, and we stop the same way.
+"""
+import ctypes
+import os
+import signal
+import sys
+from pathlib import Path
+
+from honcho.manager import Manager
+
+PR_SET_PDEATHSIG = 1
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _stop_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def main() -> int:
+    _stop_with_parent()
+    python = sys.executable
+    celery = str(Path(python).with_name("celery"))
+    port = os.environ.get("PORT", "8000")
+    manager = Manager()
+    manager.add_process("web", f"{python} manage.py runserver 127.0.0.1:{port}", cwd=BASE_DIR)
+    manager.add_process(
+        "worker",
+        f"{celery} -A config worker --loglevel=INFO --concurrency=2 "
+        "--without-gossip --without-mingle",
+        cwd=BASE_DIR,
+    )
+    manager.add_process(
+        "beat", f"{celery} -A config beat --loglevel=INFO", cwd=BASE_DIR
+    )
+    manager.loop()
+    return manager.returncode or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
