@@ -11,3 +11,7 @@ if not _secret_file.exists():
     _secret_file.write_text(secrets.token_urlsafe(50))
     _secret_file.chmod(0o600)
 SECRET_KEY = env.str("SECRET_KEY", default=_secret_file.read_text().strip())
+
+# runserver serves static files from the apps; WhiteNoise need not scan STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

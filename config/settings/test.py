@@ -17,3 +17,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

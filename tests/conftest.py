@@ -1,0 +1,36 @@
+import pytest
+
+from tests.factories import UserFactory, staff_user
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def creator(db):
+    return UserFactory(email="hanako@example.com", display_name="Hanako Yamada")
+
+
+@pytest.fixture
+def other_creator(db):
+    return UserFactory(email="taro@example.com", display_name="Taro Suzuki")
+
+
+@pytest.fixture
+def operator(db):
+    return staff_user(email="olivia@kotae.example", display_name="Olivia Operator")
+
+
+@pytest.fixture
+def supervisor(db):
+    return staff_user(role="supervisor", email="sato@kotae.example", display_name="Sato")
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run after-commit callbacks (e-mail delivery) as a real commit would."""
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+    return run

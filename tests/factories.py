@@ -1,0 +1,66 @@
+"""Factories for the suite. Cases are filed through the real service, as users do."""
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Language, Organisation, Role, User
+from accounts.services import roles_ensure, user_role_set
+from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
+
+# The smallest valid PNG: a 1x1 transparent pixel.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"creator{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"Creator {n}")
+    language = Language.ENGLISH
+    time_zone = "Asia/Tokyo"
+    email_verified = True
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Studio {n}")
+
+
+def staff_user(role: str = Role.OPERATOR, **kwargs) -> User:
+    roles_ensure()
+    user = UserFactory(**kwargs)
+    return user_role_set(user=user, role=role)
+
+
+def png_upload(name: str = "frame.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+def complaint_draft(**overrides) -> CaseDraft:
+    values = dict(
+        kind="output_complaint",
+        title="Video copies our character",
+        ai_product="DreamReel video",
+        ai_model="reel-2",
+        similarity="The character design and the opening scene are copied.",
+        remedies=["remove_output"],
+        good_faith_statement=True,
+        accuracy_statement=True,
+        signature="Hanako Yamada",
+        works=[WorkData(title="Hoshizora Quest", kind="anime", rights_holder="Studio Hoshizora")],
+        locations=[LocationData(url="https://dreamreel.example/v/abc123")],
+    )
+    values.update(overrides)
+    return CaseDraft(**values)
+
+
+def file_case(filer=None, uploads=(), **overrides):
+    filer = filer or UserFactory()
+    return case_submit(filer=filer, draft=complaint_draft(**overrides), uploads=uploads)
