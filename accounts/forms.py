@@ -49,8 +49,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "unverified": _(
-            "Please confirm your e-mail address first: open the link we sent you. "
-            "We have sent a new one."
+            "Please confirm your e-mail address first: open the link we sent you. If it "
+            "has not arrived, check your spam folder; we send a new link once an hour."
         ),
     }
 

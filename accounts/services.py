@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -82,8 +83,10 @@ def user_verification_send(*, user: User) -> None:
     token = email_verification_token.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = settings.SITE_URL + reverse("accounts:verify", args=[uid, token])
+    # At most one link an hour, however often an unverified user tries to log in.
+    hour = timezone.now().strftime("%Y%m%d%H")
     notification_queue(
-        key=f"user:{user.pk}:verify:{token}",
+        key=f"user:{user.pk}:verify:{hour}",
         template="account_verify",
         recipient_email=user.email,
         language=user.language,

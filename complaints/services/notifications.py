@@ -2,6 +2,7 @@
 delivered after commit by a Celery task, and swept later if delivery failed.
 """
 import logging
+from functools import partial
 import zoneinfo
 from datetime import timedelta
 
@@ -64,10 +65,19 @@ def notification_queue(
     except IntegrityError:
         return Notification.objects.get(key=key)
 
+    transaction.on_commit(partial(_delivery_enqueue, notification.pk))
+    return notification
+
+
+def _delivery_enqueue(notification_id: int) -> None:
+    """After commit: hand the row to a worker. If the broker is down, the row waits
+    for the sweep; the user's request must not fail for it."""
     from complaints.tasks import notification_deliver_task
 
-    notification_deliver_task.delay_on_commit(notification.pk)
-    return notification
+    try:
+        notification_deliver_task.delay(notification_id)
+    except Exception as exc:
+        logger.warning("Notification %s waits for the sweep: %s", notification_id, exc)
 
 
 def notification_deliver(*, notification_id: int) -> bool:

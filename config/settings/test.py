@@ -1,6 +1,6 @@
 """The test suite: fast hashing, tasks run in-process unless a test says otherwise."""
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -19,3 +19,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Keep test messages apart from a development worker on the same broker.
+CELERY_TASK_DEFAULT_QUEUE = "kotae-test"
+if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
+    _test_broker = VAR_DIR / "test-broker"
+    for _sub in ("queue", "processed", "control"):
+        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": str(_test_broker / "queue"),
+        "data_folder_out": str(_test_broker / "queue"),
+        "processed_folder": str(_test_broker / "processed"),
+        "control_folder": str(_test_broker / "control"),
+    }
+# A real worker started by a test writes its e-mails where the test can read them.
+if env.str("KOTAE_TEST_EMAIL_DIR", default=""):  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("KOTAE_TEST_EMAIL_DIR")  # noqa: F405

@@ -1,0 +1,104 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def signup(client, on_commit, **overrides):
+    data = {"display_name": "Aki Hoshino", "email": "Aki@Studio.example",
+            "password": "a-long-enough-passphrase", "language": "en",
+            "time_zone": "Asia/Tokyo", **overrides}
+    with on_commit():
+        return client.post(reverse("accounts:signup"), data)
+
+
+def link_in(message):
+    return re.search(r"http://[^\s\"<]+", message.body).group(0)
+
+
+def test_signup_verify_then_logged_in(client, on_commit):
+    response = signup(client, on_commit)
+    assert response.status_code == 200
+    assert "Check your e-mail" in response.content.decode()
+    user = User.objects.get(email="aki@studio.example")
+    assert not user.is_active and not user.email_verified
+    assert user.password.startswith("md5$")  # the test hasher; production is Argon2
+
+    # An unverified account is told so at login (and gets a fresh link), not "wrong password".
+    with on_commit():
+        response = client.post(reverse("accounts:login"),
+                               {"username": "aki@studio.example",
+                                "password": "a-long-enough-passphrase"})
+    assert "confirm your e-mail address" in response.content.decode()
+    assert len(mail.outbox) == 1  # not a second link within the hour
+
+    path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
+    response = client.get(path)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.email_verified
+    assert client.get(reverse("complaints:case_list")).status_code == 200
+    # A used link does not work twice.
+    client.logout()
+    assert client.get(path).status_code == 400
+
+
+def test_signup_with_a_taken_email_keeps_the_other_fields(client, creator, on_commit):
+    response = signup(client, on_commit, email=creator.email.upper())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "exists already" in html
+    assert "Aki Hoshino" in html
+    assert len(mail.outbox) == 0
+
+
+def test_password_reset_goes_through_the_outbox(client, creator, on_commit):
+    with on_commit():
+        client.post(reverse("accounts:password_reset"), {"email": creator.email})
+    assert len(mail.outbox) == 1
+    path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    response = client.post(response.redirect_chain[-1][0],
+                           {"new_password1": "brand-new-passphrase-42",
+                            "new_password2": "brand-new-passphrase-42"})
+    assert response.status_code == 302
+    assert client.login(username=creator.email, password="brand-new-passphrase-42")
+
+
+def test_production_hashes_with_argon2():
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_language_switch_is_remembered(client, creator):
+    client.force_login(creator)
+    client.post(reverse("accounts:language_set"), {"language": "ja", "next": "/cases/"})
+    creator.refresh_from_db()
+    assert creator.language == "ja"
+    assert client.get(reverse("complaints:case_list"))["Content-Language"] == "ja"
+
+
+def test_seed_demo_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert first == second
+    assert "creator@example.com" in first and "kotae-operator-demo" in first
+    assert User.objects.count() == 3
+    roles = {u.email: u.role for u in User.objects.all()}
+    assert roles == {"creator@example.com": Role.CREATOR, "operator@example.com": Role.OPERATOR,
+                     "supervisor@example.com": Role.SUPERVISOR}
+    operator = User.objects.get(email="operator@example.com")
+    assert operator.has_perm("complaints.view_case")
+    assert not operator.has_perm("complaints.change_caseevent")
+    assert not operator.has_perm("complaints.delete_notification")

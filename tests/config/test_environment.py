@@ -1,0 +1,23 @@
+"""The suite runs on what the environment names, so a CI run on PostgreSQL and Redis
+cannot silently fall back to SQLite and the embedded broker."""
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_database_is_the_one_configured():
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres", "pgsql")) else "sqlite"
+    assert connection.vendor == expected
+
+
+def test_broker_is_the_one_configured():
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        assert settings.CELERY_BROKER_URL == redis_url
+        assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else:
+        assert settings.CELERY_BROKER_URL == "filesystem://"
