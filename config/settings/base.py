@@ -138,9 +138,9 @@ EMAIL_TIMEOUT = 20
 
 # --- Broker, cache, Celery ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The broker is Redis when REDIS_URL is set; BROKER_URL may name another (RabbitMQ).
+BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -148,6 +148,12 @@ if REDIS_URL:
             "KEY_PREFIX": "kotae",
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if BROKER_URL:
+    CELERY_BROKER_URL = BROKER_URL
+    # Redis redelivers unacknowledged tasks after this; deadlines never rely on ETAs.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     # The embedded broker: kombu's filesystem transport. No server to own or to
     # leave behind; messages are files in one folder that every process shares.
@@ -163,7 +169,6 @@ else:
         "store_processed": False,
         "polling_interval": 0.1,
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

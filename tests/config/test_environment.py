@@ -16,8 +16,7 @@ def test_database_is_the_one_configured():
 
 def test_broker_is_the_one_configured():
     redis_url = os.environ.get("REDIS_URL", "")
+    broker_url = os.environ.get("BROKER_URL", "") or redis_url
+    assert settings.CELERY_BROKER_URL == (broker_url or "filesystem://")
     if redis_url:
-        assert settings.CELERY_BROKER_URL == redis_url
         assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
-    else:
-        assert settings.CELERY_BROKER_URL == "filesystem://"
