@@ -1,4 +1,6 @@
 """The test suite: fast hashing, tasks run in-process unless a test says otherwise."""
+import os
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env
 
@@ -15,8 +17,9 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a real worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not memory, so that a real worker process can share the test database;
+    # one per test run, so that two runs on one machine do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

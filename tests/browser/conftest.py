@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise
-# refuse to be called from it (SynchronousOnlyOperation). Set before any browser starts.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +21,13 @@ CHROMIUM_ARGS = [
 ]
 DEFAULT_TIMEOUT_MS = 15_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last. While Playwright is open, its event loop counts as running
+    in this thread, and DJANGO_ALLOW_ASYNC_UNSAFE must be set; a subprocess started by a
+    later test (e.g. `manage.py check --deploy`) would inherit that variable."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,33 @@
+"""Japanese everywhere a person reads: a complete catalogue, used by the pages."""
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+PO = Path(__file__).resolve().parents[1] / "locale/ja/LC_MESSAGES/django.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def test_catalogue_has_no_empty_or_fuzzy_entries():
+    catalogue = polib.pofile(str(PO))
+    assert len(catalogue) > 100
+    assert [e.msgid for e in catalogue.untranslated_entries()] == []
+    assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+
+
+def test_translations_keep_their_placeholders():
+    for entry in polib.pofile(str(PO)):
+        translated = entry.msgstr or entry.msgstr_plural.get(0, "")
+        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
+            PLACEHOLDER.findall(translated)), entry.msgid
+
+
+@pytest.mark.django_db
+def test_pages_speak_japanese_to_a_japanese_browser(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert '<html lang="ja">' in html
+    assert "申立て" in html
+    html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "ログイン" in html
