@@ -41,13 +41,23 @@ def browser():
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    # Playwright's sync API keeps an event loop running in this thread; Django's ORM would
+    # otherwise refuse to be called from it (SynchronousOnlyOperation). Set before the
+    # browser starts, restored when it closes.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture
