@@ -16,11 +16,16 @@ from complaints.models import (
     Notification,
     OutputLocation,
     Question,
+    Remedy,
     Work,
 )
 from complaints.services.decisions import decision_record
 from complaints.services.desk import case_desk_update
 from complaints.services.messages import message_post
+
+admin.site.site_header = gettext_lazy("Kotae desk")
+admin.site.site_title = gettext_lazy("Kotae desk")
+admin.site.index_title = gettext_lazy("Cases, deadlines and notifications")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -85,7 +90,7 @@ class CaseAdmin(admin.ModelAdmin):
                                                 "principal_name", "authority_statement",
                                                 "language"]}),
         (gettext_lazy("What was filed"), {"fields": [
-            "ai_product", "ai_model", "similarity", "remedies", "remedy_other",
+            "ai_product", "ai_model", "similarity", "remedies_asked", "remedy_other",
             "whole_catalogue", "training_uses", "catalogue_identifiers", "appeal_of",
             "appeal_grounds"]}),
         (gettext_lazy("Statements"), {"fields": ["good_faith_statement", "accuracy_statement",
@@ -94,11 +99,15 @@ class CaseAdmin(admin.ModelAdmin):
     readonly_fields = [
         "reference", "kind", "status", "title", "escalated", "next_due_at", "submitted_at",
         "filer", "organisation", "filed_as", "principal_name", "authority_statement",
-        "language", "ai_product", "ai_model", "similarity", "remedies", "remedy_other",
+        "language", "ai_product", "ai_model", "similarity", "remedies_asked", "remedy_other",
         "whole_catalogue", "training_uses", "catalogue_identifiers", "appeal_of",
         "appeal_grounds", "good_faith_statement", "accuracy_statement", "signature",
     ]
     inlines = [WorkInline, LocationInline, QuestionInline, EvidenceInline]
+
+    @admin.display(description=gettext_lazy("remedies asked for"))
+    def remedies_asked(self, obj):
+        return ", ".join(str(Remedy(r).label) for r in obj.remedies if r in Remedy.values)
 
     def has_add_permission(self, request):
         return False  # cases are filed by filers, through the portal or the API

@@ -2,9 +2,9 @@
 delivered after commit by a Celery task, and swept later if delivery failed.
 """
 import logging
-from functools import partial
 import zoneinfo
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
