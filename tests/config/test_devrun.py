@@ -1,0 +1,95 @@
+"""`make run`'s supervisor: web, worker and beat come up, /healthz answers, and stopping
+it (or killing `make` above it) leaves no process behind."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.worker
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for_health(port: int, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                return json.loads(r.read())
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("the web server did not answer /healthz")
+
+
+def wait_until_gone(marker: str, timeout: float = 30) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and processes_with(marker):
+        time.sleep(0.3)
+    return processes_with(marker)
+
+
+@pytest.fixture
+def devrun_env(tmp_path):
+    marker = f"KOTAE_DEVRUN_TEST={uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"KOTAE_VAR_DIR": str(tmp_path / "var"), "PORT": str(free_port()),
+                "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+                marker.split("=")[0]: marker.split("=")[1]})
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env,
+                   check=True, timeout=120)
+    yield env, marker
+    for pid in processes_with(marker):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_web_worker_and_beat(devrun_env):
+    env, marker = devrun_env
+    supervisor = subprocess.Popen([sys.executable, "-m", "config.devrun"], cwd=BASE_DIR,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for_health(int(env["PORT"])) == {"status": "ok", "database": "ok",
+                                                 "broker": "ok"}
+    assert len(processes_with(marker)) >= 4  # supervisor, web (+reloader), worker, beat
+    supervisor.send_signal(signal.SIGTERM)
+    supervisor.wait(timeout=30)
+    assert wait_until_gone(marker) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal")
+def test_killing_the_parent_make_stops_everything(devrun_env):
+    env, marker = devrun_env
+    # A shell stands in for `make`: it waits on the supervisor and is killed outright.
+    parent = subprocess.Popen(["sh", "-c", f"{sys.executable} -m config.devrun; true"],
+                              cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    wait_for_health(int(env["PORT"]))
+    parent.kill()
+    parent.wait(timeout=10)
+    assert wait_until_gone(marker) == []
