@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, User, _time_zone_choices
+from accounts.services import user_verification_send
+from complaints.services.notifications import notification_queue
 
 
 class SignupForm(forms.Form):
@@ -64,8 +66,6 @@ class EmailAuthenticationForm(AuthenticationForm):
             user = User.objects.filter(email__iexact=email, is_active=False,
                                        email_verified=False).first()
             if user is not None and password and user.check_password(password):
-                from accounts.services import user_verification_send
-
                 user_verification_send(user=user)
                 raise ValidationError(self.error_messages["unverified"], code="unverified")
             raise
@@ -76,8 +76,6 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
-        from complaints.services.notifications import notification_queue
-
         user = context["user"]
         notification_queue(
             key=f"user:{user.pk}:password_reset:{context['token']}",

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Language, Organisation, Role, User
+from accounts.models import Language, Membership, Organisation, Role, User
+from complaints.services.notifications import notification_queue
 
 # What each staff role may do in the admin. Audit events and notifications are
 # view-only for everyone: they are records, not working data.
@@ -78,8 +79,6 @@ def user_signup(
 
 
 def user_verification_send(*, user: User) -> None:
-    from complaints.services.notifications import notification_queue
-
     token = email_verification_token.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = settings.SITE_URL + reverse("accounts:verify", args=[uid, token])
@@ -122,8 +121,6 @@ def user_preferences_update(*, user: User, language: str | None = None,
 
 
 def organisation_create(*, name: str, admin: User, name_ja: str = "") -> Organisation:
-    from accounts.models import Membership
-
     organisation = Organisation.objects.create(name=name, name_ja=name_ja)
     Membership.objects.create(organisation=organisation, user=admin,
                               role=Membership.Role.ADMIN)
@@ -131,6 +128,4 @@ def organisation_create(*, name: str, admin: User, name_ja: str = "") -> Organis
 
 
 def organisation_member_add(*, organisation: Organisation, user: User) -> None:
-    from accounts.models import Membership
-
     Membership.objects.get_or_create(organisation=organisation, user=user)

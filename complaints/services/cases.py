@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +18,7 @@ from complaints.services.deadlines import (
 )
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach
-from complaints.services.notifications import notification_queue
+from complaints.services.notifications import filer_notify
 from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
 ERROR_TRANSITION = gettext_lazy("A case that is “%(current)s” cannot become “%(target)s”.")
@@ -67,12 +66,6 @@ class CaseDraft:
     works: list[WorkData] = field(default_factory=list)
     locations: list[LocationData] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
-
-
-def case_url(case: Case) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL + reverse("complaints:case_detail", args=[case.reference])
 
 
 def _reference_for(case: Case) -> str:
@@ -137,16 +130,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=()) -> Case:
         case=case, clock=Deadline.Clock.DECISION,
         business_days=DECISION_BUSINESS_DAYS[CaseKind(case.kind)], actor=filer,
     )
-    notification_queue(
-        key=f"case:{case.pk}:receipt",
-        template="case_receipt",
-        recipient_email=filer.email,
-        language=filer.language,
-        time_zone=filer.time_zone,
-        case=case,
-        context={"case": case, "filer": filer, "first_response_due": first.due_at,
-                 "case_url": case_url(case)},
-    )
+    filer_notify(case=case, event="receipt", template="case_receipt",
+                 context={"first_response_due": first.due_at})
     return case
 
 

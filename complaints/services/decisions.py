@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 
 from complaints.models import Case, Deadline, Decision
 from complaints.services.audit import event_record
-from complaints.services.cases import case_advance_to, case_require_open, case_url
+from complaints.services.cases import case_advance_to, case_require_open
 from complaints.services.deadlines import deadline_meet
-from complaints.services.notifications import notification_queue
+from complaints.services.notifications import filer_notify
 from complaints.status import Status
 
 APPEAL_WINDOW = relativedelta(months=6)
@@ -53,15 +53,6 @@ def decision_record(
     )
     deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=decided_by)
     deadline_meet(case=case, clock=Deadline.Clock.DECISION, actor=decided_by)
-    filer = case.filer
-    notification_queue(
-        key=f"case:{case.pk}:decision",
-        template="case_decision",
-        recipient_email=filer.email,
-        language=filer.language,
-        time_zone=filer.time_zone,
-        case=case,
-        context={"case": case, "filer": filer, "decision": decision,
-                 "case_url": case_url(case)},
-    )
+    filer_notify(case=case, event="decision", template="case_decision",
+                 context={"decision": decision})
     return decision

@@ -3,10 +3,10 @@ from django.db import transaction
 
 from complaints.models import Case, Deadline, Message
 from complaints.services.audit import event_record
-from complaints.services.cases import case_advance_to, case_touch, case_url
+from complaints.services.cases import case_advance_to, case_touch
 from complaints.services.deadlines import deadline_meet
 from complaints.services.evidence import evidence_attach
-from complaints.services.notifications import notification_queue
+from complaints.services.notifications import filer_notify
 from complaints.status import Status
 
 
@@ -37,15 +37,6 @@ def message_post(
         if case.status == Status.SUBMITTED:
             case_advance_to(case=case, target=Status.ACKNOWLEDGED, actor=author)
         deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=author)
-        filer = case.filer
-        notification_queue(
-            key=f"case:{case.pk}:message:{message.pk}",
-            template="case_reply",
-            recipient_email=filer.email,
-            language=filer.language,
-            time_zone=filer.time_zone,
-            case=case,
-            context={"case": case, "filer": filer, "message": message,
-                     "case_url": case_url(case)},
-        )
+        filer_notify(case=case, event=f"message:{message.pk}", template="case_reply",
+                     context={"message": message})
     return message

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints.models import Case, Notification
@@ -67,6 +68,27 @@ def notification_queue(
 
     transaction.on_commit(partial(_delivery_enqueue, notification.pk))
     return notification
+
+
+def case_link(case: Case) -> str:
+    return settings.SITE_URL + reverse("complaints:case_detail", args=[case.reference])
+
+
+def filer_notify(*, case: Case, event: str, template: str, context: dict) -> Notification:
+    """Tell the case's filer, in their language and time zone, with a link to the case.
+
+    `event` names what happened on the case; with the case it makes the unique key.
+    """
+    filer = case.filer
+    return notification_queue(
+        key=f"case:{case.pk}:{event}",
+        template=template,
+        recipient_email=filer.email,
+        language=filer.language,
+        time_zone=filer.time_zone,
+        case=case,
+        context={"case": case, "filer": filer, "case_url": case_link(case), **context},
+    )
 
 
 def _delivery_enqueue(notification_id: int) -> None:

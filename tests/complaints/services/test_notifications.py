@@ -4,8 +4,8 @@ from django.core import mail
 
 from complaints.models import Notification
 from complaints.services.notifications import (
+    filer_notify,
     notification_deliver,
-    notification_queue,
     notifications_due_ids,
 )
 from complaints.tasks import notifications_sweep
@@ -15,13 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def queue_receipt_again(case):
-    return notification_queue(
-        key=f"case:{case.pk}:receipt", template="case_receipt",
-        recipient_email=case.filer.email, language="en",
-        context={"case": case, "filer": case.filer, "first_response_due": case.next_due_at,
-                 "case_url": "http://x"},
-        case=case,
-    )
+    return filer_notify(case=case, event="receipt", template="case_receipt",
+                        context={"first_response_due": case.next_due_at})
 
 
 def test_the_same_key_is_one_notification_sent_once(creator, on_commit):
