@@ -102,3 +102,23 @@ def test_seed_demo_is_idempotent(settings, capsys):
     assert operator.has_perm("complaints.view_case")
     assert not operator.has_perm("complaints.change_caseevent")
     assert not operator.has_perm("complaints.delete_notification")
+
+
+def test_password_change(client, creator):
+    client.force_login(creator)
+    page = client.get(reverse("accounts:password_change"))
+    assert page.status_code == 200
+    response = client.post(reverse("accounts:password_change"),
+                           {"old_password": "pw-for-tests-1",
+                            "new_password1": "another-long-passphrase-7",
+                            "new_password2": "another-long-passphrase-7"})
+    assert response.status_code == 302
+    client.logout()
+    assert client.login(username=creator.email, password="another-long-passphrase-7")
+
+
+def test_logout_is_a_post(client, creator):
+    client.force_login(creator)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("complaints:case_list")).status_code == 302
