@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, OrganisationInvitation, User
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -48,9 +48,27 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationInline(admin.TabularInline):
+    """Invitations are a record here; administrators of the organisation send them."""
+
+    model = OrganisationInvitation
+    extra = 0
+    fields = ["email", "invited_by", "created_at", "sent_at", "accepted_at"]  # never the token
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "name_ja", "website", "created_at"]
     search_fields = ["name", "name_ja"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]
     show_full_result_count = False

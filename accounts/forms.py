@@ -94,3 +94,21 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "language", "time_zone"]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200,
+                           help_text=_("As it appears on your works, e.g. the studio's name."))
+    name_ja = forms.CharField(label=_("Name in Japanese"), max_length=200, required=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MemberForm(forms.Form):
+    user = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -141,3 +142,53 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+def invitation_token_new() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OrganisationInvitation(models.Model):
+    """An e-mailed invitation to join an organisation; its token is the accept link.
+
+    At most one invitation per organisation and address is pending at a time.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("invited by"),
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=invitation_token_new, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When the e-mail last went out: a repeat invitation within a day sends nothing.
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitation")
+        verbose_name_plural = _("organisation invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], condition=models.Q(accepted_at__isnull=True),
+                name="invitation_pending_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def is_for(self, user) -> bool:
+        """Whether the user's account has the address this invitation was sent to."""
+        return self.email.casefold() == user.email.casefold()

@@ -1,14 +1,26 @@
-"""Writes of the accounts app: sign-up, verification, preferences, roles."""
+"""Writes of the accounts app: sign-up, verification, preferences, roles, organisations."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Language, Membership, Organisation, Role, User
+from accounts.models import (
+    Language,
+    Membership,
+    Organisation,
+    OrganisationInvitation,
+    Role,
+    User,
+)
 from complaints.services.notifications import notification_queue
 
 # What each staff role may do in the admin. Audit events and notifications are
@@ -22,6 +34,7 @@ ROLE_PERMISSIONS = {
         "complaints.view_question", "complaints.view_deadline",
         "complaints.view_caseevent", "complaints.view_notification",
         "accounts.view_user", "accounts.view_organisation",
+        "accounts.view_organisationinvitation",
     ],
 }
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
@@ -120,6 +133,29 @@ def user_preferences_update(*, user: User, language: str | None = None,
     return user
 
 
+ERROR_NOT_ADMIN = gettext_lazy("Only an administrator of the organisation can do this.")
+ERROR_ALREADY_MEMBER = gettext_lazy("%(email)s is already a member of this organisation.")
+ERROR_NOT_MEMBER = gettext_lazy("This person is not a member of the organisation.")
+ERROR_INVITATION_USED = gettext_lazy("This invitation has already been accepted.")
+ERROR_INVITATION_OTHER_ACCOUNT = gettext_lazy(
+    "This invitation was sent to %(email)s. Log in with that address to accept it."
+)
+ERROR_LAST_ADMIN = gettext_lazy(
+    "You are the last administrator of this organisation. Make someone else an "
+    "administrator first, then leave."
+)
+
+# A repeat invitation to the same address within this time sends no second e-mail.
+INVITATION_RESEND_AFTER = timedelta(days=1)
+
+
+def _is_admin(*, organisation: Organisation, user: User) -> bool:
+    return Membership.objects.filter(
+        organisation=organisation, user=user, role=Membership.Role.ADMIN
+    ).exists()
+
+
+@transaction.atomic
 def organisation_create(*, name: str, admin: User, name_ja: str = "") -> Organisation:
     organisation = Organisation.objects.create(name=name, name_ja=name_ja)
     Membership.objects.create(organisation=organisation, user=admin,
@@ -129,3 +165,126 @@ def organisation_create(*, name: str, admin: User, name_ja: str = "") -> Organis
 
 def organisation_member_add(*, organisation: Organisation, user: User) -> None:
     Membership.objects.get_or_create(organisation=organisation, user=user)
+
+
+@transaction.atomic
+def organisation_invite(
+    *, organisation: Organisation, invited_by: User, email: str
+) -> OrganisationInvitation:
+    """Invite an address to the organisation and e-mail it an accept link.
+
+    Only an administrator may invite. Inviting the same address again within a day
+    returns the pending invitation and sends nothing; later, the same link is sent again.
+    """
+    email = email.strip().lower()
+    validate_email(email)
+    if not _is_admin(organisation=organisation, user=invited_by):
+        raise ValidationError(ERROR_NOT_ADMIN, code="not_admin")
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(ERROR_ALREADY_MEMBER % {"email": email}, code="already_member")
+
+    now = timezone.now()
+    pending = OrganisationInvitation.objects.select_for_update().filter(
+        organisation=organisation, email=email, accepted_at__isnull=True
+    )
+    invitation = pending.first()
+    if invitation is None:
+        try:
+            with transaction.atomic():
+                invitation = OrganisationInvitation.objects.create(
+                    organisation=organisation, email=email, invited_by=invited_by,
+                    created_at=now, sent_at=now,
+                )
+        except IntegrityError:
+            # The same address was invited at the same moment; that invitation is sent.
+            return pending.get()
+    elif now - invitation.sent_at < INVITATION_RESEND_AFTER:
+        return invitation
+    else:
+        invitation.sent_at = now
+        invitation.invited_by = invited_by
+        invitation.save(update_fields=["sent_at", "invited_by"])
+    organisation_invitation_send(invitation=invitation)
+    return invitation
+
+
+def organisation_invitation_send(*, invitation: OrganisationInvitation) -> None:
+    """Queue the invitation e-mail, once per sending (the key holds the time it was sent)."""
+    # In the invitee's language if they have an account, else in the inviter's.
+    recipient = User.objects.filter(email__iexact=invitation.email).first()
+    speaker = recipient or invitation.invited_by
+    inviter = invitation.invited_by
+    notification_queue(
+        key=f"organisation_invitation:{invitation.pk}:{invitation.sent_at:%Y%m%dT%H%M%S.%f}",
+        template="organisation_invitation",
+        recipient_email=invitation.email,
+        language=speaker.language if speaker else settings.LANGUAGE_CODE[:2],
+        time_zone=speaker.time_zone if speaker else "Asia/Tokyo",
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter_name": inviter.get_full_name() if inviter else "",
+            "link": settings.SITE_URL
+            + reverse("accounts:invitation_accept", args=[invitation.token]),
+        },
+    )
+
+
+@transaction.atomic
+def organisation_invitation_accept(
+    *, invitation: OrganisationInvitation, user: User
+) -> Membership:
+    """Make the invited user a member; the invitation then cannot be used again."""
+    invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(ERROR_INVITATION_USED, code="used")
+    if not invitation.is_for(user):
+        raise ValidationError(ERROR_INVITATION_OTHER_ACCOUNT % {"email": invitation.email},
+                              code="other_account")
+    # Someone who became a member meanwhile keeps the role they have.
+    membership, _created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user,
+        defaults={"role": Membership.Role.MEMBER},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def organisation_leave(*, organisation: Organisation, user: User) -> None:
+    """End the user's membership. The last administrator stays while others remain."""
+    # Lock the memberships so that two administrators cannot both leave at once.
+    memberships = list(
+        Membership.objects.select_for_update().filter(organisation=organisation)
+    )
+    mine = next((m for m in memberships if m.user_id == user.pk), None)
+    if mine is None:
+        raise ValidationError(ERROR_NOT_MEMBER, code="not_member")
+    others = [m for m in memberships if m.pk != mine.pk]
+    if mine.is_admin and others and not any(m.is_admin for m in others):
+        raise ValidationError(ERROR_LAST_ADMIN, code="last_admin")
+    mine.delete()
+    if not others:
+        # Nobody is left to welcome an invitee, so pending invitations lapse.
+        organisation.invitations.filter(accepted_at__isnull=True).delete()
+
+
+@transaction.atomic
+def membership_promote(
+    *, organisation: Organisation, promoted_by: User, user_id: int
+) -> Membership:
+    """Make a member an administrator (so that the last administrator can hand over)."""
+    if not _is_admin(organisation=organisation, user=promoted_by):
+        raise ValidationError(ERROR_NOT_ADMIN, code="not_admin")
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(ERROR_NOT_MEMBER, code="not_member")
+    if not membership.is_admin:
+        membership.role = Membership.Role.ADMIN
+        membership.save(update_fields=["role"])
+    return membership

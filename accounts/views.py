@@ -1,6 +1,10 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -8,8 +12,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from accounts.forms import PreferencesForm, SignupForm
-from accounts.services import user_preferences_update, user_signup, user_verify_email
+from accounts.forms import (
+    InvitationForm,
+    MemberForm,
+    OrganisationForm,
+    PreferencesForm,
+    SignupForm,
+)
+from accounts.models import Membership
+from accounts.selectors import (
+    invitation_get_pending,
+    membership_get_for_portal,
+    memberships_for_portal,
+    organisation_invitations_pending,
+    organisation_members,
+)
+from accounts.services import (
+    membership_promote,
+    organisation_create,
+    organisation_invitation_accept,
+    organisation_invite,
+    organisation_leave,
+    user_preferences_update,
+    user_signup,
+    user_verify_email,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,3 +92,133 @@ def language_set(request):
     if request.user.is_authenticated:
         user_preferences_update(user=request.user, language=language)
     return set_language(request)  # checks that "next" stays on this site
+
+
+# --- Organisations -----------------------------------------------------------------
+
+def organisation_member_view(view):
+    """Resolve <pk> to the signed-in user's membership before anything else, so that a
+    non-member gets the same 404 from every organisation URL, whatever the method."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, pk):
+        membership = membership_get_for_portal(user=request.user, organisation_id=pk)
+        return view(request, membership)
+
+    return wrapper
+
+
+@login_required
+@require_http_methods(["GET"])
+def organisation_list(request):
+    memberships = memberships_for_portal(user=request.user)
+    return render(request, "accounts/organisation_list.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_new(request):
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        organisation = organisation_create(name=form.cleaned_data["name"],
+                                           name_ja=form.cleaned_data["name_ja"],
+                                           admin=request.user)
+        messages.success(request, _("The organisation is created. You are its administrator."))
+        return redirect("accounts:organisation_detail", organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _organisation_page(request, membership: Membership, *, invite_form=None, status=200):
+    organisation = membership.organisation
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "members": organisation_members(organisation=organisation),
+    }
+    if membership.is_admin:
+        context["invitations"] = organisation_invitations_pending(organisation=organisation)
+        context["invite_form"] = invite_form or InvitationForm()
+    return render(request, "accounts/organisation_detail.html", context, status=status)
+
+
+@organisation_member_view
+@require_http_methods(["GET"])
+def organisation_detail(request, membership):
+    return _organisation_page(request, membership)
+
+
+@organisation_member_view
+@require_http_methods(["GET", "POST"])
+def organisation_invite_send(request, membership):
+    if request.method == "GET":  # e.g. after logging in again: the form is on the page
+        return redirect("accounts:organisation_detail", membership.organisation_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation_invite(organisation=membership.organisation, invited_by=request.user,
+                                email=form.cleaned_data["email"])
+        except ValidationError as exc:
+            if exc.code == "not_admin":
+                messages.error(request, exc.messages[0])
+                return redirect("accounts:organisation_detail", membership.organisation_id)
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _("An invitation is on its way to %(email)s.")
+                             % {"email": form.cleaned_data["email"]})
+            return redirect("accounts:organisation_detail", membership.organisation_id)
+    return _organisation_page(request, membership, invite_form=form, status=400)
+
+
+@organisation_member_view
+@require_http_methods(["GET", "POST"])
+def organisation_member_promote(request, membership):
+    if request.method == "GET":
+        return redirect("accounts:organisation_detail", membership.organisation_id)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            promoted = membership_promote(organisation=membership.organisation,
+                                          promoted_by=request.user,
+                                          user_id=form.cleaned_data["user"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(name)s is now an administrator.")
+                             % {"name": promoted.user.get_full_name()})
+    return redirect("accounts:organisation_detail", membership.organisation_id)
+
+
+@organisation_member_view
+@require_http_methods(["GET", "POST"])
+def organisation_leave_confirm(request, membership):
+    organisation = membership.organisation
+    if request.method == "POST":
+        try:
+            organisation_leave(organisation=organisation, user=request.user)
+        except ValidationError as exc:
+            return render(request, "accounts/organisation_leave.html",
+                          {"organisation": organisation, "errors": exc.messages}, status=400)
+        messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
+        return redirect("accounts:organisation_list")
+    return render(request, "accounts/organisation_leave.html", {"organisation": organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = invitation_get_pending(token=token)
+    if not invitation.is_for(request.user):
+        # The token holder may see whom it was sent to: they are told which account to use.
+        return render(request, "accounts/invitation_wrong_account.html",
+                      {"invitation": invitation}, status=403)
+    if request.method == "POST":
+        try:
+            organisation_invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError:
+            raise Http404  # accepted meanwhile, in another tab
+        messages.success(request, _("Welcome to %(name)s.")
+                         % {"name": invitation.organisation.name})
+        return redirect("accounts:organisation_detail", invitation.organisation_id)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})

@@ -5,8 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import FiledAs, Remedy, Work
-from complaints.services.cases import CaseDraft, LocationData, WorkData
+from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
 
 ERROR_NOT_EXACT = _(
@@ -20,6 +19,7 @@ ERROR_LOCATION_FORMAT = _(
 
 
 def location_validate(value: str) -> str:
+    """An exact output: a URL with a path, query or fragment, or a generation id."""
     value = value.strip()
     if "://" in value or value.startswith("www.") or "." in value.split("/")[0]:
         url = value if "://" in value else f"https://{value}"
@@ -41,6 +41,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -50,12 +51,14 @@ class MultipleFileField(forms.FileField):
 
 
 class EvidenceFieldMixin:
-    """Checks every uploaded file by its content and size."""
+    """Checks every new file by its content and size, counting files already kept."""
+
+    staged_bytes = 0
 
     def clean_evidence(self):
         files = self.cleaned_data.get("evidence") or []
         errors = []
-        used = 0
+        used = self.staged_bytes
         for upload in files:
             try:
                 evidence_check(upload=upload, already_used_bytes=used)
@@ -67,23 +70,71 @@ class EvidenceFieldMixin:
         return files
 
 
-class OutputComplaintForm(EvidenceFieldMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Short title"), max_length=200,
-        help_text=_("For example: “Video reproduces our character Hoshino Aki”."),
-    )
+EVIDENCE_HELP = _(
+    "Screenshots, frames, PDFs or short videos (PNG, JPEG, WebP, GIF, PDF, MP4, WebM); at "
+    "most 20 MB a file and 100 MB in all. You can choose several files at once."
+)
+
+
+class FilingForm(EvidenceFieldMixin, forms.Form):
+    """What every kind of filing holds: who files, evidence, statements and signature."""
+
     filed_as = forms.ChoiceField(
         label=_("You are filing as"), choices=FiledAs.choices, widget=forms.RadioSelect,
         initial=FiledAs.RIGHTS_HOLDER,
     )
     principal_name = forms.CharField(
         label=_("Rights holder you represent"), max_length=200, required=False,
-        help_text=_("Only when filing as an agent."),
+        help_text=_("Only when filing as an agent: the company or person you act for."),
     )
     authority_statement = forms.CharField(
         label=_("Statement of authority"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only when filing as an agent: how you are authorised to act."),
+        help_text=_("Only when filing as an agent: how you are authorised to act for them."),
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Share with your organisation"), required=False, coerce=int,
+        empty_value=None,
+        help_text=_("Members of the organisation can follow the case with you."),
+    )
+    evidence = MultipleFileField(label=_("Evidence files"), help_text=EVIDENCE_HELP)
+    good_faith_statement = forms.BooleanField(
+        label=_("I have a good-faith belief that the use described is not authorised by the "
+                "rights holder, its agent, or the law."),
+    )
+    accuracy_statement = forms.BooleanField(
+        label=_("The information in this notice is accurate, and I am the rights holder or "
+                "authorised to act for them."),
+    )
+    signature = forms.CharField(
+        label=_("Signature: type your full name"), max_length=200,
+        help_text=_("Typing your name signs the statements above."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = [(m.organisation_id, str(m.organisation))
+                         for m in user.memberships.select_related("organisation")]
+        if organisations:
+            self.fields["organisation"].choices = [("", _("No, only me"))] + organisations
+        else:
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("filed_as") == FiledAs.AGENT:
+            if not cleaned.get("principal_name", "").strip():
+                self.add_error("principal_name", _("Name the rights holder you act for."))
+            if not cleaned.get("authority_statement", "").strip():
+                self.add_error("authority_statement",
+                               _("Say how you are authorised to act for them."))
+        return cleaned
+
+
+class OutputComplaintForm(FilingForm):
+    title = forms.CharField(
+        label=_("Short title"), max_length=200,
+        help_text=_("For example: “Video reproduces our character Hoshino Aki”."),
     )
     ai_product = forms.CharField(
         label=_("AI product"), max_length=200,
@@ -99,30 +150,13 @@ class OutputComplaintForm(EvidenceFieldMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     remedy_other = forms.CharField(label=_("Other request"), max_length=500, required=False)
-    evidence = MultipleFileField(
-        label=_("Evidence files"), required=False,
-        help_text=_("Screenshots, frames, PDFs or short videos; at most 20 MB a file."),
-    )
-    good_faith_statement = forms.BooleanField(
-        label=_("I have a good-faith belief that the use described is not authorised by the "
-                "rights holder, its agent, or the law."),
-    )
-    accuracy_statement = forms.BooleanField(
-        label=_("The information in this notice is accurate, and I am the rights holder or "
-                "authorised to act for them."),
-    )
-    signature = forms.CharField(
-        label=_("Signature: type your full name"), max_length=200,
-    )
+
+    field_order = ["title", "filed_as", "principal_name", "authority_statement",
+                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
+                   "remedy_other", "evidence"]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("filed_as") == FiledAs.AGENT:
-            if not cleaned.get("principal_name", "").strip():
-                self.add_error("principal_name", _("Name the rights holder you act for."))
-            if not cleaned.get("authority_statement", "").strip():
-                self.add_error("authority_statement",
-                               _("Say how you are authorised to act for them."))
         if Remedy.OTHER in (cleaned.get("remedies") or []) and not cleaned.get(
             "remedy_other", ""
         ).strip():
@@ -130,24 +164,94 @@ class OutputComplaintForm(EvidenceFieldMixin, forms.Form):
         return cleaned
 
 
+class TrainingObjectionForm(FilingForm):
+    title = forms.CharField(
+        label=_("Short title"), max_length=200,
+        help_text=_("For example: “Do not train on the works of Studio Hoshizora”."),
+    )
+    whole_catalogue = forms.BooleanField(
+        label=_("The objection covers the rights holder's whole catalogue"), required=False,
+    )
+    catalogue_identifiers = forms.CharField(
+        label=_("Identifiers of the catalogue"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Web sites, domains, title lists or other identifiers, one a line."),
+    )
+    training_uses = forms.MultipleChoiceField(
+        label=_("Uses you object to"), choices=TrainingUse.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    good_faith_statement = forms.BooleanField(
+        label=_("I have a good-faith belief that the use of these works by the AI company "
+                "is not authorised by the rights holder."),
+    )
+
+    field_order = ["title", "filed_as", "principal_name", "authority_statement",
+                   "organisation", "whole_catalogue", "catalogue_identifiers",
+                   "training_uses", "evidence"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("whole_catalogue") and not cleaned.get("catalogue_identifiers", "").strip():
+            self.add_error("catalogue_identifiers",
+                           _("Say how we can recognise the catalogue: sites, domains or "
+                             "a title list."))
+        return cleaned
+
+
+class InquiryForm(FilingForm):
+    title = forms.CharField(
+        label=_("Short title"), max_length=200,
+        help_text=_("For example: “Was our anime used to train the video model?”"),
+    )
+    ai_product = forms.CharField(label=_("AI product, if the question is about one"),
+                                 max_length=200, required=False)
+    ai_model = forms.CharField(label=_("AI model, if known"), max_length=200, required=False)
+    accuracy_statement = forms.BooleanField(
+        label=_("The information I give here is accurate to the best of my knowledge."),
+    )
+
+    field_order = ["title", "filed_as", "principal_name", "authority_statement",
+                   "organisation", "ai_product", "ai_model", "evidence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["good_faith_statement"]  # a question asserts no infringement
+
+
+class AppealForm(FilingForm):
+    appeal_grounds = forms.CharField(
+        label=_("Why the decision should change"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Say what the decision got wrong, and add anything we did not know."),
+    )
+    good_faith_statement = forms.BooleanField(
+        label=_("I believe in good faith that the decision was wrong."),
+    )
+
+    field_order = ["appeal_grounds", "filed_as", "principal_name", "authority_statement",
+                   "organisation", "evidence"]
+
+
 class WorkForm(forms.Form):
     title = forms.CharField(label=_("Title of the work"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind of work"), choices=Work.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of work"),
+                             choices=[("", _("Choose…"))] + Work.Kind.choices)
     rights_holder = forms.CharField(label=_("Rights holder"), max_length=200, required=False)
     identifier = forms.CharField(
-        label=_("Official URL or identifier"), max_length=500, required=False
+        label=_("Official URL or identifier"), max_length=500, required=False,
+        help_text=_("The official page, an ISBN, a product code or a registration number."),
     )
 
 
 class LocationForm(forms.Form):
     url = forms.CharField(
-        label=_("Exact output location"), max_length=1000, validators=[location_validate],
-        help_text=_("The URL of the video or image, a share link, or the generation id."),
+        label=_("Exact output location"), max_length=1000,
+        help_text=_("The URL of the video or image, a share link, or the generation id — "
+                    "not the home page of the site or a channel."),
     )
     seen_at = forms.DateTimeField(
         label=_("When you saw it"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                   format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     prompt = forms.CharField(
         label=_("Prompt, if known"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -157,66 +261,87 @@ class LocationForm(forms.Form):
         return location_validate(self.cleaned_data["url"])
 
 
-class _AtLeastOneFormSet(forms.BaseFormSet):
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=4000)
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A list of rows the filer can grow and shrink; blank rows are ignored."""
+
+    deletion_widget = forms.HiddenInput
+    require_one = False
     error_message = ""
+    # Values to show again in rows rebuilt after an add/remove; every row stays an
+    # "extra" row, so a row left blank is ignored rather than refused.
+    row_values: list[dict] | None = None
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.row_values is not None and index is not None and index < len(self.row_values):
+            kwargs["initial"] = self.row_values[index]
+        return kwargs
+
+    def filled_forms(self):
+        return [f for f in self.forms
+                if f.has_changed() and not self._should_delete_form(f)]
 
     def clean(self):
         super().clean()
-        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not filled:
-            raise ValidationError(self.error_message)
+        if self.require_one and not any(f.cleaned_data for f in self.filled_forms()):
+            raise ValidationError(self.error_message, code="required")
 
 
-class WorkFormSet(_AtLeastOneFormSet):
+class WorkFormSet(RowsFormSet):
     error_message = _("Name at least one of your works.")
 
 
-class LocationFormSet(_AtLeastOneFormSet):
+class LocationFormSet(RowsFormSet):
     error_message = _("Give at least one exact output location.")
 
 
-WorkFormSetFactory = forms.formset_factory(
-    WorkForm, formset=WorkFormSet, extra=1, can_delete=True, max_num=500, validate_max=True
-)
-LocationFormSetFactory = forms.formset_factory(
-    LocationForm, formset=LocationFormSet, extra=1, can_delete=True, max_num=500,
-    validate_max=True,
-)
+class QuestionFormSet(RowsFormSet):
+    error_message = _("Ask at least one question.")
 
 
-def output_complaint_draft(*, form, works, locations, language: str) -> CaseDraft:
-    data = form.cleaned_data
-    return CaseDraft(
-        kind="output_complaint",
-        title=data["title"],
-        language=language,
-        filed_as=data["filed_as"],
-        principal_name=data.get("principal_name", ""),
-        authority_statement=data.get("authority_statement", ""),
-        ai_product=data["ai_product"],
-        ai_model=data.get("ai_model", ""),
-        similarity=data["similarity"],
-        remedies=list(data["remedies"]),
-        remedy_other=data.get("remedy_other", ""),
-        good_faith_statement=data["good_faith_statement"],
-        accuracy_statement=data["accuracy_statement"],
-        signature=data["signature"],
-        works=[
-            WorkData(title=f.cleaned_data["title"], kind=f.cleaned_data["kind"],
-                     rights_holder=f.cleaned_data.get("rights_holder", ""),
-                     identifier=f.cleaned_data.get("identifier", ""))
-            for f in works.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ],
-        locations=[
-            LocationData(url=f.cleaned_data["url"], seen_at=f.cleaned_data.get("seen_at"),
-                         prompt=f.cleaned_data.get("prompt", ""))
-            for f in locations.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ],
-    )
+MAX_ROWS = 500
+
+
+def rows_formset(form, base, extra):
+    return forms.formset_factory(form, formset=base, extra=extra, can_delete=True,
+                                 max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS)
 
 
 class ReplyForm(EvidenceFieldMixin, forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
-    evidence = MultipleFileField(label=_("Attach files"), required=False)
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=20000)
+    evidence = MultipleFileField(label=_("Attach files"), help_text=EVIDENCE_HELP)
+
+
+class EvidenceAddForm(EvidenceFieldMixin, forms.Form):
+    evidence = MultipleFileField(label=_("Add evidence files"), help_text=EVIDENCE_HELP)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("evidence") and not self.errors:
+            self.add_error("evidence", _("Choose at least one file."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+    )
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("Did this answer help?"), widget=forms.RadioSelect,
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes",
+    )
+    comment = forms.CharField(label=_("Anything you want to tell us (optional)"),
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=4000)
+
+

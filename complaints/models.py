@@ -133,6 +133,14 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return Status(self.status).is_open
 
+    @property
+    def remedy_labels(self) -> list[str]:
+        return [str(Remedy(r).label) for r in self.remedies if r in Remedy.values]
+
+    @property
+    def training_use_labels(self) -> list[str]:
+        return [str(TrainingUse(u).label) for u in self.training_uses if u in TrainingUse.values]
+
 
 class Work(models.Model):
     class Kind(models.TextChoices):
@@ -213,6 +221,58 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+def staged_upload_to(instance, filename):
+    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
+
+
+class StagedUpload(models.Model):
+    """A file checked and stored while its form is not yet complete.
+
+    It becomes Evidence when the filing goes through, so a form with an error, a
+    row added without JavaScript, or a login in the middle loses no file.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )
+    file = models.FileField(upload_to=staged_upload_to)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("file waiting for its filing")
+        verbose_name_plural = _("files waiting for their filing")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Feedback(models.Model):
+    """The filer's answer to "did this answer help?"."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    helpful = models.BooleanField(_("the answer helped"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "author"], name="feedback_once_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}: {'yes' if self.helpful else 'no'}"
 
 
 class Question(models.Model):

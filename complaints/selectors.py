@@ -1,8 +1,21 @@
 """Reads that more than one caller needs. Each owns its joins and prefetches."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from complaints.models import Case, CaseEvent, Evidence, Message
+from complaints.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Evidence,
+    Feedback,
+    Message,
+    StagedUpload,
+)
+from complaints.status import Status
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -13,23 +26,52 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(filer=user) | Q(organisation_id__in=org_ids))
 
 
-def case_list_for_portal(user) -> QuerySet[Case]:
-    return (
-        cases_visible_to(user)
-        .select_related("organisation")
-        .order_by("-last_activity_at", "-pk")
-    )
+@dataclass(frozen=True)
+class CaseListFilters:
+    status: str = ""
+    kind: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "CaseListFilters":
+        status = query.get("status", "")
+        kind = query.get("kind", "")
+        return cls(
+            status=status if status in Status.values else "",
+            kind=kind if kind in CaseKind.values else "",
+            q=query.get("q", "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.q)
+
+
+def case_list_for_portal(user, filters: CaseListFilters | None = None) -> QuerySet[Case]:
+    queryset = cases_visible_to(user).select_related("organisation")
+    if filters:
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        if filters.kind:
+            queryset = queryset.filter(kind=filters.kind)
+        if filters.q:
+            queryset = queryset.filter(
+                Q(reference__iexact=filters.q) | Q(title__icontains=filters.q)
+            )
+    return queryset.order_by("-last_activity_at", "-pk")
 
 
 def case_get_for_portal(user, reference: str) -> Case:
     """The case, with what its page shows; 404 for anyone who may not see it."""
-    queryset = cases_visible_to(user).select_related("filer", "organisation", "decision",
-                                                     "decision__decided_by", "appeal_of")
+    queryset = cases_visible_to(user).select_related(
+        "filer", "organisation", "decision", "decision__decided_by", "appeal_of"
+    )
     queryset = queryset.prefetch_related(
         "works",
         "locations",
         "questions",
         "deadlines",
+        "appeals",
         Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
         Prefetch(
             "messages",
@@ -58,3 +100,39 @@ def evidence_get_for_user(user, reference: str, public_id) -> Evidence:
         case__in=cases.filter(reference=reference),
         public_id=public_id,
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    message: Message | None = None
+    event: CaseEvent | None = None
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Public messages and public events of a case fetched by case_get_for_portal, in order."""
+    entries = [TimelineEntry(at=m.created_at, message=m) for m in case.public_messages]
+    entries += [TimelineEntry(at=e.created_at, event=e) for e in case.public_events
+                if e.event_type not in ("reply_sent", "filer_replied")]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def case_can_appeal(case: Case) -> bool:
+    decision = getattr(case, "decision", None)
+    if case.kind == CaseKind.APPEAL or decision is None:
+        return False
+    if timezone.now() > decision.appeal_deadline:
+        return False
+    return not any(a.status not in (Status.WITHDRAWN, Status.REJECTED)
+                   for a in case.appeals.all())
+
+
+def feedback_initial(case: Case, user) -> dict:
+    feedback = Feedback.objects.filter(case=case, author=user).first()
+    if feedback is None:
+        return {}
+    return {"helpful": "yes" if feedback.helpful else "no", "comment": feedback.comment}
+
+
+def staged_upload_get(user, public_id) -> StagedUpload:
+    return get_object_or_404(StagedUpload, owner=user, public_id=public_id)

@@ -2,6 +2,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from complaints.services.evidence import staged_uploads_purge
 from complaints.services.notifications import notification_deliver, notifications_due_ids
 
 
@@ -24,3 +25,9 @@ def notifications_sweep() -> int:
     for notification_id in notifications_due_ids():
         sent += bool(notification_deliver(notification_id=notification_id))
     return sent
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=580)
+def staged_uploads_purge_task() -> int:
+    """Delete files kept for filings that were never sent (older than a day)."""
+    return staged_uploads_purge()

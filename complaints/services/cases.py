@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +17,7 @@ from complaints.services.deadlines import (
     deadlines_cancel_open,
 )
 from complaints.services.errors import TransitionNotAllowed
-from complaints.services.evidence import evidence_attach
+from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
 from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
@@ -73,9 +73,41 @@ def _reference_for(case: Case) -> str:
     return f"KT-{year}-{case.pk:06d}"
 
 
+ERROR_NOT_DECIDED = gettext_lazy("Only a decided case can be appealed.")
+ERROR_APPEAL_LATE = gettext_lazy(
+    "The time to appeal this decision ended on %(until)s. An appeal is possible within six "
+    "months of a decision."
+)
+ERROR_APPEAL_OPEN = gettext_lazy("This decision is already under appeal (%(reference)s).")
+ERROR_NOT_FILER = gettext_lazy("Only the filer can withdraw this case.")
+ERROR_APPEAL_OF_APPEAL = gettext_lazy(
+    "A decision on an appeal is final here. You may still use an out-of-court dispute "
+    "settlement body or go to court."
+)
+
+
+def appeal_check(*, case: Case) -> None:
+    """Raise a clear error unless the case's decision may be appealed now."""
+    if case.kind == CaseKind.APPEAL:
+        raise ValidationError(ERROR_APPEAL_OF_APPEAL, code="appeal_of_appeal")
+    decision = getattr(case, "decision", None)
+    if decision is None:
+        raise ValidationError(ERROR_NOT_DECIDED, code="not_decided")
+    if timezone.now() > decision.appeal_deadline:
+        until = formats.date_format(timezone.localtime(decision.appeal_deadline),
+                                    "DATETIME_FORMAT")
+        raise ValidationError(ERROR_APPEAL_LATE % {"until": until}, code="appeal_late")
+    open_appeal = case.appeals.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).first()
+    if open_appeal is not None:
+        raise ValidationError(ERROR_APPEAL_OPEN % {"reference": open_appeal.reference},
+                              code="appeal_exists")
+
+
 @transaction.atomic
-def case_submit(*, filer, draft: CaseDraft, uploads=()) -> Case:
+def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     """File a case: store it whole, start its clocks, and queue the receipt e-mail."""
+    if draft.kind == CaseKind.APPEAL:
+        appeal_check(case=Case.objects.select_for_update().get(pk=draft.appeal_of_id))
     case = Case.objects.create(
         kind=draft.kind,
         title=draft.title,
@@ -121,6 +153,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=()) -> Case:
     )
     for upload in uploads:
         evidence_attach(case=case, uploaded_by=filer, upload=upload)
+    for staged_upload in staged:
+        evidence_from_staged(case=case, staged=staged_upload, uploaded_by=filer)
 
     first = deadline_start(
         case=case, clock=Deadline.Clock.FIRST_RESPONSE,
@@ -185,3 +219,12 @@ def case_require_open(case: Case) -> None:
     if not case.is_open:
         raise ValidationError(_("This case is closed; it can no longer be changed."),
                               code="closed")
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str = "") -> Case:
+    """The filer takes the case back. Its clocks stop; the desk sees why."""
+    if actor.pk != case.filer_id:
+        raise ValidationError(ERROR_NOT_FILER, code="not_filer")
+    case_require_open(case)
+    return case_transition(case=case, target=Status.WITHDRAWN, actor=actor, reason=reason)

@@ -1,5 +1,6 @@
 """Evidence files: kind decided from the content, size limited, stored under a random name."""
 import hashlib
+from datetime import timedelta
 
 import filetype
 from django.conf import settings
@@ -7,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Case, Evidence, Message
+from complaints.models import Case, Evidence, Message, StagedUpload
 from complaints.services.audit import event_record
 
 ALLOWED_TYPES = {
@@ -54,6 +56,14 @@ def evidence_check(*, upload: UploadedFile, already_used_bytes: int = 0) -> str:
     return kind.mime
 
 
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def case_upload_bytes(*, case: Case) -> int:
     return case.evidence.aggregate(total=Sum("size"))["total"] or 0
 
@@ -62,17 +72,13 @@ def evidence_attach(
     *, case: Case, uploaded_by, upload: UploadedFile, message: Message | None = None
 ) -> Evidence:
     content_type = evidence_check(upload=upload, already_used_bytes=case_upload_bytes(case=case))
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     evidence = Evidence(
         case=case,
         message=message,
         original_name=upload.name[:255],
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=_sha256(upload),
         uploaded_by=uploaded_by,
     )
     evidence.file.save("upload", upload, save=False)
@@ -82,3 +88,61 @@ def evidence_attach(
         new={"file": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size},
     )
     return evidence
+
+
+STAGED_KEEP = timedelta(days=1)
+
+
+def upload_stage(*, owner, upload: UploadedFile, already_used_bytes: int = 0) -> StagedUpload:
+    """Check and keep a file for a filing that is not complete yet."""
+    content_type = evidence_check(upload=upload, already_used_bytes=already_used_bytes)
+    staged = StagedUpload(
+        owner=owner if getattr(owner, "pk", None) else None,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=_sha256(upload),
+    )
+    staged.file.save("upload", upload, save=False)
+    staged.save()
+    return staged
+
+
+def staged_uploads_claim(*, public_ids: list[str], owner) -> None:
+    """Give files staged before a login (no owner yet) to the user who logged in."""
+    StagedUpload.objects.filter(public_id__in=public_ids, owner__isnull=True).update(owner=owner)
+
+
+def evidence_from_staged(*, case: Case, staged: StagedUpload, uploaded_by,
+                         message: Message | None = None) -> Evidence:
+    """Turn a staged file into the case's evidence; the stored file stays where it is."""
+    used = case_upload_bytes(case=case)
+    if used + staged.size > settings.KOTAE_MAX_CASE_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The files of one case may add up to at most %(max)s; “%(name)s” would go over.")
+            % {"name": staged.original_name,
+               "max": filesizeformat(settings.KOTAE_MAX_CASE_UPLOAD_BYTES)},
+            code="case_too_large",
+        )
+    evidence = Evidence.objects.create(
+        case=case, message=message, file=staged.file.name,
+        original_name=staged.original_name, content_type=staged.content_type,
+        size=staged.size, sha256=staged.sha256, uploaded_by=uploaded_by,
+    )
+    staged.delete()  # the row only; the file now belongs to the evidence
+    event_record(
+        case=case, actor=uploaded_by, event_type="evidence_added",
+        new={"file": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size},
+    )
+    return evidence
+
+
+def staged_uploads_purge(*, older_than: timedelta = STAGED_KEEP) -> int:
+    """Delete files whose filing never went through."""
+    old = StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than)
+    count = 0
+    for staged in old.iterator():
+        staged.file.delete(save=False)
+        staged.delete()
+        count += 1
+    return count

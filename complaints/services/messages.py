@@ -3,9 +3,9 @@ from django.db import transaction
 
 from complaints.models import Case, Deadline, Message
 from complaints.services.audit import event_record
-from complaints.services.cases import case_advance_to, case_touch
+from complaints.services.cases import case_advance_to, case_require_open, case_touch
 from complaints.services.deadlines import deadline_meet
-from complaints.services.evidence import evidence_attach
+from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
 from complaints.status import Status
 
@@ -13,10 +13,11 @@ from complaints.status import Status
 @transaction.atomic
 def message_post(
     *, case: Case, author, body: str, visibility: str = Message.Visibility.PUBLIC,
-    uploads=(),
+    uploads=(), staged=(),
 ) -> Message:
     """Post a message. A public reply from the desk is the case's first human response:
     it acknowledges the case, meets that clock, and is e-mailed to the filer."""
+    case_require_open(case)
     from_staff = bool(author.is_staff) and author.pk != case.filer_id
     if not from_staff:
         visibility = Message.Visibility.PUBLIC  # filers cannot write internal notes
@@ -25,6 +26,9 @@ def message_post(
     )
     for upload in uploads:
         evidence_attach(case=case, uploaded_by=author, upload=upload, message=message)
+    for staged_upload in staged:
+        evidence_from_staged(case=case, staged=staged_upload, uploaded_by=author,
+                             message=message)
     is_public = visibility == Message.Visibility.PUBLIC
     event_record(
         case=case, actor=author,

@@ -42,7 +42,7 @@ def log_out(page: Page) -> None:
 def file_output_complaint(page: Page) -> str:
     page.goto("/cases/new/output-complaint/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "File a complaint about an AI output")
+        "Complain about an AI output")
     page.get_by_label("Short title", exact=True).fill("Video copies Hoshino Aki")
     page.get_by_label("AI product", exact=True).fill("DreamReel video")
     page.get_by_label("Exact output location", exact=True).fill(

@@ -42,10 +42,10 @@ def test_creator_files_operator_answers_creator_reads(client, creator, operator,
     response = client.post(reverse("accounts:login"),
                            {"username": creator.email, "password": "pw-for-tests-1"})
     assert response.status_code == 302
-    assert client.get(reverse("complaints:case_new_output_complaint")).status_code == 200
+    assert client.get(reverse("complaints:case_new", args=["output-complaint"])).status_code == 200
     with on_commit():
         response = client.post(
-            reverse("complaints:case_new_output_complaint"),
+            reverse("complaints:case_new", args=["output-complaint"]),
             {**complaint_post_data(), "evidence": [png_upload("frame-0412.png")]},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -116,7 +116,7 @@ def test_creator_files_operator_answers_creator_reads(client, creator, operator,
 def test_form_error_keeps_what_was_typed(client, creator):
     client.force_login(creator)
     response = client.post(
-        reverse("complaints:case_new_output_complaint"),
+        reverse("complaints:case_new", args=["output-complaint"]),
         complaint_post_data(**{"locations-0-url": "https://dreamreel.example/", "signature": ""}),
     )
     html = response.content.decode()
@@ -134,7 +134,7 @@ def test_mislabelled_upload_is_refused_by_content(client, creator):
 
     fake = SimpleUploadedFile("screenshot.png", b"MZ\x90\x00 not an image at all",
                               content_type="image/png")
-    response = client.post(reverse("complaints:case_new_output_complaint"),
+    response = client.post(reverse("complaints:case_new", args=["output-complaint"]),
                            {**complaint_post_data(), "evidence": [fake]})
     assert response.status_code == 400
     assert "judging by its content" in response.content.decode()

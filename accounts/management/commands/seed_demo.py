@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Language, Organisation, Role, User
-from accounts.services import organisation_member_add, roles_ensure, user_role_set
+from accounts.services import organisation_create, roles_ensure, user_role_set
 
 DEMO_ACCOUNTS = [
     # email, password, display name, role, language
@@ -41,11 +41,11 @@ class Command(BaseCommand):
                 )
             user_role_set(user=user, role=role)
             rows.append((role.label, email, password))
-            if role == Role.CREATOR:
-                organisation, _ = Organisation.objects.get_or_create(
-                    name=DEMO_ORGANISATION[0], defaults={"name_ja": DEMO_ORGANISATION[1]}
-                )
-                organisation_member_add(organisation=organisation, user=user)
+            if role == Role.CREATOR and not Organisation.objects.filter(
+                name=DEMO_ORGANISATION[0]
+            ).exists():
+                organisation_create(name=DEMO_ORGANISATION[0], name_ja=DEMO_ORGANISATION[1],
+                                    admin=user)
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
         for label, email, password in rows:
             self.stdout.write(f"  {str(label):<11} {email:<24} password: {password}")

@@ -68,3 +68,15 @@ def test_broker_down_means_the_row_waits_for_the_sweep(creator, monkeypatch, on_
     monkeypatch.undo()
     assert notifications_sweep() == 1
     assert len(mail.outbox) == 1
+
+
+def test_plain_text_e_mails_are_not_html_escaped(creator, on_commit):
+    creator.display_name = "O'Brien & Co"
+    creator.save()
+    with on_commit():
+        file_case(filer=creator, title='Frames "copied" <exactly>')
+    text = mail.outbox[0].body
+    assert "O'Brien & Co" in text
+    assert 'Frames "copied" <exactly>' in text
+    html = mail.outbox[0].alternatives[0][0]
+    assert "O&#x27;Brien &amp; Co" in html  # the HTML part stays escaped

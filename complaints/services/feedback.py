@@ -1,0 +1,22 @@
+"""The filer's answer to "did this answer help?"."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy
+
+from complaints.models import Case, Feedback
+from complaints.services.audit import event_record
+
+ERROR_NOT_DECIDED = gettext_lazy("You can say whether the answer helped once it is decided.")
+
+
+@transaction.atomic
+def feedback_record(*, case: Case, author, helpful: bool, comment: str = "") -> Feedback:
+    """Record (or change) one person's feedback on a decided case."""
+    if getattr(case, "decision", None) is None:
+        raise ValidationError(ERROR_NOT_DECIDED, code="not_decided")
+    feedback, created = Feedback.objects.update_or_create(
+        case=case, author=author, defaults={"helpful": helpful, "comment": comment},
+    )
+    event_record(case=case, actor=author, event_type="feedback_given", public=False,
+                 new={"helpful": helpful, "changed": not created})
+    return feedback

@@ -1,0 +1,59 @@
+"""POST data for the portal's filing forms, as a browser without JavaScript sends it."""
+
+
+def management(prefix, total, initial=0):
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "500"}
+
+
+def statements(signature="Hanako Yamada"):
+    return {"good_faith_statement": "on", "accuracy_statement": "on", "signature": signature}
+
+
+def output_complaint(works=None, locations=None, **overrides):
+    works = works or [("Hoshizora Quest", "anime")]
+    locations = locations or ["https://dreamreel.example/v/abc123"]
+    data = {
+        "title": "Video copies Hoshino Aki", "filed_as": "rights_holder",
+        "ai_product": "DreamReel video", "ai_model": "reel-2",
+        "similarity": "The character's face, hair and costume are reproduced.",
+        "remedies": ["remove_output", "block_prompts"], **statements(),
+        **management("works", len(works)), **management("locations", len(locations)),
+    }
+    for i, (title, kind) in enumerate(works):
+        data.update({f"works-{i}-title": title, f"works-{i}-kind": kind,
+                     f"works-{i}-rights_holder": "Studio Hoshizora"})
+    for i, url in enumerate(locations):
+        data.update({f"locations-{i}-url": url, f"locations-{i}-seen_at": "2026-11-20T10:30"})
+    data.update(overrides)
+    return data
+
+
+def training_objection(**overrides):
+    data = {
+        "title": "Do not train on Studio Hoshizora", "filed_as": "rights_holder",
+        "whole_catalogue": "on", "catalogue_identifiers": "hoshizora.example\nHoshizora Quest",
+        "training_uses": ["training", "style_imitation"], **statements(),
+        **management("works", 1),
+    }
+    data.update(overrides)
+    return data
+
+
+def inquiry(questions=("Was Hoshizora Quest in the training data of reel-2?",
+                       "Which data sets were used?"), **overrides):
+    data = {"title": "Was our anime used?", "filed_as": "rights_holder",
+            "ai_product": "DreamReel video", "accuracy_statement": "on",
+            "signature": "Hanako Yamada", **management("questions", len(questions)),
+            **management("works", 1)}
+    for i, text in enumerate(questions):
+        data[f"questions-{i}-text"] = text
+    data.update(overrides)
+    return data
+
+
+def appeal(**overrides):
+    data = {"appeal_grounds": "The output is a near copy; the decision overlooked frame 412.",
+            "filed_as": "rights_holder", **statements()}
+    data.update(overrides)
+    return data
