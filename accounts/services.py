@@ -1,5 +1,6 @@
 """Writes of the accounts app: sign-up, verification, preferences, roles, organisations."""
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -80,21 +81,27 @@ def user_role_set(*, user: User, role: str) -> User:
 @transaction.atomic
 def user_signup(
     *, email: str, password: str, display_name: str, language: str = Language.ENGLISH,
-    time_zone: str = "Asia/Tokyo",
+    time_zone: str = "Asia/Tokyo", next_path: str = "",
 ) -> User:
-    """Create an inactive creator account and e-mail a verification link."""
+    """Create an inactive creator account and e-mail a verification link.
+
+    `next_path` (a path on this site, e.g. an invitation) is where the link leads after
+    the address is confirmed.
+    """
     user = User.objects.create_user(
         email=email, password=password, display_name=display_name, language=language,
         time_zone=time_zone, is_active=False,
     )
-    user_verification_send(user=user)
+    user_verification_send(user=user, next_path=next_path)
     return user
 
 
-def user_verification_send(*, user: User) -> None:
+def user_verification_send(*, user: User, next_path: str = "") -> None:
     token = email_verification_token.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = settings.SITE_URL + reverse("accounts:verify", args=[uid, token])
+    if next_path.startswith("/") and not next_path.startswith("//"):
+        link += "?" + urlencode({"next": next_path})
     # At most one link an hour, however often an unverified user tries to log in.
     hour = timezone.now().strftime("%Y%m%d%H")
     notification_queue(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
@@ -39,6 +39,15 @@ from accounts.services import (
 )
 
 
+def _safe_next(request) -> str:
+    """The `next` path of the request, if it stays on this site."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return candidate
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
@@ -49,11 +58,11 @@ def signup(request):
             data = form.cleaned_data
             user_signup(email=data["email"], password=data["password"],
                         display_name=data["display_name"], language=data["language"],
-                        time_zone=data["time_zone"])
+                        time_zone=data["time_zone"], next_path=_safe_next(request))
             return render(request, "accounts/signup_done.html", {"email": data["email"]})
     else:
         form = SignupForm(initial={"language": request.LANGUAGE_CODE[:2]})
-    return render(request, "accounts/signup.html", {"form": form},
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -66,7 +75,7 @@ def verify(request, uidb64, token):
     if user is not None and user_verify_email(user=user, token=token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your e-mail address is confirmed. Welcome to Kotae."))
-        return redirect("complaints:case_list")
+        return redirect(_safe_next(request) or "complaints:case_list")
     return render(request, "accounts/verify_failed.html", status=400)
 
 

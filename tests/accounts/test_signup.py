@@ -122,3 +122,25 @@ def test_logout_is_a_post(client, creator):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("complaints:case_list")).status_code == 302
+
+
+def test_signup_from_an_invitation_link_returns_to_it(client, on_commit):
+    with on_commit():
+        client.post(reverse("accounts:signup") + "?next=/accounts/organisations/",
+                    {"display_name": "Aki", "email": "aki@studio.example",
+                     "password": "a-long-enough-passphrase", "language": "en",
+                     "time_zone": "Asia/Tokyo", "next": "/accounts/organisations/"})
+    path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
+    assert "next=%2Faccounts%2Forganisations%2F" in path
+    assert client.get(path)["Location"] == "/accounts/organisations/"
+
+
+def test_signup_ignores_a_next_that_leaves_the_site(client, on_commit):
+    with on_commit():
+        client.post(reverse("accounts:signup"),
+                    {"display_name": "Aki", "email": "aki@studio.example",
+                     "password": "a-long-enough-passphrase", "language": "en",
+                     "time_zone": "Asia/Tokyo", "next": "https://evil.example/"})
+    path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
+    assert "next" not in path
+    assert client.get(path)["Location"] == reverse("complaints:case_list")
