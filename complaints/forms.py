@@ -330,7 +330,7 @@ class EvidenceAddForm(EvidenceFieldMixin, forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you withdrawing? (optional)"), required=False,
+        label=_("Why are you withdrawing?"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
     )
 
@@ -340,7 +340,7 @@ class FeedbackForm(forms.Form):
         label=_("Did this answer help?"), widget=forms.RadioSelect,
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes",
     )
-    comment = forms.CharField(label=_("Anything you want to tell us (optional)"),
+    comment = forms.CharField(label=_("Anything you want to tell us"),
                               required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=4000)
 
