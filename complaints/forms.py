@@ -319,7 +319,8 @@ class ReplyForm(EvidenceFieldMixin, forms.Form):
 
 
 class EvidenceAddForm(EvidenceFieldMixin, forms.Form):
-    evidence = MultipleFileField(label=_("Add evidence files"), help_text=EVIDENCE_HELP)
+    evidence = MultipleFileField(label=_("Add evidence files"), help_text=EVIDENCE_HELP,
+                                 required=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,8 +12,9 @@
   }
   function renumber(container) {
     visibleRows(container).forEach(function (row, i) {
-      var n = row.querySelector("[data-row-number]");
-      if (n) n.textContent = String(i + 1);
+      row.querySelectorAll("[data-row-number]").forEach(function (n) {
+        n.textContent = String(i + 1);
+      });
     });
   }
   function firstInput(row) {
