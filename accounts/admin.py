@@ -41,6 +41,14 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term)
+        # The case assignee autocomplete offers desk staff only.
+        if request.GET.get("field_name") == "assignee":
+            queryset = queryset.filter(is_staff=True, is_active=True)
+        return queryset, may_have_duplicates
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

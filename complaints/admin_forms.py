@@ -2,12 +2,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Decision, Message
+from complaints.models import Decision, Message, Question
 
 
 class DeskMessageForm(forms.Form):
+    REQUEST_INFO = "request_info"
+
     visibility = forms.ChoiceField(
-        label=_("Kind of message"), choices=Message.Visibility.choices,
+        label=_("Kind of message"),
+        choices=Message.Visibility.choices + [
+            (REQUEST_INFO, _("Request information from the filer (pauses the clock)"))
+        ],
         initial=Message.Visibility.PUBLIC, widget=forms.RadioSelect,
     )
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -38,4 +43,19 @@ class DecisionForm(forms.Form):
         actions = cleaned.get("actions") or []
         if Decision.Action.NO_ACTION in actions and len(actions) > 1:
             self.add_error("actions", _("“No action” cannot be combined with other actions."))
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    category = forms.ChoiceField(label=_("Answer"), choices=Question.Category.choices)
+    text = forms.CharField(label=_("Explanation"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == Question.Category.CANNOT_DISCLOSE and not cleaned.get(
+            "text", ""
+        ).strip():
+            self.add_error("text", _("Say why it cannot be disclosed: a reason is required "
+                                     "for this answer."))
         return cleaned

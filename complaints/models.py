@@ -110,6 +110,9 @@ class Case(models.Model):
         verbose_name=_("duplicate of"),
     )
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    linked_cases = models.ManyToManyField(
+        "self", symmetrical=True, blank=True, verbose_name=_("linked cases"),
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -121,6 +124,8 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-submitted_at"]
         indexes = [
+            models.Index(fields=["next_due_at", "id"], name="case_next_due_idx"),
+            models.Index(fields=["assignee", "next_due_at"], name="case_assignee_idx"),
             models.Index(fields=["status", "next_due_at"], name="case_queue_idx"),
             models.Index(fields=["filer", "-last_activity_at"], name="case_filer_idx"),
             models.Index(fields=["organisation", "-last_activity_at"], name="case_org_idx"),
@@ -447,6 +452,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class CannedResponse(models.Model):
+    """A reply template, one row per language. Placeholders: {filer_name}, {reference},
+    {work_titles}, {case_title}."""
+
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=2,
+                                choices=[("ja", _("Japanese")), ("en", _("English"))])
+    body = models.TextField(
+        _("text"),
+        help_text=_("You can use {filer_name}, {reference}, {case_title} and {work_titles}."),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        ordering = ["name", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="canned_name_language")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
 
 
 class AppendOnlyError(Exception):

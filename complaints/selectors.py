@@ -13,7 +13,9 @@ from complaints.models import (
     Evidence,
     Feedback,
     Message,
+    OutputLocation,
     StagedUpload,
+    Work,
 )
 from complaints.status import Status
 
@@ -136,3 +138,21 @@ def feedback_initial(case: Case, user) -> dict:
 
 def staged_upload_get(user, public_id) -> StagedUpload:
     return get_object_or_404(StagedUpload, owner=user, public_id=public_id)
+
+
+def cases_related(case: Case, limit: int = 20) -> list[Case]:
+    """Other cases naming the same output location or the same work, and linked ones."""
+    urls = [loc.url for loc in case.locations.all()]
+    titles = [w.title for w in case.works.all()]
+    identifiers = [w.identifier for w in case.works.all() if w.identifier]
+    same = Q(pk__in=case.linked_cases.values("pk"))
+    if urls:
+        same |= Q(pk__in=OutputLocation.objects.filter(url__in=urls).values("case_id"))
+    if titles:
+        same |= Q(pk__in=Work.objects.filter(title__in=titles).values("case_id"))
+    if identifiers:
+        same |= Q(pk__in=Work.objects.filter(identifier__in=identifiers).values("case_id"))
+    return list(
+        Case.objects.filter(same).exclude(pk=case.pk).select_related("filer")
+        .order_by("-submitted_at")[:limit]
+    )

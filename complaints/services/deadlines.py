@@ -43,14 +43,16 @@ def add_business_days(start: datetime, days: int, *, tz_name: str | None = None,
     return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=tz)
 
 
-def deadline_start(*, case: Case, clock: str, business_days: int, actor=None) -> Deadline:
+def deadline_start(*, case: Case, clock: str, business_days: int = 0, actor=None,
+                   due_at: datetime | None = None) -> Deadline:
+    """Start (or restart) a clock: `business_days` from now, or at `due_at`."""
     now = timezone.now()
     deadline, _ = Deadline.objects.update_or_create(
         case=case,
         clock=clock,
         defaults={
             "started_at": now,
-            "due_at": add_business_days(now, business_days),
+            "due_at": due_at or add_business_days(now, business_days),
             "met_at": None,
             "paused_at": None,
             "breached_at": None,
@@ -80,6 +82,39 @@ def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
         new={"clock": clock, "met_at": deadline.met_at.isoformat(),
              "on_time": deadline.was_met_on_time},
     )
+    case_next_due_refresh(case=case)
+    return deadline
+
+
+def deadline_pause(*, case: Case, clock: str, actor) -> Deadline | None:
+    """Stop a running clock while the desk waits for the filer."""
+    deadline = Deadline.objects.filter(case=case, clock=clock, met_at__isnull=True,
+                                       cancelled_at__isnull=True, paused_at__isnull=True).first()
+    if deadline is None:
+        return None
+    deadline.paused_at = timezone.now()
+    deadline.save(update_fields=["paused_at"])
+    event_record(case=case, actor=actor, event_type="deadline_paused",
+                 new={"clock": clock, "paused_at": deadline.paused_at.isoformat()})
+    case_next_due_refresh(case=case)
+    return deadline
+
+
+def deadline_resume(*, case: Case, clock: str, actor) -> Deadline | None:
+    """Run a paused clock again; its due time moves on by the time it was paused."""
+    deadline = Deadline.objects.filter(case=case, clock=clock,
+                                       paused_at__isnull=False).first()
+    if deadline is None:
+        return None
+    paused_for = timezone.now() - deadline.paused_at
+    old_due = deadline.due_at
+    deadline.due_at = deadline.due_at + paused_for
+    deadline.paused_at = None
+    deadline.save(update_fields=["due_at", "paused_at"])
+    event_record(case=case, actor=actor, event_type="deadline_resumed",
+                 old={"clock": clock, "due_at": old_due.isoformat()},
+                 new={"clock": clock, "due_at": deadline.due_at.isoformat(),
+                      "paused_seconds": int(paused_for.total_seconds())})
     case_next_due_refresh(case=case)
     return deadline
 

@@ -10,7 +10,7 @@ from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open
 from complaints.services.deadlines import deadline_meet
 from complaints.services.notifications import filer_notify
-from complaints.status import Status
+from complaints.status import OPEN_STATUSES, Status
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(
@@ -55,4 +55,9 @@ def decision_record(
     deadline_meet(case=case, clock=Deadline.Clock.DECISION, actor=decided_by)
     filer_notify(case=case, event="decision", template="case_decision",
                  context={"decision": decision})
+    # Merged duplicates share the decision; each of their filers is told.
+    for duplicate in case.duplicates.filter(status__in=OPEN_STATUSES):
+        decision_record(case=duplicate, decided_by=decided_by, outcome=outcome,
+                        actions=actions, facts=facts, ground=ground,
+                        automated_means=automated_means, automated_detail=automated_detail)
     return decision

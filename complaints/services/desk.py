@@ -1,27 +1,152 @@
-"""Desk fields an operator sets on a case: assignee and priority."""
-from django.db import transaction
+"""What an operator does to a case on the desk, each step with its audit event."""
+from datetime import timedelta
 
-from complaints.models import Case
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
 from complaints.services.audit import event_record
+from complaints.services.cases import case_advance_to, case_require_open, case_transition
+from complaints.services.deadlines import deadline_pause, deadline_start
+from complaints.services.messages import message_post
+from complaints.services.notifications import filer_notify
+from complaints.status import Status
+
+FILER_REPLY_WINDOW = timedelta(days=30)
+ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
+ERROR_REASON_REQUIRED = gettext_lazy(
+    "Say why it cannot be disclosed: a reason is required for this answer."
+)
+ERROR_MERGE_SELF = gettext_lazy("A case cannot be merged into itself.")
+ERROR_MERGE_CLOSED = gettext_lazy("Case %(reference)s is closed and cannot be merged.")
+ERROR_LINK_FEW = gettext_lazy("Choose at least two cases to link.")
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor, assignee) -> Case:
+    if assignee is not None and not assignee.is_staff:
+        raise ValidationError(ERROR_NOT_STAFF, code="not_staff")
+    if assignee == case.assignee:
+        return case
+    event_record(
+        case=case, actor=actor, event_type="assignee_changed", public=False,
+        old={"assignee": case.assignee.email if case.assignee else None},
+        new={"assignee": assignee.email if assignee else None},
+    )
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    return case
+
+
+@transaction.atomic
+def case_priority_set(*, case: Case, actor, priority: str) -> Case:
+    priority = Priority(priority)
+    if priority == case.priority:
+        return case
+    event_record(case=case, actor=actor, event_type="priority_changed", public=False,
+                 old={"priority": case.priority}, new={"priority": priority.value})
+    case.priority = priority
+    case.save(update_fields=["priority"])
+    return case
 
 
 @transaction.atomic
 def case_desk_update(*, case: Case, actor, assignee=None, priority: str | None = None) -> Case:
-    """Set the assignee and priority, each change with its audit event."""
-    changed = []
-    if assignee != case.assignee:
-        event_record(
-            case=case, actor=actor, event_type="assignee_changed", public=False,
-            old={"assignee": case.assignee.email if case.assignee else None},
-            new={"assignee": assignee.email if assignee else None},
-        )
-        case.assignee = assignee
-        changed.append("assignee")
-    if priority and priority != case.priority:
-        event_record(case=case, actor=actor, event_type="priority_changed", public=False,
-                     old={"priority": case.priority}, new={"priority": priority})
-        case.priority = priority
-        changed.append("priority")
-    if changed:
-        case.save(update_fields=changed)
+    """The fields of the desk's case form: assignee and priority."""
+    case_assign(case=case, actor=actor, assignee=assignee)
+    if priority:
+        case_priority_set(case=case, actor=actor, priority=priority)
     return case
+
+
+@transaction.atomic
+def cases_link(*, cases: list[Case], actor) -> None:
+    """Mark cases as related (the same output or work), each on the others' page."""
+    if len(cases) < 2:
+        raise ValidationError(ERROR_LINK_FEW, code="few")
+    for case in cases:
+        others = [c for c in cases if c.pk != case.pk]
+        case.linked_cases.add(*others)
+        event_record(case=case, actor=actor, event_type="cases_linked", public=False,
+                     new={"linked": [c.reference for c in others]})
+
+
+@transaction.atomic
+def cases_merge(*, primary: Case, duplicates: list[Case], actor) -> None:
+    """Put duplicates under the primary case: one decision for all, each filer told."""
+    case_require_open(primary)
+    for duplicate in duplicates:
+        if duplicate.pk == primary.pk:
+            raise ValidationError(ERROR_MERGE_SELF, code="self")
+        if not duplicate.is_open:
+            raise ValidationError(ERROR_MERGE_CLOSED % {"reference": duplicate.reference},
+                                  code="closed")
+    for duplicate in duplicates:
+        duplicate.duplicate_of = primary
+        duplicate.save(update_fields=["duplicate_of"])
+        primary.linked_cases.add(duplicate)
+        event_record(case=duplicate, actor=actor, event_type="merged_into",
+                     new={"primary": primary.reference})
+        event_record(case=primary, actor=actor, event_type="merged_from", public=False,
+                     new={"duplicate": duplicate.reference})
+        filer_notify(case=duplicate, event=f"merged:{primary.pk}", template="case_merged",
+                     context={"primary": primary})
+
+
+@transaction.atomic
+def info_request(*, case: Case, actor, body: str) -> Message:
+    """Ask the filer for information. The decision clock waits until they answer."""
+    case_require_open(case)
+    case_advance_to(case=case, target=Status.IN_REVIEW, actor=actor)
+    message = message_post(case=case, author=actor, body=body, notify=False)
+    case_transition(case=case, target=Status.AWAITING_FILER, actor=actor)
+    deadline_pause(case=case, clock=Deadline.Clock.DECISION, actor=actor)
+    reply_by = timezone.now() + FILER_REPLY_WINDOW
+    deadline_start(case=case, clock=Deadline.Clock.FILER_REPLY, due_at=reply_by, actor=actor)
+    filer_notify(case=case, event=f"info_request:{message.pk}", template="case_info_requested",
+                 context={"message": message, "reply_by": reply_by})
+    return message
+
+
+@transaction.atomic
+def question_answer(*, question: Question, actor, category: str, text: str) -> Question:
+    """Answer one question of an inquiry with its category (a reason where required)."""
+    category = Question.Category(category)
+    if category == Question.Category.CANNOT_DISCLOSE and not text.strip():
+        raise ValidationError(ERROR_REASON_REQUIRED, code="reason")
+    case_require_open(question.case)
+    old = {"category": question.answer_category, "text": question.answer_text}
+    question.answer_category = category
+    question.answer_text = text
+    question.answered_by = actor
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer_category", "answer_text", "answered_by",
+                                 "answered_at"])
+    event_record(case=question.case, actor=actor, event_type="question_answered",
+                 old=old, new={"question_id": question.pk, "category": category.value})
+    return question
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def canned_render(*, canned: CannedResponse, case: Case) -> str:
+    """A canned response's text for this case; unknown placeholders stay as written."""
+    works = ", ".join(w.title for w in case.works.all())
+    values = _Blank(filer_name=case.filer.display_name, reference=case.reference,
+                    case_title=case.title, work_titles=works)
+    try:
+        return canned.body.format_map(values)
+    except (ValueError, IndexError, AttributeError):  # a stray brace: send it as written
+        return canned.body
+
+
+def canned_for_case(*, case: Case) -> list[tuple[CannedResponse, str]]:
+    """The canned responses in the filer's language, each rendered for this case."""
+    language = case.filer.language
+    responses = CannedResponse.objects.filter(active=True, language=language)
+    return [(canned, canned_render(canned=canned, case=case)) for canned in responses]

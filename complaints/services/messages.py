@@ -3,8 +3,13 @@ from django.db import transaction
 
 from complaints.models import Case, Deadline, Message
 from complaints.services.audit import event_record
-from complaints.services.cases import case_advance_to, case_require_open, case_touch
-from complaints.services.deadlines import deadline_meet
+from complaints.services.cases import (
+    case_advance_to,
+    case_require_open,
+    case_touch,
+    case_transition,
+)
+from complaints.services.deadlines import deadline_meet, deadline_resume
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
 from complaints.status import Status
@@ -13,7 +18,7 @@ from complaints.status import Status
 @transaction.atomic
 def message_post(
     *, case: Case, author, body: str, visibility: str = Message.Visibility.PUBLIC,
-    uploads=(), staged=(),
+    uploads=(), staged=(), notify: bool = True,
 ) -> Message:
     """Post a message. A public reply from the desk is the case's first human response:
     it acknowledges the case, meets that clock, and is e-mailed to the filer."""
@@ -41,6 +46,12 @@ def message_post(
         if case.status == Status.SUBMITTED:
             case_advance_to(case=case, target=Status.ACKNOWLEDGED, actor=author)
         deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=author)
-        filer_notify(case=case, event=f"message:{message.pk}", template="case_reply",
-                     context={"message": message})
+        if notify:
+            filer_notify(case=case, event=f"message:{message.pk}", template="case_reply",
+                         context={"message": message})
+    elif not from_staff and case.status == Status.AWAITING_FILER:
+        # The filer answered what the desk asked: the decision clock runs again.
+        case_transition(case=case, target=Status.IN_REVIEW, actor=author)
+        deadline_meet(case=case, clock=Deadline.Clock.FILER_REPLY, actor=author)
+        deadline_resume(case=case, clock=Deadline.Clock.DECISION, actor=author)
     return message

@@ -1,0 +1,9 @@
+"""The operator desk in the Django admin: the queue, the case page, and the records."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from complaints.admin import case, records  # noqa: F401  (registers the model admins)
+
+admin.site.site_header = gettext_lazy("Kotae desk")
+admin.site.site_title = gettext_lazy("Kotae desk")
+admin.site.index_title = gettext_lazy("Cases, deadlines and notifications")

@@ -1,0 +1,433 @@
+"""The queue (case changelist) and the case page of the operator desk.
+
+Reads are here; every write goes through complaints.services."""
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.models import User
+from complaints.admin.queue import (
+    AIProductFilter,
+    AssigneeFilter,
+    CappedCountPaginator,
+    DeadlineStateFilter,
+    deadline_state,
+)
+from complaints.admin_forms import AnswerForm, DecisionForm, DeskMessageForm
+from complaints.models import (
+    CannedResponse,
+    Case,
+    Evidence,
+    OutputLocation,
+    Priority,
+    Question,
+    Work,
+)
+from complaints.selectors import cases_related
+from complaints.services.decisions import decision_record
+from complaints.services.desk import (
+    canned_for_case,
+    case_assign,
+    case_desk_update,
+    case_priority_set,
+    cases_link,
+    cases_merge,
+    info_request,
+    question_answer,
+)
+from complaints.services.messages import message_post
+
+REFERENCE = re.compile(r"KT-\d{4}-\d{6,}", re.IGNORECASE)
+BADGES = {
+    "overdue": gettext_lazy("Overdue"),
+    "today": gettext_lazy("Due today"),
+    "soon": gettext_lazy("Due soon"),
+    "paused": gettext_lazy("Paused"),
+}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class WorkInline(ReadOnlyInline):
+    model = Work
+    fields = ["title", "kind", "rights_holder", "identifier"]
+
+
+class LocationInline(ReadOnlyInline):
+    model = OutputLocation
+    fields = ["url", "seen_at", "prompt"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["file_link", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("file"))
+    def file_link(self, obj):
+        url = reverse("complaints:evidence_download", args=[obj.case.reference, obj.public_id])
+        if obj.is_image:
+            return format_html(
+                '<a href="{}"><img src="{}?preview=1" alt="{}" class="desk-thumb"></a>{}',
+                url, url, obj.original_name, obj.original_name,
+            )
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class ColleagueForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name"),
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices)
+
+
+class MergeForm(forms.Form):
+    primary = forms.ModelChoiceField(label=gettext_lazy("Keep this case; merge the others "
+                                                        "into it"), queryset=Case.objects.none())
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "kind", "title", "filer_and_organisation", "status",
+                    "assignee", "priority", "deadline_badge"]
+    list_display_links = ["reference", "title"]
+    list_select_related = ["filer", "assignee", "organisation"]
+    list_filter = [DeadlineStateFilter, "status", "kind", AssigneeFilter, AIProductFilter,
+                   "language", "escalated", "priority"]
+    search_fields = ["reference"]  # shows the box; get_search_results decides how
+    search_help_text = gettext_lazy(
+        "A reference (KT-2026-000123), a filer's e-mail, an output URL, or words of a "
+        "title or work title."
+    )
+    ordering = [F("next_due_at").asc(nulls_last=True), "pk"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+    autocomplete_fields = ["assignee"]
+    actions = ["assign_to_me", "assign_to_colleague", "set_priority", "link_cases",
+               "merge_duplicates"]
+    change_form_template = "admin/complaints/case/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["reference", "kind", "status", "title", "assignee", "priority",
+                           "escalated", "next_due_at", "submitted_at", "duplicate_of"]}),
+        (gettext_lazy("Filed by"), {"fields": ["filer", "organisation", "filed_as",
+                                                "principal_name", "authority_statement",
+                                                "language"]}),
+        (gettext_lazy("What was filed"), {"fields": [
+            "ai_product", "ai_model", "similarity", "remedies_asked", "remedy_other",
+            "whole_catalogue", "training_uses", "catalogue_identifiers", "appeal_of",
+            "appeal_grounds"]}),
+        (gettext_lazy("Statements"), {"fields": ["good_faith_statement", "accuracy_statement",
+                                                 "signature"]}),
+    ]
+    readonly_fields = [
+        "reference", "kind", "status", "title", "escalated", "next_due_at", "submitted_at",
+        "duplicate_of", "filer", "organisation", "filed_as", "principal_name",
+        "authority_statement", "language", "ai_product", "ai_model", "similarity",
+        "remedies_asked", "remedy_other", "whole_catalogue", "training_uses",
+        "catalogue_identifiers", "appeal_of", "appeal_grounds", "good_faith_statement",
+        "accuracy_statement", "signature",
+    ]
+    inlines = [WorkInline, LocationInline, EvidenceInline]
+
+    # --- The queue ------------------------------------------------------------------
+    @admin.display(description=gettext_lazy("filer"), ordering="filer__email")
+    def filer_and_organisation(self, obj):
+        if obj.organisation:
+            return format_html("{}<br><small>{}</small>", obj.filer.email, obj.organisation)
+        return obj.filer.email
+
+    @admin.display(description=gettext_lazy("next deadline"), ordering="next_due_at")
+    def deadline_badge(self, obj):
+        state = deadline_state(obj)
+        if state == "none":
+            return "—"
+        when = format_html("{}", _local(obj.next_due_at)) if obj.next_due_at else ""
+        if state == "later":
+            return when
+        return format_html('<span class="badge badge-{}">{}</span> {}', state,
+                           BADGES[state], when)
+
+    @admin.display(description=gettext_lazy("remedies asked for"))
+    def remedies_asked(self, obj):
+        return ", ".join(obj.remedy_labels)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by what the term looks like, so each kind of term uses an index."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if REFERENCE.fullmatch(term):
+            return queryset.filter(reference=term.upper()), False
+        if "@" in term and " " not in term:
+            return queryset.filter(filer__email=term.lower()), False
+        location = OutputLocation.objects.filter(case=OuterRef("pk"), url=term)
+        if "://" in term:
+            return queryset.filter(Exists(location)), False
+        works = Work.objects.filter(case=OuterRef("pk"), title__icontains=term)
+        return queryset.filter(Q(title__icontains=term) | Exists(works) | Exists(location)), False
+
+    def has_add_permission(self, request):
+        return False  # cases are filed by filers, through the portal or the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        case = Case.objects.select_related("assignee").get(pk=obj.pk)
+        case_desk_update(case=case, actor=request.user,
+                         assignee=form.cleaned_data.get("assignee"),
+                         priority=form.cleaned_data.get("priority"))
+
+    # --- Actions ---------------------------------------------------------------------
+    def _each(self, request, queryset, work, done_message):
+        count = 0
+        with transaction.atomic():
+            for case in queryset.select_related("assignee"):
+                work(case)
+                count += 1
+        self.message_user(request, done_message(count), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        self._each(request, queryset,
+                   lambda case: case_assign(case=case, actor=request.user,
+                                            assignee=request.user),
+                   lambda n: ngettext("%(n)d case assigned to you.",
+                                      "%(n)d cases assigned to you.", n) % {"n": n})
+
+    def _intermediate(self, request, queryset, form, title, action):
+        context = {**self.admin_site.each_context(request), "title": title,
+                   "form": form, "queryset": queryset, "action": action,
+                   "opts": self.model._meta,
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/complaints/case/action_form.html", context)
+
+    @admin.action(description=gettext_lazy("Assign to a colleague…"), permissions=["change"])
+    def assign_to_colleague(self, request, queryset):
+        form = ColleagueForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            assignee = form.cleaned_data["assignee"]
+            self._each(request, queryset,
+                       lambda case: case_assign(case=case, actor=request.user,
+                                                assignee=assignee),
+                       lambda n: ngettext("%(n)d case assigned to %(who)s.",
+                                          "%(n)d cases assigned to %(who)s.", n)
+                       % {"n": n, "who": assignee})
+            return None
+        return self._intermediate(request, queryset, form, _("Assign to a colleague"),
+                                  "assign_to_colleague")
+
+    @admin.action(description=gettext_lazy("Set priority…"), permissions=["change"])
+    def set_priority(self, request, queryset):
+        form = PriorityForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            priority = form.cleaned_data["priority"]
+            self._each(request, queryset,
+                       lambda case: case_priority_set(case=case, actor=request.user,
+                                                      priority=priority),
+                       lambda n: ngettext("Priority set on %(n)d case.",
+                                          "Priority set on %(n)d cases.", n) % {"n": n})
+            return None
+        return self._intermediate(request, queryset, form, _("Set priority"), "set_priority")
+
+    @admin.action(description=gettext_lazy("Link as related"), permissions=["change"])
+    def link_cases(self, request, queryset):
+        try:
+            cases_link(cases=list(queryset), actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("The cases are linked."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Merge duplicates…"), permissions=["change"])
+    def merge_duplicates(self, request, queryset):
+        form = MergeForm(request.POST if "apply" in request.POST else None)
+        form.fields["primary"].queryset = queryset
+        if form.is_valid():
+            primary = form.cleaned_data["primary"]
+            try:
+                cases_merge(primary=primary, duplicates=[c for c in queryset if c != primary],
+                            actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Merged into %(reference)s; each filer was told.")
+                    % {"reference": primary.reference}, messages.SUCCESS)
+            return None
+        return self._intermediate(request, queryset, form, _("Merge duplicates"),
+                                  "merge_duplicates")
+
+    # --- The case page -----------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/message/", view(self.message_view),
+                 name="complaints_case_message"),
+            path("<int:object_id>/decide/", view(self.decide_view),
+                 name="complaints_case_decide"),
+            path("<int:object_id>/answer/<int:question_id>/", view(self.answer_view),
+                 name="complaints_case_answer"),
+            path("<int:object_id>/merge/", view(self.merge_view),
+                 name="complaints_case_merge"),
+        ] + super().get_urls()
+
+    def _case_for_work(self, request, object_id) -> Case:
+        case = get_object_or_404(Case.objects.select_related("filer"), pk=object_id)
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        return case
+
+    def _desk_context(self, request, case, **forms):
+        canned = canned_for_case(case=case)
+        chosen = request.GET.get("canned", "")
+        initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
+        questions = list(case.questions.all())
+        return {
+            "case": case,
+            "thread": case.messages.select_related("author").prefetch_related("attachments"),
+            "events": case.events.select_related("actor"),
+            "deadlines": case.deadlines.all(),
+            "decision": getattr(case, "decision", None),
+            "canned": canned,
+            "canned_chosen": chosen,
+            "message_form": forms.get("message_form") or DeskMessageForm(
+                initial={"body": initial_body}),
+            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "answer_forms": [
+                (q, forms.get(f"answer_{q.pk}") or AnswerForm(
+                    prefix=f"q{q.pk}", initial={"category": q.answer_category,
+                                                "text": q.answer_text}))
+                for q in questions
+            ],
+            "related": cases_related(case),
+            "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id
+            else None,
+            "message_url": reverse("admin:complaints_case_message", args=[case.pk]),
+            "decide_url": reverse("admin:complaints_case_decide", args=[case.pk]),
+            "merge_url": reverse("admin:complaints_case_merge", args=[case.pk]),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = get_object_or_404(
+            Case.objects.select_related("filer", "appeal_of", "appeal_of__decision"),
+            pk=object_id,
+        )
+        context = {**self._desk_context(request, case), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _back_with_errors(self, request, case, **forms):
+        for form in forms.values():
+            for field, errors in form.errors.items():
+                for error in errors:
+                    label = form.fields[field].label if field in form.fields else ""
+                    messages.error(request, f"{label}: {error}" if label else error)
+        return self.change_view(request, str(case.pk),
+                                extra_context=self._desk_context(request, case, **forms))
+
+    def _done(self, request, case, message):
+        messages.success(request, message)
+        return redirect("admin:complaints_case_change", case.pk)
+
+    def message_view(self, request, object_id):
+        case = self._case_for_work(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:complaints_case_change", case.pk)
+        form = DeskMessageForm(request.POST)
+        if form.is_valid():
+            kind, body = form.cleaned_data["visibility"], form.cleaned_data["body"]
+            try:
+                if kind == DeskMessageForm.REQUEST_INFO:
+                    info_request(case=case, actor=request.user, body=body)
+                else:
+                    message_post(case=case, author=request.user, body=body, visibility=kind)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return self._done(request, case, _("Your message was posted."))
+        return self._back_with_errors(request, case, message_form=form)
+
+    def decide_view(self, request, object_id):
+        case = self._case_for_work(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:complaints_case_change", case.pk)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                decision_record(case=case, decided_by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return self._done(request, case,
+                                  _("The decision was recorded and sent to the filer."))
+        return self._back_with_errors(request, case, decision_form=form)
+
+    def answer_view(self, request, object_id, question_id):
+        case = self._case_for_work(request, object_id)
+        question = get_object_or_404(Question, pk=question_id, case=case)
+        if request.method != "POST":
+            return redirect("admin:complaints_case_change", case.pk)
+        form = AnswerForm(request.POST, prefix=f"q{question.pk}")
+        if form.is_valid():
+            try:
+                question_answer(question=question, actor=request.user,
+                                category=form.cleaned_data["category"],
+                                text=form.cleaned_data["text"])
+            except ValidationError as exc:
+                form.add_error("text", exc)
+            else:
+                return self._done(request, case, _("The answer was saved."))
+        return self._back_with_errors(request, case, **{f"answer_{question.pk}": form})
+
+    def merge_view(self, request, object_id):
+        case = self._case_for_work(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:complaints_case_change", case.pk)
+        duplicates = list(Case.objects.filter(pk__in=request.POST.getlist("duplicate")))
+        if not duplicates:
+            messages.error(request, _("Choose the cases to merge into this one."))
+            return redirect("admin:complaints_case_change", case.pk)
+        try:
+            cases_merge(primary=case, duplicates=duplicates, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("admin:complaints_case_change", case.pk)
+        return self._done(request, case, _("Merged; each filer was told."))
+
+
+def _local(value):
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "active"]
+    list_filter = ["language", "active"]
+    search_fields = ["name", "body"]

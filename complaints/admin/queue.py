@@ -1,0 +1,118 @@
+"""The queue's parts: filters, the deadline badge, and a paginator that never counts
+the whole table."""
+from datetime import timedelta
+
+from django.contrib import admin
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Case
+from complaints.status import OPEN_STATUSES
+
+COUNT_CAP = 10_000
+DUE_SOON = timedelta(days=1)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (a bounded subquery), so a million cases cost no
+    more than ten thousand; beyond that the last pages are reached by filtering."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.values("pk")[: COUNT_CAP].count()
+
+
+def deadline_state(case: Case, now=None) -> str:
+    """overdue, today, soon, paused, later or none: what the badge shows."""
+    now = now or timezone.now()
+    if case.status not in OPEN_STATUSES:
+        return "none"
+    if case.status == "awaiting_filer":
+        return "paused"
+    due = case.next_due_at
+    if due is None:
+        return "none"
+    if due < now:
+        return "overdue"
+    if timezone.localtime(due).date() == timezone.localtime(now).date():
+        return "today"
+    if due - now < DUE_SOON:
+        return "soon"
+    return "later"
+
+
+def _local_day_end(now):
+    local = timezone.localtime(now)
+    return local.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+class DeadlineStateFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("today", _("Due today")),
+                ("soon", _("Due within a day")), ("paused", _("Paused (awaiting filer)")),
+                ("open", _("Any open case"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_q = Q(status__in=OPEN_STATUSES)
+        match self.value():
+            case "overdue":
+                return queryset.filter(open_q, next_due_at__lt=now)
+            case "today":
+                return queryset.filter(open_q, next_due_at__gte=now,
+                                       next_due_at__lte=_local_day_end(now))
+            case "soon":
+                return queryset.filter(open_q, next_due_at__gte=now,
+                                       next_due_at__lt=now + DUE_SOON)
+            case "paused":
+                return queryset.filter(status="awaiting_filer")
+            case "open":
+                return queryset.filter(open_q)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Me")), ("none", _("Unassigned")), ("any", _("Anyone"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "me":
+                return queryset.filter(assignee=request.user)
+            case "none":
+                return queryset.filter(assignee__isnull=True)
+            case "any":
+                return queryset.filter(assignee__isnull=False)
+        return queryset
+
+
+class AIProductFilter(admin.SimpleListFilter):
+    title = _("AI product")
+    parameter_name = "product"
+    CACHE_KEY = "kotae:queue:ai-products"
+
+    def lookups(self, request, model_admin):
+        products = cache.get(self.CACHE_KEY)
+        if products is None:
+            # An index-only scan; cached, so the queue page does not pay for it.
+            products = list(
+                Case.objects.exclude(ai_product="").order_by("ai_product")
+                .values_list("ai_product", flat=True).distinct()[:50]
+            )
+            cache.set(self.CACHE_KEY, products, 600)
+        return [(p, p) for p in products]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(ai_product=self.value())
+        return queryset

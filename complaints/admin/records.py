@@ -1,0 +1,48 @@
+"""Records nobody edits: audit events and e-mails."""
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
+
+from complaints.admin.queue import CappedCountPaginator
+from complaints.models import CaseEvent, Notification
+
+
+class RecordAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(RecordAdmin):
+    list_display = ["created_at", "case", "event_type", "actor", "old_value", "new_value"]
+    list_select_related = ["case", "actor"]
+    list_filter = ["event_type"]
+    search_fields = ["=case__reference"]
+    ordering = ["-created_at", "-pk"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(RecordAdmin):
+    list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["recipient", "subject", "=key"]
+    ordering = ["-created_at", "-pk"]
+    fields = ["key", "case", "kind", "recipient", "language", "subject", "status", "attempts",
+              "last_error", "created_at", "next_attempt_at", "sent_at", "body_text",
+              "body_html_source"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("HTML"))
+    def body_html_source(self, obj):
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", obj.body_html)
