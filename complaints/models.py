@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.status import Status
@@ -114,10 +115,10 @@ class Case(models.Model):
         "self", symmetrical=True, blank=True, verbose_name=_("linked cases"),
     )
 
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
 
     class Meta:
         verbose_name = _("case")
@@ -326,7 +327,7 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"))
     from_staff = models.BooleanField(_("from the desk"), default=False)
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("message")
@@ -492,7 +493,7 @@ class CaseEvent(models.Model):
         related_name="+", verbose_name=_("actor"),
     )
     event_type = models.CharField(_("event"), max_length=40, db_index=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     old_value = models.JSONField(_("old value"), null=True, blank=True)
     new_value = models.JSONField(_("new value"), null=True, blank=True)
     public = models.BooleanField(_("shown to the filer"), default=True)

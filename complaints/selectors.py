@@ -140,11 +140,37 @@ def staged_upload_get(user, public_id) -> StagedUpload:
     return get_object_or_404(StagedUpload, owner=user, public_id=public_id)
 
 
+def case_get_for_desk(pk) -> Case:
+    """A case with everything its desk page shows, in a fixed number of queries."""
+    case = get_object_or_404(
+        Case.objects.select_related(
+            "filer", "assignee", "organisation", "duplicate_of", "decision",
+            "decision__decided_by", "appeal_of", "appeal_of__decision",
+            "appeal_of__decision__decided_by",
+        ).prefetch_related(
+            "works", "locations", "deadlines",
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+            Prefetch("messages", queryset=Message.objects.select_related("author"),
+                     to_attr="desk_messages"),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor"),
+                     to_attr="desk_events"),
+        ),
+        pk=pk,
+    )
+    by_message = {}
+    for evidence in case.evidence.all():
+        by_message.setdefault(evidence.message_id, []).append(evidence)
+    for message in case.desk_messages:
+        message.files = by_message.get(message.pk, [])
+    return case
+
+
 def cases_related(case: Case, limit: int = 20) -> list[Case]:
     """Other cases naming the same output location or the same work, and linked ones."""
     urls = [loc.url for loc in case.locations.all()]
-    titles = [w.title for w in case.works.all()]
-    identifiers = [w.identifier for w in case.works.all() if w.identifier]
+    works = list(case.works.all())
+    titles = [w.title for w in works]
+    identifiers = [w.identifier for w in works if w.identifier]
     same = Q(pk__in=case.linked_cases.values("pk"))
     if urls:
         same |= Q(pk__in=OutputLocation.objects.filter(url__in=urls).values("case_id"))

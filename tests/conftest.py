@@ -34,3 +34,12 @@ def on_commit(django_capture_on_commit_callbacks):
     def run():
         return django_capture_on_commit_callbacks(execute=True)
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

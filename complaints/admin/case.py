@@ -28,16 +28,16 @@ from complaints.admin_forms import AnswerForm, DecisionForm, DeskMessageForm
 from complaints.models import (
     CannedResponse,
     Case,
-    Evidence,
     OutputLocation,
     Priority,
     Question,
     Work,
 )
-from complaints.selectors import cases_related
+from complaints.selectors import case_get_for_desk, cases_related
 from complaints.services.decisions import decision_record
 from complaints.services.desk import (
     canned_for_case,
+    canned_responses_changed,
     case_assign,
     case_desk_update,
     case_priority_set,
@@ -55,44 +55,6 @@ BADGES = {
     "soon": gettext_lazy("Due soon"),
     "paused": gettext_lazy("Paused"),
 }
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class WorkInline(ReadOnlyInline):
-    model = Work
-    fields = ["title", "kind", "rights_holder", "identifier"]
-
-
-class LocationInline(ReadOnlyInline):
-    model = OutputLocation
-    fields = ["url", "seen_at", "prompt"]
-
-
-class EvidenceInline(ReadOnlyInline):
-    model = Evidence
-    fields = ["file_link", "content_type", "size", "sha256", "uploaded_at"]
-    readonly_fields = fields
-
-    @admin.display(description=gettext_lazy("file"))
-    def file_link(self, obj):
-        url = reverse("complaints:evidence_download", args=[obj.case.reference, obj.public_id])
-        if obj.is_image:
-            return format_html(
-                '<a href="{}"><img src="{}?preview=1" alt="{}" class="desk-thumb"></a>{}',
-                url, url, obj.original_name, obj.original_name,
-            )
-        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
 class ColleagueForm(forms.Form):
@@ -128,7 +90,7 @@ class CaseAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    list_per_page = 50
+    list_per_page = 100
     autocomplete_fields = ["assignee"]
     actions = ["assign_to_me", "assign_to_colleague", "set_priority", "link_cases",
                "merge_duplicates"]
@@ -154,7 +116,6 @@ class CaseAdmin(admin.ModelAdmin):
         "catalogue_identifiers", "appeal_of", "appeal_grounds", "good_faith_statement",
         "accuracy_statement", "signature",
     ]
-    inlines = [WorkInline, LocationInline, EvidenceInline]
 
     # --- The queue ------------------------------------------------------------------
     @admin.display(description=gettext_lazy("filer"), ordering="filer__email")
@@ -305,16 +266,26 @@ class CaseAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return case
 
+    def get_object(self, request, object_id, from_field=None):
+        # The change view already loaded the case with everything its page shows.
+        case = getattr(request, "_desk_case", None)
+        if case is not None and str(case.pk) == str(object_id):
+            return case
+        return super().get_object(request, object_id, from_field)
+
     def _desk_context(self, request, case, **forms):
         canned = canned_for_case(case=case)
         chosen = request.GET.get("canned", "")
         initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
-        questions = list(case.questions.all())
+        questions = list(case.questions.all()) if case.kind == "inquiry" else []
         return {
             "case": case,
-            "thread": case.messages.select_related("author").prefetch_related("attachments"),
-            "events": case.events.select_related("actor"),
+            "thread": case.desk_messages,
+            "events": case.desk_events,
             "deadlines": case.deadlines.all(),
+            "works": case.works.all(),
+            "locations": case.locations.all(),
+            "evidence": case.evidence.all(),
             "decision": getattr(case, "decision", None),
             "canned": canned,
             "canned_chosen": chosen,
@@ -336,11 +307,12 @@ class CaseAdmin(admin.ModelAdmin):
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = get_object_or_404(
-            Case.objects.select_related("filer", "appeal_of", "appeal_of__decision"),
-            pk=object_id,
-        )
-        context = {**self._desk_context(request, case), **(extra_context or {})}
+        case = case_get_for_desk(object_id) if str(object_id).isdigit() else None
+        if case is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        request._desk_case = case
+        forms = getattr(request, "_desk_forms", {})  # a compose form that came back invalid
+        context = {**self._desk_context(request, case, **forms), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def _back_with_errors(self, request, case, **forms):
@@ -349,8 +321,9 @@ class CaseAdmin(admin.ModelAdmin):
                 for error in errors:
                     label = form.fields[field].label if field in form.fields else ""
                     messages.error(request, f"{label}: {error}" if label else error)
-        return self.change_view(request, str(case.pk),
-                                extra_context=self._desk_context(request, case, **forms))
+        request._desk_forms = forms
+        request.method = "GET"  # show the page; the case's own form was not submitted
+        return self.change_view(request, str(case.pk))
 
     def _done(self, request, case, message):
         messages.success(request, message)
@@ -431,3 +404,15 @@ class CannedResponseAdmin(admin.ModelAdmin):
     list_display = ["name", "language", "active"]
     list_filter = ["language", "active"]
     search_fields = ["name", "body"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        canned_responses_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        canned_responses_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        canned_responses_changed()

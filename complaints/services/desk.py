@@ -1,6 +1,7 @@
 """What an operator does to a case on the desk, each step with its audit event."""
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -145,8 +146,20 @@ def canned_render(*, canned: CannedResponse, case: Case) -> str:
         return canned.body
 
 
+CANNED_CACHE_KEY = "kotae:canned:{language}"
+
+
+def canned_responses_changed() -> None:
+    """Forget the cached lists after a canned response is added, changed or deleted."""
+    cache.delete_many([CANNED_CACHE_KEY.format(language=code) for code in ("ja", "en")])
+
+
 def canned_for_case(*, case: Case) -> list[tuple[CannedResponse, str]]:
     """The canned responses in the filer's language, each rendered for this case."""
-    language = case.filer.language
-    responses = CannedResponse.objects.filter(active=True, language=language)
+    key = CANNED_CACHE_KEY.format(language=case.filer.language)
+    responses = cache.get(key)
+    if responses is None:
+        responses = list(CannedResponse.objects.filter(active=True,
+                                                       language=case.filer.language))
+        cache.set(key, responses, 300)
     return [(canned, canned_render(canned=canned, case=case)) for canned in responses]

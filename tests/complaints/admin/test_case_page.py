@@ -1,0 +1,133 @@
+"""The desk's case page: compose, request information, answer questions, decide."""
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import CannedResponse, CaseEvent, Deadline
+from complaints.services.messages import message_post
+from complaints.status import Status
+from tests.factories import UserFactory, file_case
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, case, **params):
+    response = client.get(reverse("admin:complaints_case_change", args=[case.pk]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_everything_the_filer_sent_and_the_thread(client, operator, creator):
+    from tests.factories import png_upload
+
+    case = file_case(filer=creator, uploads=[png_upload("frame-0412.png")])
+    message_post(case=case, author=operator, body="Public words")
+    message_post(case=case, author=operator, body="Secret words", visibility="internal")
+    client.force_login(operator)
+    html = page(client, case)
+    assert "Hoshizora Quest" in html and case.locations.get().url in html
+    assert "frame-0412.png" in html and "?preview=1" in html
+    assert 'desk-message internal' in html and "Secret words" in html
+    assert "Audit trail" in html and "case_submitted" in html
+
+
+def test_canned_response_in_the_filers_language(client, operator):
+    CannedResponse.objects.create(name="Removed", language="en",
+                                  body="Dear {filer_name}, {reference} ({work_titles}) is down.")
+    ja_body = "{filer_name} 様、{reference}（{work_titles}）を削除しました。"
+    CannedResponse.objects.create(name="Removed", language="ja", body=ja_body)
+    filer = UserFactory(language="ja", display_name="山田 花子")
+    case = file_case(filer=filer)
+    client.force_login(operator)
+    html = page(client, case)
+    assert "山田 花子 様、" in html and "is down" not in html
+    ja = CannedResponse.objects.get(language="ja")
+    html = page(client, case, canned=ja.pk)  # without JavaScript: the box is filled
+    assert f"山田 花子 様、{case.reference}（Hoshizora Quest）を削除しました。</textarea>" in html
+
+
+def test_request_information_pauses_the_decision_clock(client, operator, creator, on_commit):
+    case = file_case(filer=creator)
+    client.force_login(operator)
+    mail.outbox.clear()
+    with on_commit():
+        client.post(reverse("admin:complaints_case_message", args=[case.pk]),
+                    {"visibility": "request_info", "body": "Which frame shows the character?"})
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_FILER
+    decision = case.deadlines.get(clock="decision")
+    assert decision.paused_at is not None
+    assert case.deadlines.get(clock="filer_reply").due_at > timezone.now() + timedelta(days=29)
+    assert mail.outbox[-1].to == [creator.email]
+    assert "Which frame" in mail.outbox[-1].body
+    pause = CaseEvent.objects.get(case=case, event_type="deadline_paused")
+    assert pause.actor == operator
+
+    # Two days later the filer answers: the clock runs again with those days added.
+    Deadline.objects.filter(pk=decision.pk).update(
+        paused_at=timezone.now() - timedelta(days=2))
+    due_before = decision.due_at
+    message_post(case=case, author=creator, body="Frame 412.")
+    case.refresh_from_db()
+    decision.refresh_from_db()
+    assert case.status == Status.IN_REVIEW
+    assert decision.paused_at is None
+    assert timedelta(days=2) - timedelta(minutes=1) < decision.due_at - due_before \
+        < timedelta(days=2, minutes=1)
+    assert CaseEvent.objects.get(case=case, event_type="deadline_resumed").actor == creator
+
+
+def test_inquiry_answers_need_a_reason_to_withhold(client, operator, creator):
+    case = file_case(filer=creator, kind="inquiry", questions=["Was my work used?", "How?"])
+    first, second = case.questions.all()
+    client.force_login(operator)
+    html = page(client, case)
+    assert "Was my work used?" in html
+    url = reverse("admin:complaints_case_answer", args=[case.pk, second.pk])
+    response = client.post(url, {f"q{second.pk}-category": "cannot_disclose",
+                                 f"q{second.pk}-text": ""})
+    assert response.status_code == 200
+    assert "a reason is required" in response.content.decode()
+    second.refresh_from_db()
+    assert second.answer_category == ""
+    client.post(url, {f"q{second.pk}-category": "cannot_disclose",
+                      f"q{second.pk}-text": "Trade secret of a licensor."})
+    client.post(reverse("admin:complaints_case_answer", args=[case.pk, first.pk]),
+                {f"q{first.pk}-category": "partly", f"q{first.pk}-text": "Two stills."})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.answer_category, second.answer_category) == ("partly", "cannot_disclose")
+    client.force_login(creator)
+    portal = client.get(reverse("complaints:case_detail", args=[case.reference]))
+    assert "Trade secret of a licensor." in portal.content.decode()
+
+
+def test_decision_refuses_without_every_reason(client, operator, creator):
+    case = file_case(filer=creator)
+    client.force_login(operator)
+    response = client.post(reverse("admin:complaints_case_decide", args=[case.pk]),
+                           {"outcome": "upheld", "actions": ["output_removed"], "facts": "",
+                            "ground": "", "automated_means": "on"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Facts relied on: This field is required." in html
+    assert "Ground (law or policy): This field is required." in html
+    assert "Say how automated means were used." in html
+    assert 'name="facts"' in html  # the decision form is shown again to complete
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_desk_fields_change_through_services(client, operator):
+    case = file_case()
+    client.force_login(operator)
+    url = reverse("admin:complaints_case_change", args=[case.pk])
+    response = client.post(url, {"assignee": operator.pk, "priority": "high"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assignee == operator and case.priority == "high"
+    assert {"assignee_changed", "priority_changed"} <= set(
+        case.events.values_list("event_type", flat=True))

@@ -1,0 +1,118 @@
+"""The operator's queue: order, badges, filters, search, and a constant cost per page."""
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Case
+from complaints.services.desk import case_assign
+from complaints.services.messages import message_post
+from tests.factories import UserFactory, file_case
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("admin:complaints_case_changelist")
+
+
+def queue(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    return response.content.decode(), ctx.captured_queries
+
+
+def rows(html):
+    return re.findall(r'<th class="field-reference"><a href="[^"]+">(KT-\d{4}-\d{6})</a>', html)
+
+
+def make_cases(n, **overrides):
+    filer = UserFactory()
+    return [file_case(filer=filer, title=f"Case {i}", **overrides) for i in range(n)]
+
+
+def test_same_queries_at_5_and_100_rows_and_no_full_count(client, operator):
+    make_cases(5)
+    client.force_login(operator)
+    queue(client)  # the AI-product filter's list is cached after the first page
+    html_5, queries_5 = queue(client)
+    make_cases(95)
+    html_100, queries_100 = queue(client)
+    assert len(rows(html_5)) == 5 and len(rows(html_100)) == 100
+    assert len(queries_5) == len(queries_100)
+    for query in queries_100:
+        sql = query["sql"].upper()
+        if "COUNT(" in sql:
+            assert "LIMIT" in sql, f"an unbounded count: {query['sql']}"
+
+
+def test_ordered_by_next_deadline_with_badges(client, operator):
+    later, soon, overdue = make_cases(3)
+    now = timezone.now()
+    Case.objects.filter(pk=later.pk).update(next_due_at=now + timedelta(days=5))
+    Case.objects.filter(pk=soon.pk).update(next_due_at=now + timedelta(hours=3))
+    Case.objects.filter(pk=overdue.pk).update(next_due_at=now - timedelta(hours=1))
+    client.force_login(operator)
+    html, _ = queue(client)
+    assert rows(html) == [overdue.reference, soon.reference, later.reference]
+    assert "badge-overdue" in html
+    assert re.search(r"badge-(today|soon)", html)
+
+
+def test_filters(client, operator, other_creator):
+    mine, unassigned, paused = make_cases(3)
+    other = file_case(filer=other_creator, ai_product="PixelMuse", kind="inquiry",
+                      questions=["Was it used?"])
+    case_assign(case=mine, actor=operator, assignee=operator)
+    Case.objects.filter(pk=paused.pk).update(status="awaiting_filer")
+    Case.objects.filter(pk=unassigned.pk).update(next_due_at=timezone.now() - timedelta(days=1),
+                                                 escalated=True)
+    client.force_login(operator)
+    assert rows(queue(client, assigned="me")[0]) == [mine.reference]
+    assert mine.reference not in rows(queue(client, assigned="none")[0])
+    assert rows(queue(client, deadline="overdue")[0]) == [unassigned.reference]
+    assert rows(queue(client, deadline="paused")[0]) == [paused.reference]
+    assert rows(queue(client, escalated__exact="1")[0]) == [unassigned.reference]
+    assert rows(queue(client, product="PixelMuse")[0]) == [other.reference]
+    assert rows(queue(client, kind__exact="inquiry")[0]) == [other.reference]
+    assert set(rows(queue(client, language__exact="en")[0])) == {
+        c.reference for c in (mine, unassigned, paused, other)}
+
+
+def test_search_by_what_the_term_looks_like(client, operator, other_creator):
+    a = file_case(title="Opening scene copied")
+    b = file_case(filer=other_creator, title="Something else")
+    client.force_login(operator)
+    assert rows(queue(client, q=a.reference.lower())[0]) == [a.reference]
+    assert rows(queue(client, q=other_creator.email.upper())[0]) == [b.reference]
+    url = a.locations.get().url
+    assert set(rows(queue(client, q=url)[0])) == {a.reference, b.reference}  # same output
+    assert rows(queue(client, q="opening")[0]) == [a.reference]
+    assert set(rows(queue(client, q="hoshizora")[0])) == {a.reference, b.reference}  # work
+    assert rows(queue(client, q="no such thing")[0]) == []
+
+
+def test_queue_shows_filer_and_organisation(client, operator, creator):
+    from accounts.services import organisation_create
+
+    studio = organisation_create(name="Studio Hoshizora", admin=creator)
+    file_case(filer=creator, organisation_id=studio.pk)
+    client.force_login(operator)
+    html, _ = queue(client)
+    assert creator.email in html and "Studio Hoshizora" in html
+
+
+def test_case_page_has_a_fixed_number_of_queries(client, operator, creator):
+    case = file_case(filer=creator)
+    client.force_login(operator)
+    url = reverse("admin:complaints_case_change", args=[case.pk])
+    client.get(url)  # content types and canned responses are cached after the first page
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(10):
+        message_post(case=case, author=operator, body=f"Reply {i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few.captured_queries) == len(many.captured_queries) <= 12
