@@ -23,7 +23,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.values("pk")[: COUNT_CAP].count()
+        return self.object_list.order_by().values("pk")[:COUNT_CAP].count()
 
 
 def deadline_state(case: Case, now=None) -> str:

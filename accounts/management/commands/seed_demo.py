@@ -6,6 +6,8 @@ from django.db import transaction
 
 from accounts.models import Language, Organisation, Role, User
 from accounts.services import organisation_create, roles_ensure, user_role_set
+from complaints.models import CannedResponse
+from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
 
 DEMO_ACCOUNTS = [
     # email, password, display name, role, language
@@ -46,6 +48,59 @@ class Command(BaseCommand):
             ).exists():
                 organisation_create(name=DEMO_ORGANISATION[0], name_ja=DEMO_ORGANISATION[1],
                                     admin=user)
+        self._demo_desk(User.objects.get(email=DEMO_ACCOUNTS[0][0]))
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
         for label, email, password in rows:
             self.stdout.write(f"  {str(label):<11} {email:<24} password: {password}")
+
+    def _demo_desk(self, creator):
+        """Canned responses and a few cases, so the desk is not empty on first sight."""
+        for name, language, body in DEMO_CANNED:
+            CannedResponse.objects.get_or_create(name=name, language=language,
+                                                 defaults={"body": body})
+        if creator.filed_cases.exists():
+            return
+        studio = Organisation.objects.get(name=DEMO_ORGANISATION[0])
+        for draft in demo_drafts(organisation_id=studio.pk):
+            case_submit(filer=creator, draft=draft)
+
+
+DEMO_CANNED = [
+    ("Output removed", "en",
+     "Dear {filer_name},\n\nThank you for your notice {reference}. We have removed the output "
+     "and blocked prompts that reproduce {work_titles}. A decision with its reasons follows."),
+    ("Output removed", "ja",
+     "{filer_name} 様\n\n申立て（{reference}）をありがとうございます。該当の生成物を削除し、"
+     "{work_titles} を再現するプロンプトをブロックしました。"
+     "理由を付した判断を追ってお送りします。"),
+    ("More information needed", "en",
+     "Dear {filer_name},\n\nTo assess {reference} we need the exact time in the video where "
+     "{work_titles} appears. Please reply on the case page."),
+    ("More information needed", "ja",
+     "{filer_name} 様\n\n{reference} の確認のため、{work_titles} が現れる動画内の正確な時刻を"
+     "ケースページからお知らせください。"),
+]
+
+
+def demo_drafts(*, organisation_id):
+    return [
+        CaseDraft(kind="output_complaint", title="生成動画が「星野アキ」を再現している",
+                  language="ja", organisation_id=organisation_id, ai_product="DreamReel video",
+                  ai_model="reel-2",
+                  similarity="キャラクターの顔、髪型、衣装がそのまま再現されています。",
+                  remedies=["remove_output", "block_prompts"], good_faith_statement=True,
+                  accuracy_statement=True, signature="山田 花子",
+                  works=[WorkData(title="星空クエスト", kind="anime",
+                                  rights_holder="スタジオ星空")],
+                  locations=[LocationData(url="https://dreamreel.example/v/aki-0412")]),
+        CaseDraft(kind="training_objection", title="Do not train on Studio Hoshizora's catalogue",
+                  language="en", organisation_id=organisation_id, whole_catalogue=True,
+                  catalogue_identifiers="hoshizora.example\nHoshizora Quest (TV, 2019-2024)",
+                  training_uses=["training", "fine_tuning", "style_imitation"],
+                  good_faith_statement=True, accuracy_statement=True, signature="Hanako Yamada"),
+        CaseDraft(kind="inquiry", title="Was Hoshizora Quest in the training data of reel-2?",
+                  language="en", ai_product="DreamReel video", ai_model="reel-2",
+                  accuracy_statement=True, signature="Hanako Yamada",
+                  questions=["Was Hoshizora Quest (any episode) in the training data of reel-2?",
+                             "If so, when will it be removed from future training runs?"]),
+    ]
