@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
+from complaints.admin.queue import CappedCountPaginator
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -27,6 +28,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "language", "groups"]
     search_fields = ["email", "display_name"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "language", "time_zone", "email_verified")}),
@@ -80,3 +83,5 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_ja"]
     inlines = [MembershipInline, InvitationInline]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
