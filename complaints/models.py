@@ -53,7 +53,10 @@ class Case(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     title = models.CharField(_("title"), max_length=200)
-    language = models.CharField(_("language"), max_length=2, default="en")
+    language = models.CharField(
+        _("language"), max_length=2, default="en",
+        choices=[("ja", _("Japanese")), ("en", _("English"))],
+    )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )

@@ -7,3 +7,5 @@ from complaints.admin import case, records  # noqa: F401  (registers the model a
 admin.site.site_header = gettext_lazy("Kotae desk")
 admin.site.site_title = gettext_lazy("Kotae desk")
 admin.site.index_title = gettext_lazy("Cases, deadlines and notifications")
+# The desk needs the width: the model list lives on the admin's index page.
+admin.site.enable_nav_sidebar = False

@@ -11,7 +11,6 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -47,6 +46,7 @@ from complaints.services.desk import (
     question_answer,
 )
 from complaints.services.messages import message_post
+from complaints.templatetags.kotae import when as when_filter
 
 SEARCH_CAP = 5000
 REFERENCE = re.compile(r"KT-\d{4}-\d{6,}", re.IGNORECASE)
@@ -76,9 +76,9 @@ class MergeForm(forms.Form):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["reference", "kind", "title", "filer_and_organisation", "status",
-                    "assignee", "priority", "deadline_badge"]
-    list_display_links = ["reference", "title"]
+    list_display = ["reference_and_kind", "deadline_badge", "title", "filer_and_organisation",
+                    "status", "assignee_name", "priority_badge"]
+    list_display_links = ["reference_and_kind", "title"]
     list_select_related = ["filer", "assignee", "organisation"]
     list_filter = [DeadlineStateFilter, "status", "kind", AssigneeFilter, AIProductFilter,
                    "language", "escalated", "priority"]
@@ -96,41 +96,44 @@ class CaseAdmin(admin.ModelAdmin):
     actions = ["assign_to_me", "assign_to_colleague", "set_priority", "link_cases",
                "merge_duplicates"]
     change_form_template = "admin/complaints/case/change_form.html"
-    fieldsets = [
-        (None, {"fields": ["reference", "kind", "status", "title", "assignee", "priority",
-                           "escalated", "next_due_at", "submitted_at", "duplicate_of"]}),
-        (gettext_lazy("Filed by"), {"fields": ["filer", "organisation", "filed_as",
-                                                "principal_name", "authority_statement",
-                                                "language"]}),
-        (gettext_lazy("What was filed"), {"fields": [
-            "ai_product", "ai_model", "similarity", "remedies_asked", "remedy_other",
-            "whole_catalogue", "training_uses", "catalogue_identifiers", "appeal_of",
-            "appeal_grounds"]}),
-        (gettext_lazy("Statements"), {"fields": ["good_faith_statement", "accuracy_statement",
-                                                 "signature"]}),
-    ]
-    readonly_fields = [
-        "reference", "kind", "status", "title", "escalated", "next_due_at", "submitted_at",
-        "duplicate_of", "filer", "organisation", "filed_as", "principal_name",
-        "authority_statement", "language", "ai_product", "ai_model", "similarity",
-        "remedies_asked", "remedy_other", "whole_catalogue", "training_uses",
-        "catalogue_identifiers", "appeal_of", "appeal_grounds", "good_faith_statement",
-        "accuracy_statement", "signature",
-    ]
+    # The case page's own form holds only what an operator sets directly; everything the
+    # filer sent is shown by the desk template, read-only.
+    fields = ["assignee", "priority"]
+
+    class Media:
+        css = {"all": ["kotae/desk.css"]}
 
     # --- The queue ------------------------------------------------------------------
+    @admin.display(description=gettext_lazy("reference"), ordering="reference")
+    def reference_and_kind(self, obj):
+        return format_html("{}<br><small class='quiet'>{}</small>", obj.reference,
+                           obj.get_kind_display())
+
     @admin.display(description=gettext_lazy("filer"), ordering="filer__email")
     def filer_and_organisation(self, obj):
-        if obj.organisation:
-            return format_html("{}<br><small>{}</small>", obj.filer.email, obj.organisation)
-        return obj.filer.email
+        name = obj.filer.display_name or obj.filer.email
+        second = obj.organisation or obj.filer.email
+        return format_html("{}<br><small class='quiet'>{}</small>", name, second)
+
+    @admin.display(description=gettext_lazy("assignee"), ordering="assignee__display_name")
+    def assignee_name(self, obj):
+        if obj.assignee is None:
+            return format_html("<span class='quiet'>{}</span>", _("unassigned"))
+        return obj.assignee.display_name or obj.assignee.email
+
+    @admin.display(description=gettext_lazy("priority"), ordering="priority")
+    def priority_badge(self, obj):
+        if obj.priority in ("high", "urgent"):
+            return format_html('<span class="badge badge-priority-{}">{}</span>',
+                               obj.priority, obj.get_priority_display())
+        return obj.get_priority_display()
 
     @admin.display(description=gettext_lazy("next deadline"), ordering="next_due_at")
     def deadline_badge(self, obj):
         state = deadline_state(obj)
         if state == "none":
             return "—"
-        when = format_html("{}", _local(obj.next_due_at)) if obj.next_due_at else ""
+        when = when_filter(obj.next_due_at)
         if state == "later":
             return when
         return format_html('<span class="badge badge-{}">{}</span> {}', state,
@@ -313,13 +316,19 @@ class CaseAdmin(admin.ModelAdmin):
             "merge_url": reverse("admin:complaints_case_merge", args=[case.pk]),
         }
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Case queue"),
+                                                 **(extra_context or {})})
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = case_get_for_desk(object_id) if str(object_id).isdigit() else None
         if case is None:
             return super().change_view(request, object_id, form_url, extra_context)
         request._desk_case = case
         forms = getattr(request, "_desk_forms", {})  # a compose form that came back invalid
-        context = {**self._desk_context(request, case, **forms), **(extra_context or {})}
+        context = {**self._desk_context(request, case, **forms),
+                   "title": f"{case.reference} · {case.title}", "subtitle": None,
+                   **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def _back_with_errors(self, request, case, **forms):
@@ -400,10 +409,6 @@ class CaseAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(exc.messages))
             return redirect("admin:complaints_case_change", case.pk)
         return self._done(request, case, _("Merged; each filer was told."))
-
-
-def _local(value):
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 @admin.register(CannedResponse)

@@ -88,19 +88,19 @@ def test_creator_files_operator_answers_creator_reads(
     log_out(page)
     log_in(page, operator.email)
     page.goto(f"/admin/complaints/case/{case.pk}/change/")
-    expect(page.get_by_role("heading", name="Write to the filer or add a note")).to_be_visible()
+    expect(page.get_by_role("heading", name="Write", exact=True)).to_be_visible()
     expect(page.get_by_text("frame-0412.png").first).to_be_visible()
 
     message_form = page.locator("#desk-message-form")
     message_form.locator('input[name="visibility"][value="public"]').check()
     message_form.locator('textarea[name="body"]').fill(REPLY)
-    message_form.get_by_role("button", name="Post message").click()
+    message_form.get_by_role("button", name="Send").click()
     expect(page.get_by_text("Your message was posted.")).to_be_visible()
     expect(page.locator(".desk-message.public")).to_contain_text(REPLY)
 
     message_form.locator('input[name="visibility"][value="internal"]').check()
     message_form.locator('textarea[name="body"]').fill(NOTE)
-    message_form.get_by_role("button", name="Post message").click()
+    message_form.get_by_role("button", name="Send").click()
     expect(page.locator(".desk-message.internal")).to_contain_text(NOTE)
 
     decision_form = page.locator("#desk-decision-form")

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -70,8 +71,16 @@ class Command(BaseCommand):
             made += size
             if made % 20_000 < BATCH or made == cases:
                 self.stdout.write(f"{made} cases ({time.monotonic() - started:.0f} s)")
+        self._sequences_reset()
         self.stdout.write(self.style.SUCCESS(
             f"Added {cases} cases in {time.monotonic() - started:.1f} s."))
+
+    def _sequences_reset(self):
+        """Cases were inserted with explicit ids: move the id sequence past them."""
+        statements = connection.ops.sequence_reset_sql(no_style(), [Case])
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
     def _people(self, rng):
         password = make_password(None)

@@ -31,7 +31,7 @@ def test_everything_the_filer_sent_and_the_thread(client, operator, creator):
     assert "Hoshizora Quest" in html and case.locations.get().url in html
     assert "frame-0412.png" in html and "?preview=1" in html
     assert 'desk-message internal' in html and "Secret words" in html
-    assert "Audit trail" in html and "case_submitted" in html
+    assert "Audit trail" in html and "Case filed" in html
 
 
 def test_canned_response_in_the_filers_language(client, operator):

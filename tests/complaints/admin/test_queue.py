@@ -25,7 +25,8 @@ def queue(client, **params):
 
 
 def rows(html):
-    return re.findall(r'<th class="field-reference"><a href="[^"]+">(KT-\d{4}-\d{6})</a>', html)
+    cell = r'<th class="field-reference_and_kind"><a href="[^"]+">(KT-\d{4}-\d{6})<br>'
+    return re.findall(cell, html)
 
 
 def make_cases(n, **overrides):
@@ -101,7 +102,7 @@ def test_queue_shows_filer_and_organisation(client, operator, creator):
     file_case(filer=creator, organisation_id=studio.pk)
     client.force_login(operator)
     html, _ = queue(client)
-    assert creator.email in html and "Studio Hoshizora" in html
+    assert creator.display_name in html and "Studio Hoshizora" in html
 
 
 def test_case_page_has_a_fixed_number_of_queries(client, operator, creator):
