@@ -7,11 +7,9 @@ Controls are found by their accessible names where the admin gives them one.
 """
 import io
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -19,11 +17,11 @@ from playwright.sync_api import Page, expect
 from complaints.models import CannedResponse, Case, Message
 from complaints.services.cases import LocationData, WorkData
 from complaints.services.messages import message_post
+from tests.browser.helpers import log_in, wait_for_mail
 from tests.factories import UserFactory, file_case, png_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
-PASSWORD = "pw-for-tests-1"
 QUEUE = "/admin/complaints/case/"
 CANNED_NAME = "Acknowledge and start review"
 CANNED_EN = ("Dear {filer_name},\n"
@@ -34,24 +32,8 @@ GROUND = "Copyright Act of Japan, Art. 21; acceptable-use policy 4.2."
 WIDE, NARROW = 1440, 1024
 
 
-def wait_for_mail(predicate, timeout: float = 10.0) -> list:
-    """E-mails are sent after commit by the live server's thread: wait for them."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [m for m in mail.outbox if predicate(m)]
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no such e-mail; outbox: {[m.subject for m in mail.outbox]}")
-        time.sleep(0.05)
 
 
-def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/cases/$"))
 
 
 def make_due(case: Case, delta: timedelta) -> Case:

@@ -7,23 +7,20 @@ tied to its input fails here. Japanese strings are looked up in the catalogue at
 time (`ja()`), so a string not yet translated is expected in English and breaks nothing.
 """
 import re
-import time
 
 import pytest
 from django.conf import settings
-from django.core import mail
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from complaints.models import Case
 from complaints.services.cases import LocationData, WorkData
 from complaints.services.messages import message_post
+from tests.browser.helpers import en, ja, log_in, wait_for_mail
 from tests.factories import PNG_BYTES, UserFactory, file_case, png_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
-PASSWORD = "pw-for-tests-1"
 FORM_URL = "/cases/new/output-complaint/"
 GOOD_FAITH = ("I have a good-faith belief that the use described is not authorised by the "
               "rights holder, its agent, or the law.")
@@ -33,39 +30,16 @@ CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 PHONE, DESKTOP = 390, 1280
 
 
-def en(text: str) -> str:
-    return text
 
 
-def ja(text: str) -> str:
-    """The Japanese the site shows for `text` now (English while untranslated)."""
-    with translation.override("ja"):
-        return translation.gettext(text)
 
 
 def png(name: str) -> dict:
     return {"name": name, "mimeType": "image/png", "buffer": PNG_BYTES}
 
 
-def wait_for_mail(predicate, timeout: float = 10.0) -> list:
-    """E-mails are sent after commit by the live server's thread: wait for them."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [m for m in mail.outbox if predicate(m)]
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no such e-mail; outbox: {[m.subject for m in mail.outbox]}")
-        time.sleep(0.05)
 
 
-def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    t = ja if page.locator("html").get_attribute("lang") == "ja" else en
-    page.get_by_label(t("E-mail address"), exact=True).fill(email)
-    page.get_by_label(t("Password"), exact=True).fill(password)
-    page.get_by_role("button", name=t("Log in"), exact=True).click()
-    expect(page).to_have_url(re.compile(r"/cases/$"))
 
 
 def row(page: Page, t, legend: str, number: int):

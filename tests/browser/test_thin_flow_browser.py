@@ -12,23 +12,17 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from complaints.models import Case, Notification
+from tests.browser.helpers import log_in
 from tests.factories import PNG_BYTES
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "pw-for-tests-1"
 REPLY = "We have removed the video and are checking similar outputs."
 NOTE = "Legal says: clear case, block the prompt."
 FACTS = "The output reproduces the character design."
 GROUND = "Copyright Act of Japan, Art. 21; our acceptable-use policy 4.2."
 
 
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator('input[name="username"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/cases/$"))
 
 
 def log_out(page: Page) -> None:
