@@ -38,7 +38,13 @@ ROLE_PERMISSIONS = {
         "accounts.view_organisationinvitation",
     ],
 }
+ROLE_PERMISSIONS[Role.OPERATOR] += [
+    "complaints.view_deadlinepolicy", "complaints.view_businesscalendar",
+    "complaints.view_calendarclosure",
+]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
+    *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")
+      for model in ("deadlinepolicy", "businesscalendar", "calendarclosure")),
     "accounts.change_user", "accounts.add_organisation", "accounts.change_organisation",
 ]
 

@@ -516,3 +516,11 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+# The clock's models live in their own module; Django finds them through this import.
+from complaints.models_clock import (  # noqa: E402, F401
+    BusinessCalendar,
+    CalendarClosure,
+    DeadlinePolicy,
+)

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from complaints.admin import case, records  # noqa: F401  (registers the model admins)
+from complaints.admin import case, clock, records  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = gettext_lazy("Kotae desk")
 admin.site.site_title = gettext_lazy("Kotae desk")

@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
 from complaints.services.audit import event_record
-from complaints.services.deadlines import (
-    DECISION_BUSINESS_DAYS,
-    FIRST_RESPONSE_BUSINESS_DAYS,
-    deadline_start,
-    deadlines_cancel_open,
-)
+from complaints.services.deadlines import deadline_start, deadlines_cancel_open
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
@@ -156,14 +151,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     for staged_upload in staged:
         evidence_from_staged(case=case, staged=staged_upload, uploaded_by=filer)
 
-    first = deadline_start(
-        case=case, clock=Deadline.Clock.FIRST_RESPONSE,
-        business_days=FIRST_RESPONSE_BUSINESS_DAYS, actor=filer,
-    )
-    deadline_start(
-        case=case, clock=Deadline.Clock.DECISION,
-        business_days=DECISION_BUSINESS_DAYS[CaseKind(case.kind)], actor=filer,
-    )
+    first = deadline_start(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=filer)
+    deadline_start(case=case, clock=Deadline.Clock.DECISION, actor=filer)
     filer_notify(case=case, event="receipt", template="case_receipt",
                  context={"first_response_due": first.due_at})
     return case

@@ -1,58 +1,68 @@
 """Named clocks on a case, each a row with an indexed due time.
 
-Business days follow the desk's calendar: its time zone, Monday to Friday, and the
-public holidays of its country from the `holidays` library.
+How long a clock runs comes from a DeadlinePolicy (per kind, priority and clock, edited
+by supervisors) in business time of a BusinessCalendar, or in calendar time.
 """
-import zoneinfo
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-import holidays
 from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from complaints.models import Case, CaseKind, Deadline
+from complaints.business_time import CalendarSpec, add_business_days, add_business_minutes
+from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
 from complaints.services.audit import event_record
 
-FIRST_RESPONSE_BUSINESS_DAYS = 2
-DECISION_BUSINESS_DAYS = {
-    CaseKind.OUTPUT_COMPLAINT: 10,
-    CaseKind.TRAINING_OBJECTION: 10,
-    CaseKind.INQUIRY: 15,
-    CaseKind.APPEAL: 10,
-}
+
+def calendar_default() -> BusinessCalendar | None:
+    return BusinessCalendar.objects.filter(is_default=True).first()
 
 
-@lru_cache(maxsize=8)
-def _holidays(country: str, year: int):
-    return holidays.country_holidays(country, years=year)
+def policy_for(*, case: Case, clock: str) -> DeadlinePolicy | None:
+    """The most specific policy: kind and priority, then kind, then priority, then any."""
+    candidates = DeadlinePolicy.objects.filter(
+        clock=clock, kind__in=[case.kind, ""], priority__in=[case.priority, ""]
+    ).select_related("calendar")
+    return max(candidates, key=lambda p: (bool(p.kind), bool(p.priority)), default=None)
 
 
-def add_business_days(start: datetime, days: int, *, tz_name: str | None = None,
-                      country: str = "JP") -> datetime:
-    """The same local time `days` working days after `start` (weekends and holidays skipped)."""
-    tz = zoneinfo.ZoneInfo(tz_name or settings.TIME_ZONE)
-    local = start.astimezone(tz)
-    day = local.date()
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in _holidays(country, day.year):
-            remaining -= 1
-    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=tz)
+def due_time(*, start: datetime, amount: int, unit: str,
+             calendar: BusinessCalendar | None) -> datetime:
+    Unit = DeadlinePolicy.Unit
+    if unit == Unit.CALENDAR_DAYS:
+        return start + timedelta(days=amount)
+    if unit == Unit.CALENDAR_HOURS:
+        return start + timedelta(hours=amount)
+    spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
+    if unit == Unit.BUSINESS_HOURS:
+        return add_business_minutes(start, amount * 60, spec)
+    return add_business_days(start, amount, spec)
 
 
-def deadline_start(*, case: Case, clock: str, business_days: int = 0, actor=None,
+# Used only when no policy matches (the defaults of PRODUCT.md).
+FALLBACK = {"first_response": (2, "business_days"), "decision": (10, "business_days"),
+            "filer_reply": (30, "calendar_days")}
+
+
+def deadline_due_for(*, case: Case, clock: str, start: datetime) -> datetime:
+    policy = policy_for(case=case, clock=clock)
+    if policy is None:
+        amount, unit = FALLBACK[clock]
+        return due_time(start=start, amount=amount, unit=unit, calendar=calendar_default())
+    return due_time(start=start, amount=policy.amount, unit=policy.unit,
+                    calendar=policy.calendar or calendar_default())
+
+
+def deadline_start(*, case: Case, clock: str, actor=None,
                    due_at: datetime | None = None) -> Deadline:
-    """Start (or restart) a clock: `business_days` from now, or at `due_at`."""
+    """Start (or restart) a clock: due as its policy says, or at `due_at`."""
     now = timezone.now()
     deadline, _ = Deadline.objects.update_or_create(
         case=case,
         clock=clock,
         defaults={
             "started_at": now,
-            "due_at": due_at or add_business_days(now, business_days),
+            "due_at": due_at or deadline_due_for(case=case, clock=clock, start=now),
             "met_at": None,
             "paused_at": None,
             "breached_at": None,

@@ -1,5 +1,4 @@
 """What an operator does to a case on the desk, each step with its audit event."""
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,7 +14,6 @@ from complaints.services.messages import message_post
 from complaints.services.notifications import filer_notify
 from complaints.status import Status
 
-FILER_REPLY_WINDOW = timedelta(days=30)
 ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
 ERROR_REASON_REQUIRED = gettext_lazy(
     "Say why it cannot be disclosed: a reason is required for this answer."
@@ -104,8 +102,7 @@ def info_request(*, case: Case, actor, body: str) -> Message:
     message = message_post(case=case, author=actor, body=body, notify=False)
     case_transition(case=case, target=Status.AWAITING_FILER, actor=actor)
     deadline_pause(case=case, clock=Deadline.Clock.DECISION, actor=actor)
-    reply_by = timezone.now() + FILER_REPLY_WINDOW
-    deadline_start(case=case, clock=Deadline.Clock.FILER_REPLY, due_at=reply_by, actor=actor)
+    reply_by = deadline_start(case=case, clock=Deadline.Clock.FILER_REPLY, actor=actor).due_at
     filer_notify(case=case, event=f"info_request:{message.pk}", template="case_info_requested",
                  context={"message": message, "reply_by": reply_by})
     return message
