@@ -398,6 +398,13 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("filer reminded at"), null=True, blank=True)
+    # When the sweep must next look at this clock (a warning, a breach, a reminder);
+    # empty when nothing is left to do. The sweep reads only this index.
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True,
+                                         db_index=True)
 
     class Meta:
         verbose_name = _("deadline")

@@ -4,6 +4,7 @@ from django.db import DatabaseError
 
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.notifications import notification_deliver, notifications_due_ids
+from complaints.services.sweep import deadlines_sweep
 
 
 @shared_task(
@@ -31,3 +32,9 @@ def notifications_sweep() -> int:
 def staged_uploads_purge_task() -> int:
     """Delete files kept for filings that were never sent (older than a day)."""
     return staged_uploads_purge()
+
+
+@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+def deadlines_sweep_task() -> int:
+    """Warnings, breaches, filer reminders and auto-closes whose time has come."""
+    return deadlines_sweep()

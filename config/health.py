@@ -28,11 +28,14 @@ def healthz(request):
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
     healthy = db_ok and broker_ok
+    body = {"status": "ok" if healthy else "unavailable", "database": db_detail,
+            "broker": broker_detail}
+    if db_ok:
+        from complaints.services.notifications import notifications_oldest_pending_age
+
+        age = notifications_oldest_pending_age()
+        body["oldest_pending_notification_seconds"] = None if age is None else round(age)
     return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "database": db_detail,
-            "broker": broker_detail,
-        },
+        body,
         status=200 if healthy else 503,
     )

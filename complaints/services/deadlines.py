@@ -9,7 +9,12 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from complaints.business_time import CalendarSpec, add_business_days, add_business_minutes
+from complaints.business_time import (
+    CalendarSpec,
+    add_business_days,
+    add_business_minutes,
+    business_minutes_between,
+)
 from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
 from complaints.services.audit import event_record
 
@@ -44,31 +49,76 @@ FALLBACK = {"first_response": (2, "business_days"), "decision": (10, "business_d
             "filer_reply": (30, "calendar_days")}
 
 
-def deadline_due_for(*, case: Case, clock: str, start: datetime) -> datetime:
+def _policy_terms(case: Case, clock: str):
     policy = policy_for(case=case, clock=clock)
     if policy is None:
         amount, unit = FALLBACK[clock]
-        return due_time(start=start, amount=amount, unit=unit, calendar=calendar_default())
-    return due_time(start=start, amount=policy.amount, unit=policy.unit,
-                    calendar=policy.calendar or calendar_default())
+        return amount, unit, calendar_default()
+    return policy.amount, policy.unit, policy.calendar or calendar_default()
+
+
+def deadline_due_for(*, case: Case, clock: str, start: datetime) -> datetime:
+    amount, unit, calendar = _policy_terms(case, clock)
+    return due_time(start=start, amount=amount, unit=unit, calendar=calendar)
+
+
+WARNING_SHARE = 0.75
+FILER_REMINDER_AFTER = timedelta(days=7)
+
+
+def _warn_time(*, case: Case, clock: str, start: datetime, due: datetime) -> datetime | None:
+    """When 75% of the clock's budget is used, in the clock's own kind of time."""
+    if clock == Deadline.Clock.FILER_REPLY:
+        return None
+    _, unit, calendar = _policy_terms(case, clock)
+    if unit.startswith("business"):
+        spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
+        budget = business_minutes_between(start, due, spec)
+        if budget > 0:
+            return add_business_minutes(start, int(budget * WARNING_SHARE), spec)
+    return start + (due - start) * WARNING_SHARE
+
+
+def deadline_next_check(deadline: Deadline) -> datetime | None:
+    """The next moment the sweep has something to do for this clock, or None."""
+    if deadline.met_at or deadline.cancelled_at or deadline.paused_at:
+        return None
+    moments = []
+    if deadline.clock == Deadline.Clock.FILER_REPLY:
+        if deadline.reminded_at is None:
+            moments.append(deadline.started_at + FILER_REMINDER_AFTER)
+        moments.append(deadline.due_at)
+    else:
+        if deadline.warned_at is None and deadline.breached_at is None and deadline.warn_at:
+            moments.append(deadline.warn_at)
+        if deadline.breached_at is None:
+            moments.append(deadline.due_at)
+    moments = [m for m in moments if m is not None]
+    return min(moments) if moments else None
 
 
 def deadline_start(*, case: Case, clock: str, actor=None,
                    due_at: datetime | None = None) -> Deadline:
     """Start (or restart) a clock: due as its policy says, or at `due_at`."""
     now = timezone.now()
+    due_at = due_at or deadline_due_for(case=case, clock=clock, start=now)
     deadline, _ = Deadline.objects.update_or_create(
         case=case,
         clock=clock,
         defaults={
             "started_at": now,
-            "due_at": due_at or deadline_due_for(case=case, clock=clock, start=now),
+            "due_at": due_at,
+            "warn_at": _warn_time(case=case, clock=clock, start=now, due=due_at),
             "met_at": None,
             "paused_at": None,
             "breached_at": None,
             "cancelled_at": None,
+            "warned_at": None,
+            "reminded_at": None,
         },
     )
+    deadline.next_check_at = deadline_next_check(deadline)
+    deadline.save(update_fields=["next_check_at"])
     event_record(
         case=case, actor=actor, event_type="deadline_started",
         new={"clock": clock, "due_at": deadline.due_at.isoformat()}, public=True,
@@ -86,7 +136,8 @@ def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
         return None
     deadline.met_at = timezone.now()
     deadline.paused_at = None
-    deadline.save(update_fields=["met_at", "paused_at"])
+    deadline.next_check_at = None
+    deadline.save(update_fields=["met_at", "paused_at", "next_check_at"])
     event_record(
         case=case, actor=actor, event_type="deadline_met",
         new={"clock": clock, "met_at": deadline.met_at.isoformat(),
@@ -103,7 +154,8 @@ def deadline_pause(*, case: Case, clock: str, actor) -> Deadline | None:
     if deadline is None:
         return None
     deadline.paused_at = timezone.now()
-    deadline.save(update_fields=["paused_at"])
+    deadline.next_check_at = None
+    deadline.save(update_fields=["paused_at", "next_check_at"])
     event_record(case=case, actor=actor, event_type="deadline_paused",
                  new={"clock": clock, "paused_at": deadline.paused_at.isoformat()})
     case_next_due_refresh(case=case)
@@ -119,8 +171,11 @@ def deadline_resume(*, case: Case, clock: str, actor) -> Deadline | None:
     paused_for = timezone.now() - deadline.paused_at
     old_due = deadline.due_at
     deadline.due_at = deadline.due_at + paused_for
+    if deadline.warn_at:
+        deadline.warn_at = deadline.warn_at + paused_for
     deadline.paused_at = None
-    deadline.save(update_fields=["due_at", "paused_at"])
+    deadline.next_check_at = deadline_next_check(deadline)
+    deadline.save(update_fields=["due_at", "warn_at", "paused_at", "next_check_at"])
     event_record(case=case, actor=actor, event_type="deadline_resumed",
                  old={"clock": clock, "due_at": old_due.isoformat()},
                  new={"clock": clock, "due_at": deadline.due_at.isoformat(),
@@ -137,7 +192,8 @@ def deadlines_cancel_open(*, case: Case, actor=None) -> None:
     )
     for deadline in open_clocks:
         deadline.cancelled_at = now
-        deadline.save(update_fields=["cancelled_at"])
+        deadline.next_check_at = None
+        deadline.save(update_fields=["cancelled_at", "next_check_at"])
         event_record(case=case, actor=actor, event_type="deadline_cancelled",
                      new={"clock": deadline.clock}, public=False)
     case_next_due_refresh(case=case)

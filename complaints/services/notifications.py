@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
 SWEEP_GRACE = timedelta(minutes=1)
+MESSAGE_ID_DOMAIN = "kotae.local"
 
 
 def _render(template: str, context: dict, language: str, time_zone: str) -> tuple[str, str, str]:
@@ -121,7 +122,9 @@ def notification_deliver(*, notification_id: int) -> bool:
             body=notification.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.recipient],
-            headers={"X-Kotae-Notification": notification.key},
+            # The same Message-ID on every attempt, so a resend is recognised as one mail.
+            headers={"X-Kotae-Notification": notification.key,
+                     "Message-ID": f"<notification-{notification.pk}@{MESSAGE_ID_DOMAIN}>"},
         )
         message.attach_alternative(notification.body_html, "text/html")
         notification.attempts += 1
@@ -161,3 +164,11 @@ def notifications_due_ids(*, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notifications_oldest_pending_age() -> float | None:
+    """Seconds since the oldest unsent notification was written (None when all are sent)."""
+    oldest = (Notification.objects.filter(status__in=[Notification.Status.PENDING,
+                                                      Notification.Status.FAILED])
+              .order_by("created_at").values_list("created_at", flat=True).first())
+    return None if oldest is None else (timezone.now() - oldest).total_seconds()

@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.notifications_sweep",
         "schedule": 60.0,
     },
+    "deadlines-sweep": {
+        "task": "complaints.tasks.deadlines_sweep_task",
+        "schedule": 60.0,
+    },
     "staged-uploads-purge": {
         "task": "complaints.tasks.staged_uploads_purge_task",
         "schedule": 3600.0,

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+    assert body["oldest_pending_notification_seconds"] is None
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
@@ -24,3 +26,20 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["broker"] == "ConnectionRefusedError"
     assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_the_oldest_unsent_notification(client, creator, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from complaints.models import Notification
+    from tests.factories import file_case
+
+    monkeypatch.setattr("complaints.tasks.notification_deliver_task.delay",
+                        lambda *a, **k: None)  # the broker took it and lost it
+    case = file_case(filer=creator)
+    Notification.objects.filter(case=case).update(created_at=timezone.now() - timedelta(
+        minutes=5))
+    age = client.get("/healthz").json()["oldest_pending_notification_seconds"]
+    assert 290 <= age <= 400

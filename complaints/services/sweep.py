@@ -1,0 +1,134 @@
+"""The sweep: every minute, the clocks whose next check is due are claimed and acted on.
+
+Claiming uses select_for_update(skip_locked=True), so two sweeps never take the same row;
+every e-mail is a notification row whose unique key (case, clock, clock start, threshold,
+recipient) makes a repeated sweep a no-op even if a claim were ever lost.
+"""
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.business_time import CalendarSpec, add_business_days
+from complaints.models import Case, Deadline
+from complaints.services.audit import event_record
+from complaints.services.cases import case_transition
+from complaints.services.deadlines import calendar_default, deadline_next_check
+from complaints.services.notifications import filer_notify, notification_queue
+from complaints.status import OPEN_STATUSES, Status
+
+SWEEP_BATCH = 1000
+# A late answer is promised again this many business days after the breach.
+LATE_EXTENSION_DAYS = 5
+
+
+def _staff(role_group: str | None = None):
+    users = get_user_model().objects.filter(is_staff=True, is_active=True)
+    if role_group:
+        users = users.filter(groups__name=role_group) | users.filter(is_superuser=True)
+    return users.distinct()
+
+
+def _tell_staff(*, users, deadline: Deadline, threshold: str, template: str,
+                context: dict) -> None:
+    case = deadline.case
+    desk_url = settings.SITE_URL + reverse("admin:complaints_case_change", args=[case.pk])
+    for user in users:
+        notification_queue(
+            key=f"case:{case.pk}:{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:"
+                f"{threshold}:{user.pk}",
+            template=template, recipient_email=user.email, language=user.language,
+            time_zone=user.time_zone, case=case,
+            context={"case": case, "deadline": deadline, "recipient": user,
+                     "desk_url": desk_url, **context},
+        )
+
+
+def _key(deadline: Deadline, threshold: str) -> str:
+    return f"{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:{threshold}"
+
+
+def _warn(deadline: Deadline, now: datetime) -> None:
+    case = deadline.case
+    users = [case.assignee] if case.assignee else list(_staff())
+    _tell_staff(users=users, deadline=deadline, threshold="warn", template="deadline_warning",
+                context={})
+    deadline.warned_at = now
+    event_record(case=case, actor=None, event_type="deadline_warning", public=False,
+                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat()})
+
+
+def _breach(deadline: Deadline, now: datetime) -> None:
+    case = deadline.case
+    calendar = calendar_default()
+    spec = calendar.spec() if calendar else CalendarSpec()
+    expected = add_business_days(now, LATE_EXTENSION_DAYS, spec)
+    deadline.breached_at = now
+    if not case.escalated:
+        case.escalated = True
+        Case.objects.filter(pk=case.pk).update(escalated=True)
+    event_record(case=case, actor=None, event_type="deadline_breached",
+                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
+                      "new_expected": expected.isoformat()})
+    users = {u.pk: u for u in _staff("supervisor")}
+    if case.assignee:
+        users[case.assignee.pk] = case.assignee
+    _tell_staff(users=users.values(), deadline=deadline, threshold="breach",
+                template="deadline_breach", context={})
+    filer_notify(case=case, event=_key(deadline, "late"), template="case_late",
+                 context={"deadline": deadline, "new_expected": expected})
+
+
+def _remind_filer(deadline: Deadline, now: datetime) -> None:
+    deadline.reminded_at = now
+    filer_notify(case=deadline.case, event=_key(deadline, "remind"),
+                 template="case_reply_reminder", context={"deadline": deadline})
+    event_record(case=deadline.case, actor=None, event_type="filer_reminded", public=True,
+                 new={"reply_by": deadline.due_at.isoformat()})
+
+
+def _close_unanswered(deadline: Deadline) -> None:
+    case = deadline.case
+    if case.status == Status.AWAITING_FILER:
+        case_transition(case=case, target=Status.CLOSED, actor=None,
+                        reason="no reply from the filer within the time given")
+        filer_notify(case=case, event=_key(deadline, "closed"), template="case_closed_no_reply",
+                     context={"deadline": deadline})
+
+
+def _act(deadline: Deadline, now: datetime) -> None:
+    if deadline.case.status not in OPEN_STATUSES:
+        deadline.next_check_at = None
+        deadline.save(update_fields=["next_check_at"])
+        return
+    if deadline.clock == Deadline.Clock.FILER_REPLY:
+        if deadline.reminded_at is None and deadline.due_at > now:
+            _remind_filer(deadline, now)
+        if deadline.due_at <= now:
+            _close_unanswered(deadline)  # also stops this clock
+            return
+    else:
+        if deadline.breached_at is None and deadline.due_at <= now:
+            _breach(deadline, now)
+        elif deadline.warned_at is None and deadline.warn_at and deadline.warn_at <= now:
+            _warn(deadline, now)
+    deadline.next_check_at = deadline_next_check(deadline)
+    deadline.save(update_fields=["warned_at", "breached_at", "reminded_at", "next_check_at"])
+
+
+def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
+    """Act on every clock whose next check has come. Returns how many were handled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(next_check_at__lte=now)
+            .select_related("case", "case__filer", "case__assignee")
+            .order_by("next_check_at")[:limit]
+        )
+        for deadline in due:
+            _act(deadline, now)
+    return len(due)

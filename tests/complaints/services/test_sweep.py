@@ -1,0 +1,143 @@
+"""The sweep: warnings at 75%, breaches with an honest late notice, filer reminders and
+auto-close, each e-mail exactly once however often or however concurrently it runs."""
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from complaints.models import Case, CaseEvent, Deadline, Notification
+from complaints.services.desk import case_assign, info_request
+from complaints.services.sweep import deadlines_sweep
+from complaints.status import Status
+from tests.factories import file_case
+
+pytestmark = pytest.mark.django_db
+
+
+def later(deadline, **delta):
+    return deadline.due_at + timedelta(**delta)
+
+
+def test_warning_at_three_quarters_to_the_assignee_only(creator, operator, supervisor):
+    case = file_case(filer=creator)
+    case_assign(case=case, actor=supervisor, assignee=operator)
+    first = case.deadlines.get(clock="first_response")
+    assert first.started_at < first.warn_at < first.due_at
+    assert deadlines_sweep(now=first.warn_at - timedelta(minutes=1)) == 0
+    mail.outbox.clear()
+    deadlines_sweep(now=first.warn_at + timedelta(minutes=1))
+    warnings = Notification.objects.filter(kind="deadline_warning")
+    assert [n.recipient for n in warnings] == [operator.email]
+    assert case.reference in warnings.get().subject
+    deadlines_sweep(now=first.warn_at + timedelta(minutes=2))
+    assert Notification.objects.filter(kind="deadline_warning").count() == 1
+
+
+def test_unassigned_warning_goes_to_every_operator(creator, operator, supervisor):
+    case = file_case(filer=creator)
+    first = case.deadlines.get(clock="first_response")
+    deadlines_sweep(now=first.warn_at + timedelta(minutes=1))
+    recipients = set(Notification.objects.filter(kind="deadline_warning")
+                     .values_list("recipient", flat=True))
+    assert recipients == {operator.email, supervisor.email}
+
+
+def test_breach_escalates_and_tells_the_filer_honestly(creator, operator, supervisor,
+                                                       on_commit):
+    case = file_case(filer=creator)
+    case_assign(case=case, actor=supervisor, assignee=operator)
+    first = case.deadlines.get(clock="first_response")
+    mail.outbox.clear()
+    with on_commit():
+        deadlines_sweep(now=later(first, minutes=1))
+    case.refresh_from_db()
+    assert case.escalated
+    breach = CaseEvent.objects.get(case=case, event_type="deadline_breached")
+    assert breach.new_value["clock"] == "first_response"
+    to = sorted(m.to[0] for m in mail.outbox)
+    assert to == sorted([creator.email, operator.email, supervisor.email])
+    late = next(m for m in mail.outbox if m.to == [creator.email])
+    assert "late" in late.subject.lower() and "We now expect to answer by" in late.body
+    # A sweep that runs again (or twice at once) sends nothing more.
+    with on_commit():
+        deadlines_sweep(now=later(first, minutes=2))
+    assert len(mail.outbox) == 3
+
+
+def test_no_warning_after_the_answer(creator, operator):
+    from complaints.services.messages import message_post
+
+    case = file_case(filer=creator)
+    message_post(case=case, author=operator, body="Looking at it.")
+    first = case.deadlines.get(clock="first_response")
+    assert first.next_check_at is None
+    deadlines_sweep(now=later(first, days=3))
+    assert not Notification.objects.filter(kind__in=["deadline_warning", "deadline_breach"],
+                                           case=case, key__contains="first_response").exists()
+
+
+def test_filer_reminded_after_7_days_and_closed_after_30(creator, operator, on_commit):
+    case = file_case(filer=creator)
+    info_request(case=case, actor=operator, body="Which frame?")
+    reply = case.deadlines.get(clock="filer_reply")
+    decision = case.deadlines.get(clock="decision")
+    assert decision.paused_at and decision.next_check_at is None
+    mail.outbox.clear()
+    with on_commit():
+        deadlines_sweep(now=reply.started_at + timedelta(days=7, minutes=1))
+    assert [m.to for m in mail.outbox] == [[creator.email]]
+    assert "waiting for your reply" in mail.outbox[0].subject
+    with on_commit():
+        deadlines_sweep(now=reply.started_at + timedelta(days=8))
+    assert len(mail.outbox) == 1
+    with on_commit():
+        deadlines_sweep(now=later(reply, minutes=1))
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert "closed" in mail.outbox[-1].subject
+    assert not case.deadlines.filter(next_check_at__isnull=False).exists()
+
+
+def test_sweep_reads_only_due_clocks_in_a_fixed_number_of_queries(creator):
+    for _ in range(30):
+        file_case(filer=creator)
+    far = timezone.now() - timedelta(days=1)  # nothing due yet
+    with CaptureQueriesContext(connection) as idle:
+        assert deadlines_sweep(now=far) == 0
+    assert len(idle.captured_queries) <= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_each_notification_exactly_once(creator, operator):
+    cases = [file_case(filer=creator) for _ in range(40)]
+    for case in cases:
+        case_assign(case=case, actor=operator, assignee=operator)
+    moment = max(d.due_at for d in Deadline.objects.all()) + timedelta(minutes=1)
+    errors = []
+
+    def sweep():
+        try:
+            while deadlines_sweep(now=moment, limit=15):
+                pass
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    breaches = Notification.objects.filter(kind="deadline_breach")
+    late = Notification.objects.filter(kind="case_late")
+    # Two clocks a case (first response and decision), one assignee each.
+    assert breaches.count() == 2 * len(cases)
+    assert late.count() == 2 * len(cases)
+    assert breaches.values("key").distinct().count() == breaches.count()
+    assert Case.objects.filter(escalated=True).count() == len(cases)
