@@ -4,7 +4,7 @@ from django.db import DatabaseError
 
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.notifications import notification_deliver, notifications_due_ids
-from complaints.services.sweep import deadlines_sweep
+from complaints.services.sweep import deadlines_sweep, staff_digests_send
 
 
 @shared_task(
@@ -38,3 +38,9 @@ def staged_uploads_purge_task() -> int:
 def deadlines_sweep_task() -> int:
     """Warnings, breaches, filer reminders and auto-closes whose time has come."""
     return deadlines_sweep()
+
+
+@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+def staff_digests_task() -> int:
+    """The 09:00 digest for each operator, in their own time zone."""
+    return staff_digests_send()

@@ -4,11 +4,13 @@ Claiming uses select_for_update(skip_locked=True), so two sweeps never take the 
 every e-mail is a notification row whose unique key (case, clock, clock start, threshold,
 recipient) makes a repeated sweep a no-op even if a claim were ever lost.
 """
+import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,3 +134,37 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
         for deadline in due:
             _act(deadline, now)
     return len(due)
+
+
+DIGEST_HOUR = 9
+
+
+def staff_digests_send(*, now: datetime | None = None) -> int:
+    """At 09:00 in each operator's own time zone: what is overdue or due today.
+
+    Run every few minutes; the key (user, local date) sends each digest once a day.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for user in _staff():
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(user.time_zone))
+        if local.hour != DIGEST_HOUR:
+            continue
+        end_of_day = local.replace(hour=23, minute=59, second=59)
+        cases = list(
+            Case.objects.filter(status__in=OPEN_STATUSES, next_due_at__lte=end_of_day)
+            .filter(Q(assignee=user) | Q(assignee__isnull=True))
+            .select_related("assignee").order_by("next_due_at")[:100]
+        )
+        if not cases:
+            continue
+        notification_queue(
+            key=f"digest:{user.pk}:{local.date().isoformat()}", template="staff_digest",
+            recipient_email=user.email, language=user.language, time_zone=user.time_zone,
+            context={"recipient": user, "count": len(cases), "overdue": [c for c in cases if c.next_due_at < now],
+                     "today": [c for c in cases if c.next_due_at >= now],
+                     "queue_url": settings.SITE_URL
+                     + reverse("admin:complaints_case_changelist")},
+        )
+        sent += 1
+    return sent

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.deadlines_sweep_task",
         "schedule": 60.0,
     },
+    "staff-digests": {
+        "task": "complaints.tasks.staff_digests_task",
+        "schedule": 300.0,
+    },
     "staged-uploads-purge": {
         "task": "complaints.tasks.staged_uploads_purge_task",
         "schedule": 3600.0,

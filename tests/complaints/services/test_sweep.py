@@ -141,3 +141,27 @@ def test_two_sweeps_at_once_send_each_notification_exactly_once(creator, operato
     assert late.count() == 2 * len(cases)
     assert breaches.values("key").distinct().count() == breaches.count()
     assert Case.objects.filter(escalated=True).count() == len(cases)
+
+
+def test_daily_digest_at_nine_in_each_operators_time_zone(creator, operator, supervisor):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from complaints.services.sweep import staff_digests_send
+
+    supervisor.time_zone = "Europe/London"
+    supervisor.save()
+    overdue = file_case(filer=creator, title="Old one")
+    Case.objects.filter(pk=overdue.pk).update(next_due_at=timezone.now() - timedelta(days=1))
+    today_9 = datetime.now(ZoneInfo("Asia/Tokyo")).replace(hour=9, minute=5)
+    assert staff_digests_send(now=today_9) == 1  # 09:05 in Tokyo, 00:05 in London
+    digest = Notification.objects.get(kind="staff_digest")
+    assert digest.recipient == operator.email
+    assert "Old one" in digest.body_text and overdue.reference in digest.body_text
+    assert "1 case overdue or due today" in digest.subject
+    assert staff_digests_send(now=today_9 + timedelta(minutes=10)) == 1
+    assert Notification.objects.filter(kind="staff_digest").count() == 1  # once a day
+    london_9 = datetime.now(ZoneInfo("Europe/London")).replace(hour=9, minute=1)
+    staff_digests_send(now=london_9)
+    assert Notification.objects.filter(kind="staff_digest",
+                                       recipient=supervisor.email).count() == 1
