@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.business_time import CalendarSpec, closures_from_ranges
 
-WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday")]
-
 
 def _default_hours():
     return {str(d): ["09:00", "18:00"] if d < 5 else None for d in range(7)}
