@@ -161,7 +161,8 @@ def staff_digests_send(*, now: datetime | None = None) -> int:
         notification_queue(
             key=f"digest:{user.pk}:{local.date().isoformat()}", template="staff_digest",
             recipient_email=user.email, language=user.language, time_zone=user.time_zone,
-            context={"recipient": user, "count": len(cases), "overdue": [c for c in cases if c.next_due_at < now],
+            context={"recipient": user, "count": len(cases),
+                     "overdue": [c for c in cases if c.next_due_at < now],
                      "today": [c for c in cases if c.next_due_at >= now],
                      "queue_url": settings.SITE_URL
                      + reverse("admin:complaints_case_changelist")},
