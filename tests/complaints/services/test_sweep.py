@@ -165,3 +165,17 @@ def test_daily_digest_at_nine_in_each_operators_time_zone(creator, operator, sup
     staff_digests_send(now=london_9)
     assert Notification.objects.filter(kind="staff_digest",
                                        recipient=supervisor.email).count() == 1
+
+
+def test_bench_sweep_measures_and_changes_nothing(capsys, creator):
+    import json
+
+    from django.core.management import call_command
+
+    for _ in range(3):
+        file_case(filer=creator)
+    call_command("bench_sweep", due=3)
+    result = json.loads(capsys.readouterr().out)
+    assert result["handled"] == 3 and result["sweep_ms"] > 0 and result["queries"] > 0
+    assert not Notification.objects.filter(kind="deadline_breach").exists()
+    assert not Case.objects.filter(escalated=True).exists()
