@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.business_time import CalendarSpec, closures_from_ranges
 
+# Imported at the end of complaints.models, after these are defined there.
+from complaints.models import CaseKind, Deadline, Priority
+
 
 def _default_hours():
     return {str(d): ["09:00", "18:00"] if d < 5 else None for d in range(7)}
@@ -100,19 +103,11 @@ class DeadlinePolicy(models.Model):
         CALENDAR_DAYS = "calendar_days", _("calendar days")
         CALENDAR_HOURS = "calendar_hours", _("calendar hours")
 
-    kind = models.CharField(_("kind of case"), max_length=24,
-                            choices=[("", _("any kind"))] + [
-                                ("output_complaint", _("Output complaint")),
-                                ("training_objection", _("Training objection")),
-                                ("inquiry", _("Inquiry")), ("appeal", _("Appeal"))],
-                            blank=True)
+    kind = models.CharField(_("kind of case"), max_length=24, blank=True,
+                            choices=[("", _("any kind"))] + CaseKind.choices)
     priority = models.CharField(_("priority"), max_length=10, blank=True,
-                                choices=[("", _("any priority")), ("low", _("Low")),
-                                         ("normal", _("Normal")), ("high", _("High")),
-                                         ("urgent", _("Urgent"))])
-    clock = models.CharField(_("clock"), max_length=16, choices=[
-        ("first_response", _("First response")), ("decision", _("Decision")),
-        ("filer_reply", _("Filer's reply"))])
+                                choices=[("", _("any priority"))] + Priority.choices)
+    clock = models.CharField(_("clock"), max_length=16, choices=Deadline.Clock.choices)
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices,
                             default=Unit.BUSINESS_DAYS)
