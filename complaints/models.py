@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from complaints.status import Status
 
 
@@ -55,7 +56,7 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(
         _("language"), max_length=2, default="en",
-        choices=[("ja", _("Japanese")), ("en", _("English"))],
+        choices=Language.choices,
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
@@ -471,7 +472,7 @@ class CannedResponse(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     language = models.CharField(_("language"), max_length=2,
-                                choices=[("ja", _("Japanese")), ("en", _("English"))])
+                                choices=Language.choices)
     body = models.TextField(
         _("text"),
         help_text=_("You can use {filer_name}, {reference}, {case_title} and {work_titles}."),

@@ -66,11 +66,11 @@ WARNING_SHARE = 0.75
 FILER_REMINDER_AFTER = timedelta(days=7)
 
 
-def _warn_time(*, case: Case, clock: str, start: datetime, due: datetime) -> datetime | None:
+def _warn_time(*, clock: str, unit: str, calendar: BusinessCalendar | None,
+               start: datetime, due: datetime) -> datetime | None:
     """When 75% of the clock's budget is used, in the clock's own kind of time."""
     if clock == Deadline.Clock.FILER_REPLY:
         return None
-    _, unit, calendar = _policy_terms(case, clock)
     if unit.startswith("business"):
         spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
         budget = business_minutes_between(start, due, spec)
@@ -101,14 +101,16 @@ def deadline_start(*, case: Case, clock: str, actor=None,
                    due_at: datetime | None = None) -> Deadline:
     """Start (or restart) a clock: due as its policy says, or at `due_at`."""
     now = timezone.now()
-    due_at = due_at or deadline_due_for(case=case, clock=clock, start=now)
+    amount, unit, calendar = _policy_terms(case, clock)
+    due_at = due_at or due_time(start=now, amount=amount, unit=unit, calendar=calendar)
     deadline, _ = Deadline.objects.update_or_create(
         case=case,
         clock=clock,
         defaults={
             "started_at": now,
             "due_at": due_at,
-            "warn_at": _warn_time(case=case, clock=clock, start=now, due=due_at),
+            "warn_at": _warn_time(clock=clock, unit=unit, calendar=calendar, start=now,
+                                  due=due_at),
             "met_at": None,
             "paused_at": None,
             "breached_at": None,

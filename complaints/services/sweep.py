@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from complaints.business_time import CalendarSpec, add_business_days
 from complaints.models import Case, Deadline
@@ -49,33 +50,51 @@ def _tell_staff(*, users, deadline: Deadline, threshold: str, template: str,
         )
 
 
+class _SweepContext:
+    """What every clock of one sweep shares, read at most once per sweep."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    @cached_property
+    def operators(self) -> list:
+        return list(_staff())
+
+    @cached_property
+    def supervisors(self) -> list:
+        return list(_staff("supervisor"))
+
+    @cached_property
+    def spec(self) -> CalendarSpec:
+        calendar = calendar_default()
+        return calendar.spec() if calendar else CalendarSpec()
+
+
 def _key(deadline: Deadline, threshold: str) -> str:
     return f"{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:{threshold}"
 
 
-def _warn(deadline: Deadline, now: datetime) -> None:
+def _warn(deadline: Deadline, ctx: _SweepContext) -> None:
     case = deadline.case
-    users = [case.assignee] if case.assignee else list(_staff())
+    users = [case.assignee] if case.assignee else ctx.operators
     _tell_staff(users=users, deadline=deadline, threshold="warn", template="deadline_warning",
                 context={})
-    deadline.warned_at = now
+    deadline.warned_at = ctx.now
     event_record(case=case, actor=None, event_type="deadline_warning", public=False,
                  new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat()})
 
 
-def _breach(deadline: Deadline, now: datetime) -> None:
+def _breach(deadline: Deadline, ctx: _SweepContext) -> None:
     case = deadline.case
-    calendar = calendar_default()
-    spec = calendar.spec() if calendar else CalendarSpec()
-    expected = add_business_days(now, LATE_EXTENSION_DAYS, spec)
-    deadline.breached_at = now
+    expected = add_business_days(ctx.now, LATE_EXTENSION_DAYS, ctx.spec)
+    deadline.breached_at = ctx.now
     if not case.escalated:
         case.escalated = True
         Case.objects.filter(pk=case.pk).update(escalated=True)
     event_record(case=case, actor=None, event_type="deadline_breached",
                  new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
                       "new_expected": expected.isoformat()})
-    users = {u.pk: u for u in _staff("supervisor")}
+    users = {u.pk: u for u in ctx.supervisors}
     if case.assignee:
         users[case.assignee.pk] = case.assignee
     _tell_staff(users=users.values(), deadline=deadline, threshold="breach",
@@ -101,7 +120,8 @@ def _close_unanswered(deadline: Deadline) -> None:
                      context={"deadline": deadline})
 
 
-def _act(deadline: Deadline, now: datetime) -> None:
+def _act(deadline: Deadline, ctx: _SweepContext) -> None:
+    now = ctx.now
     if deadline.case.status not in OPEN_STATUSES:
         deadline.next_check_at = None
         deadline.save(update_fields=["next_check_at"])
@@ -114,9 +134,9 @@ def _act(deadline: Deadline, now: datetime) -> None:
             return
     else:
         if deadline.breached_at is None and deadline.due_at <= now:
-            _breach(deadline, now)
+            _breach(deadline, ctx)
         elif deadline.warned_at is None and deadline.warn_at and deadline.warn_at <= now:
-            _warn(deadline, now)
+            _warn(deadline, ctx)
     deadline.next_check_at = deadline_next_check(deadline)
     deadline.save(update_fields=["warned_at", "breached_at", "reminded_at", "next_check_at"])
 
@@ -131,8 +151,9 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
             .select_related("case", "case__filer", "case__assignee")
             .order_by("next_check_at")[:limit]
         )
+        ctx = _SweepContext(now)
         for deadline in due:
-            _act(deadline, now)
+            _act(deadline, ctx)
     return len(due)
 
 
