@@ -3,6 +3,7 @@ them in the admin; complaints.services.deadlines reads them."""
 import zoneinfo
 from datetime import time
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,21 +42,22 @@ class BusinessCalendar(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}  # every mistake at once, not one per save
         try:
             zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError({"time_zone": _("Unknown time zone.")})
+            errors["time_zone"] = _("Unknown time zone.")
         if self.country:
-            import holidays
-
-            if self.country.upper() not in holidays.list_supported_countries():
-                raise ValidationError({"country": _("No holiday list for this country.")})
             self.country = self.country.upper()
+            if self.country not in holidays.list_supported_countries():
+                errors["country"] = _("No holiday list for this country.")
         try:
             self.parsed_hours()
         except (TypeError, ValueError, KeyError, AttributeError):
-            raise ValidationError({"working_hours": _(
-                'Give each weekday 0-6 as ["HH:MM", "HH:MM"] with the opening first, or null.')})
+            errors["working_hours"] = _(
+                'Give each weekday 0-6 as ["HH:MM", "HH:MM"] with the opening first, or null.')
+        if errors:
+            raise ValidationError(errors)
 
     def parsed_hours(self) -> dict:
         hours = {}

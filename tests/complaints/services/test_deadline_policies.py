@@ -78,4 +78,6 @@ def test_a_bad_calendar_is_refused_with_a_message(client, supervisor):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Unknown time zone." in html
+    assert "No holiday list for this country." in html
+    assert "with the opening first" in html
     assert not BusinessCalendar.objects.filter(name="Broken").exists()
