@@ -444,9 +444,12 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     recipient = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=2)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("plain text"))
-    body_html = models.TextField(_("HTML"))
+    # Written at once for most e-mails; the sweep leaves them empty and stores in
+    # `context` what to render them from, so the worker renders them at delivery.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("plain text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -19,6 +19,19 @@ def notification_deliver_task(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    time_limit=300,
+    soft_time_limit=280,
+)
+def notifications_deliver_many_task(notification_ids: list[int]) -> int:
+    """Deliver a chunk of the rows one sweep wrote; each row is sent at most once."""
+    return sum(bool(notification_deliver(notification_id=pk)) for pk in notification_ids)
+
+
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
 def notifications_sweep() -> int:
     """Send what delivery after commit missed (broker or mail server was down)."""

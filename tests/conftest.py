@@ -2,6 +2,9 @@ import pytest
 
 from tests.factories import UserFactory, staff_user
 
+# `start_worker`: real Celery worker processes for a test.
+pytest_plugins = ["tests.support.worker_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -1,10 +1,15 @@
 """Factories for the suite. Cases are filed through the real service, as users do."""
+from datetime import timedelta
+
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Language, Organisation, Role, User
 from accounts.services import roles_ensure, user_role_set
+from complaints.models import Case, Deadline
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
+from complaints.status import Status
 
 # The smallest valid PNG: a 1x1 transparent pixel.
 PNG_BYTES = bytes.fromhex(
@@ -64,3 +69,23 @@ def complaint_draft(**overrides) -> CaseDraft:
 def file_case(filer=None, uploads=(), **overrides):
     filer = filer or UserFactory()
     return case_submit(filer=filer, draft=complaint_draft(**overrides), uploads=uploads)
+
+
+def due_cases(count: int, *, filer, assignee=None) -> list[int]:
+    """`count` open cases whose decision clock passed a minute ago, written in bulk
+    (for sweeps over many clocks; filing each through the service would take minutes)."""
+    now = timezone.now()
+    start = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    cases = [
+        Case(pk=pk, reference=f"KT-2026-{pk:06d}", kind="output_complaint",
+             status=Status.IN_REVIEW, title=f"Scene {pk} copied", language="en",
+             filer=filer, assignee=assignee, submitted_at=now - timedelta(days=20))
+        for pk in range(start, start + count)
+    ]
+    Case.objects.bulk_create(cases)
+    Deadline.objects.bulk_create(
+        Deadline(case_id=case.pk, clock="decision", started_at=now - timedelta(days=20),
+                 due_at=now - timedelta(minutes=1), next_check_at=now - timedelta(minutes=1))
+        for case in cases
+    )
+    return [case.pk for case in cases]

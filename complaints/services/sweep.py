@@ -5,22 +5,29 @@ every e-mail is a notification row whose unique key (case, clock, clock start, t
 recipient) makes a repeated sweep a no-op even if a claim were ever lost.
 """
 import zoneinfo
+from collections import defaultdict
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from complaints.business_time import CalendarSpec, add_business_days
-from complaints.models import Case, Deadline
-from complaints.services.audit import event_record
+from complaints.models import Case, CaseEvent, Deadline, Notification
 from complaints.services.cases import case_transition
 from complaints.services.deadlines import calendar_default, deadline_next_check
-from complaints.services.notifications import filer_notify, notification_queue
+from complaints.services.notifications import (
+    filer_notify,
+    notification_build,
+    notification_queue,
+    notifications_enqueue_keys,
+    notifications_insert,
+)
 from complaints.status import OPEN_STATUSES, Status
 
 SWEEP_BATCH = 1000
@@ -35,26 +42,26 @@ def _staff(role_group: str | None = None):
     return users.distinct()
 
 
-def _tell_staff(*, users, deadline: Deadline, threshold: str, template: str,
-                context: dict) -> None:
-    case = deadline.case
-    desk_url = settings.SITE_URL + reverse("admin:complaints_case_change", args=[case.pk])
-    for user in users:
-        notification_queue(
-            key=f"case:{case.pk}:{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:"
-                f"{threshold}:{user.pk}",
-            template=template, recipient_email=user.email, language=user.language,
-            time_zone=user.time_zone, case=case,
-            context={"case": case, "deadline": deadline, "recipient": user,
-                     "desk_url": desk_url, **context},
-        )
+def _key(deadline: Deadline, threshold: str) -> str:
+    return f"{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:{threshold}"
 
 
-class _SweepContext:
-    """What every clock of one sweep shares, read at most once per sweep."""
+# A clock's next check that is its own due time is written as F("due_at"), so clocks
+# that changed alike share one UPDATE whatever their due times.
+_AT_DUE = "at-due"
+
+
+class _SweepBatch:
+    """What one sweep writes, gathered while the clocks are read and written in bulk at
+    the end: notification rows (rendered later by the worker), audit events, escalations
+    and the clocks' new state. A sweep of 1,000 clocks is a few dozen queries."""
 
     def __init__(self, now: datetime):
         self.now = now
+        self.notifications: list[Notification] = []
+        self.events: list[CaseEvent] = []
+        self.escalate: set[int] = set()
+        self.clock_updates: dict[tuple, list[int]] = defaultdict(list)
 
     @cached_property
     def operators(self) -> list:
@@ -65,53 +72,85 @@ class _SweepContext:
         return list(_staff("supervisor"))
 
     @cached_property
-    def spec(self) -> CalendarSpec:
+    def new_expected(self) -> datetime:
+        """A late answer is promised again LATE_EXTENSION_DAYS business days from now."""
         calendar = calendar_default()
-        return calendar.spec() if calendar else CalendarSpec()
+        spec = calendar.spec() if calendar else CalendarSpec()
+        return add_business_days(self.now, LATE_EXTENSION_DAYS, spec)
+
+    def notify(self, *, deadline: Deadline, recipient, threshold: str, template: str,
+               **refs) -> None:
+        case = deadline.case
+        key = f"case:{case.pk}:{_key(deadline, threshold)}"
+        if recipient.pk != case.filer_id:  # staff: one row each
+            key += f":{recipient.pk}"
+        self.notifications.append(notification_build(
+            key=key, template=template, recipient=recipient, case=case, now=self.now,
+            refs={"deadline": deadline.pk, **refs}))
+
+    def event(self, *, deadline: Deadline, event_type: str, public: bool, new: dict) -> None:
+        self.events.append(CaseEvent(case_id=deadline.case_id, event_type=event_type,
+                                     public=public, new_value=new))
+
+    def clock_changed(self, deadline: Deadline, **changes) -> None:
+        for name, value in changes.items():
+            setattr(deadline, name, value)
+        next_check = deadline_next_check(deadline)
+        changes["next_check_at"] = _AT_DUE if next_check == deadline.due_at else next_check
+        self.clock_updates[tuple(sorted(changes.items()))].append(deadline.pk)
+
+    def write(self) -> list[str]:
+        keys = notifications_insert(self.notifications)
+        CaseEvent.objects.bulk_create(self.events, batch_size=1000)
+        if self.escalate:
+            Case.objects.filter(pk__in=self.escalate, escalated=False).update(escalated=True)
+        for changes, pks in self.clock_updates.items():
+            values = {name: F("due_at") if value == _AT_DUE else value
+                      for name, value in changes}
+            Deadline.objects.filter(pk__in=pks).update(**values)
+        return keys
 
 
-def _key(deadline: Deadline, threshold: str) -> str:
-    return f"{deadline.clock}:{deadline.started_at:%Y%m%d%H%M%S}:{threshold}"
-
-
-def _warn(deadline: Deadline, ctx: _SweepContext) -> None:
+def _warn(deadline: Deadline, batch: _SweepBatch) -> None:
     case = deadline.case
-    users = [case.assignee] if case.assignee else ctx.operators
-    _tell_staff(users=users, deadline=deadline, threshold="warn", template="deadline_warning",
-                context={})
-    deadline.warned_at = ctx.now
-    event_record(case=case, actor=None, event_type="deadline_warning", public=False,
-                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat()})
+    for user in [case.assignee] if case.assignee else batch.operators:
+        batch.notify(deadline=deadline, recipient=user, threshold="warn",
+                     template="deadline_warning")
+    batch.event(deadline=deadline, event_type="deadline_warning", public=False,
+                new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat()})
+    batch.clock_changed(deadline, warned_at=batch.now)
 
 
-def _breach(deadline: Deadline, ctx: _SweepContext) -> None:
+def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
     case = deadline.case
-    expected = add_business_days(ctx.now, LATE_EXTENSION_DAYS, ctx.spec)
-    deadline.breached_at = ctx.now
-    if not case.escalated:
-        case.escalated = True
-        Case.objects.filter(pk=case.pk).update(escalated=True)
-    event_record(case=case, actor=None, event_type="deadline_breached",
-                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
-                      "new_expected": expected.isoformat()})
-    users = {u.pk: u for u in ctx.supervisors}
+    expected = batch.new_expected
+    batch.escalate.add(case.pk)
+    batch.event(deadline=deadline, event_type="deadline_breached", public=True,
+                new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
+                     "new_expected": expected.isoformat()})
+    users = {u.pk: u for u in batch.supervisors}
     if case.assignee:
         users[case.assignee.pk] = case.assignee
-    _tell_staff(users=users.values(), deadline=deadline, threshold="breach",
-                template="deadline_breach", context={})
-    filer_notify(case=case, event=_key(deadline, "late"), template="case_late",
-                 context={"deadline": deadline, "new_expected": expected})
+    elif not users:  # nobody would hear of it: a desk without supervisors tells everyone
+        users = {u.pk: u for u in batch.operators}
+    for user in users.values():
+        batch.notify(deadline=deadline, recipient=user, threshold="breach",
+                     template="deadline_breach")
+    batch.notify(deadline=deadline, recipient=case.filer, threshold="late",
+                 template="case_late", new_expected_at=expected.isoformat())
+    batch.clock_changed(deadline, breached_at=batch.now)
 
 
-def _remind_filer(deadline: Deadline, now: datetime) -> None:
-    deadline.reminded_at = now
-    filer_notify(case=deadline.case, event=_key(deadline, "remind"),
-                 template="case_reply_reminder", context={"deadline": deadline})
-    event_record(case=deadline.case, actor=None, event_type="filer_reminded", public=True,
-                 new={"reply_by": deadline.due_at.isoformat()})
+def _remind_filer(deadline: Deadline, batch: _SweepBatch) -> None:
+    batch.notify(deadline=deadline, recipient=deadline.case.filer, threshold="remind",
+                 template="case_reply_reminder")
+    batch.event(deadline=deadline, event_type="filer_reminded", public=True,
+                new={"reply_by": deadline.due_at.isoformat()})
+    batch.clock_changed(deadline, reminded_at=batch.now)
 
 
 def _close_unanswered(deadline: Deadline) -> None:
+    """Rare (a month without a reply), so done at once through the usual services."""
     case = deadline.case
     if case.status == Status.AWAITING_FILER:
         case_transition(case=case, target=Status.CLOSED, actor=None,
@@ -120,29 +159,32 @@ def _close_unanswered(deadline: Deadline) -> None:
                      context={"deadline": deadline})
 
 
-def _act(deadline: Deadline, ctx: _SweepContext) -> None:
-    now = ctx.now
+def _act(deadline: Deadline, batch: _SweepBatch) -> None:
+    now = batch.now
     if deadline.case.status not in OPEN_STATUSES:
-        deadline.next_check_at = None
-        deadline.save(update_fields=["next_check_at"])
+        batch.clock_changed(deadline, next_check_at=None)
         return
     if deadline.clock == Deadline.Clock.FILER_REPLY:
-        if deadline.reminded_at is None and deadline.due_at > now:
-            _remind_filer(deadline, now)
         if deadline.due_at <= now:
             _close_unanswered(deadline)  # also stops this clock
-            return
+        elif deadline.reminded_at is None:
+            _remind_filer(deadline, batch)
+        else:
+            batch.clock_changed(deadline)
+    elif deadline.breached_at is None and deadline.due_at <= now:
+        _breach(deadline, batch)
+    elif deadline.warned_at is None and deadline.warn_at and deadline.warn_at <= now:
+        _warn(deadline, batch)
     else:
-        if deadline.breached_at is None and deadline.due_at <= now:
-            _breach(deadline, ctx)
-        elif deadline.warned_at is None and deadline.warn_at and deadline.warn_at <= now:
-            _warn(deadline, ctx)
-    deadline.next_check_at = deadline_next_check(deadline)
-    deadline.save(update_fields=["warned_at", "breached_at", "reminded_at", "next_check_at"])
+        batch.clock_changed(deadline)
 
 
 def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
-    """Act on every clock whose next check has come. Returns how many were handled."""
+    """Act on every clock whose next check has come. Returns how many were handled.
+
+    Notifications are written unrendered and delivered after commit, DELIVERY_CHUNK
+    per task; anything the broker loses is picked up by the relay.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
@@ -151,9 +193,11 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
             .select_related("case", "case__filer", "case__assignee")
             .order_by("next_check_at")[:limit]
         )
-        ctx = _SweepContext(now)
+        batch = _SweepBatch(now)
         for deadline in due:
-            _act(deadline, ctx)
+            _act(deadline, batch)
+        keys = batch.write()
+        transaction.on_commit(partial(notifications_enqueue_keys, keys))
     return len(due)
 
 

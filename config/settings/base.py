@@ -179,17 +179,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
+# How often beat runs the deadline sweep and the outbox relay (a test shortens it).
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: anything not delivered after commit (broker or mail
     # server down) is sent from here.
     "notifications-sweep": {
         "task": "complaints.tasks.notifications_sweep",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     "deadlines-sweep": {
         "task": "complaints.tasks.deadlines_sweep_task",
-        "schedule": 60.0,
+        "schedule": SWEEP_SECONDS,
     },
     "staff-digests": {
         "task": "complaints.tasks.staff_digests_task",
@@ -229,7 +232,7 @@ LOGGING = {
 
 # A broker that is down must not hold a web request for long: the outbox row waits
 # and the sweep sends it.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.75
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
 }

@@ -39,4 +39,6 @@ if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
 # A real worker started by a test writes its e-mails where the test can read them.
 if env.str("KOTAE_TEST_EMAIL_DIR", default=""):  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    if env.str("KOTAE_TEST_EMAIL_PAUSE", default=""):  # noqa: F405
+        EMAIL_BACKEND = "tests.support.mail.PausingEmailBackend"
     EMAIL_FILE_PATH = env.str("KOTAE_TEST_EMAIL_DIR")  # noqa: F405

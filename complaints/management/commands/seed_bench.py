@@ -45,6 +45,18 @@ KINDS = [(CaseKind.OUTPUT_COMPLAINT, 55), (CaseKind.TRAINING_OBJECTION, 20),
 BATCH = 2000
 
 
+def _clock(now, **fields) -> Deadline:
+    """A clock as the sweep would have left it: running ones wait for their due time,
+    ones already past due were breached then."""
+    deadline = Deadline(**fields)
+    if not (deadline.met_at or deadline.cancelled_at or deadline.paused_at):
+        if deadline.due_at > now:
+            deadline.next_check_at = deadline.due_at
+        else:
+            deadline.breached_at = deadline.due_at
+    return deadline
+
+
 def _weighted(rng, choices):
     values, weights = zip(*choices, strict=True)
     return rng.choices(values, weights)[0]
@@ -56,11 +68,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--open-only", action="store_true",
+                            help="every case still open, with its clocks running (sweep bench)")
 
-    def handle(self, *args, cases, seed, **options):
+    def handle(self, *args, cases, seed, open_only=False, **options):
         if cases < 1:
             raise CommandError("--cases must be at least 1")
         rng = random.Random(seed)
+        # Open-only cases are recent, so most of their clocks are still running.
+        self.age_minutes = (20 if open_only else 365) * 24 * 60
+        self.statuses = [(s, w) for s, w in STATUSES if not open_only or s in OPEN_STATUSES]
         started = time.monotonic()
         filers, organisations, operators = self._people(rng)
         next_pk = (Case.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -114,8 +131,8 @@ class Command(BaseCommand):
             [], [], [], [], [], [], [], [])
         for pk in range(first_pk, first_pk + size):
             kind = _weighted(rng, KINDS)
-            status = _weighted(rng, STATUSES)
-            submitted = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+            status = _weighted(rng, self.statuses)
+            submitted = now - timedelta(minutes=rng.randint(0, self.age_minutes))
             filer_id, language = rng.choice(filers)
             word = rng.choice(TITLE_WORDS)
             is_open = status in OPEN_STATUSES
@@ -165,11 +182,11 @@ class Command(BaseCommand):
                                         created_at=submitted + timedelta(hours=20),
                                         old_value={"status": "submitted"},
                                         new_value={"status": status}))
-            deadlines.append(Deadline(
-                case_id=pk, clock="first_response", started_at=submitted, due_at=first_due,
+            deadlines.append(_clock(
+                now, case_id=pk, clock="first_response", started_at=submitted, due_at=first_due,
                 met_at=None if status == Status.SUBMITTED else submitted + timedelta(days=1)))
-            deadlines.append(Deadline(
-                case_id=pk, clock="decision", started_at=submitted, due_at=decision_due,
+            deadlines.append(_clock(
+                now, case_id=pk, clock="decision", started_at=submitted, due_at=decision_due,
                 paused_at=now if status == Status.AWAITING_FILER else None,
                 met_at=submitted + timedelta(days=9)
                 if status in (Status.DECIDED, Status.CLOSED) else None,

@@ -13,7 +13,7 @@ from complaints.models import Case, CaseEvent, Deadline, Notification
 from complaints.services.desk import case_assign, info_request
 from complaints.services.sweep import deadlines_sweep
 from complaints.status import Status
-from tests.factories import file_case
+from tests.factories import due_cases, file_case, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,23 @@ def later(deadline, **delta):
     return deadline.due_at + timedelta(**delta)
 
 
-def test_warning_at_three_quarters_to_the_assignee_only(creator, operator, supervisor):
+def test_warning_at_three_quarters_to_the_assignee_only(creator, operator, supervisor,
+                                                        on_commit):
     case = file_case(filer=creator)
     case_assign(case=case, actor=supervisor, assignee=operator)
     first = case.deadlines.get(clock="first_response")
     assert first.started_at < first.warn_at < first.due_at
     assert deadlines_sweep(now=first.warn_at - timedelta(minutes=1)) == 0
     mail.outbox.clear()
-    deadlines_sweep(now=first.warn_at + timedelta(minutes=1))
+    with on_commit():
+        deadlines_sweep(now=first.warn_at + timedelta(minutes=1))
     warnings = Notification.objects.filter(kind="deadline_warning")
     assert [n.recipient for n in warnings] == [operator.email]
+    # Rendered by the worker at delivery, in the recipient's language.
+    assert [m.to for m in mail.outbox] == [[operator.email]]
+    assert case.reference in mail.outbox[0].subject
     assert case.reference in warnings.get().subject
+    assert "/admin/complaints/case/" in mail.outbox[0].body
     deadlines_sweep(now=first.warn_at + timedelta(minutes=2))
     assert Notification.objects.filter(kind="deadline_warning").count() == 1
 
@@ -109,6 +115,19 @@ def test_sweep_reads_only_due_clocks_in_a_fixed_number_of_queries(creator):
     with CaptureQueriesContext(connection) as idle:
         assert deadlines_sweep(now=far) == 0
     assert len(idle.captured_queries) <= 3
+
+
+@pytest.mark.parametrize("due", [10, 60])
+def test_a_sweep_writes_in_bulk_whatever_the_number_of_due_clocks(creator, due):
+    """The same queries for 10 clocks as for 60: rows are inserted in bulk and the
+    e-mails rendered later by the worker, never one by one while the clocks are locked."""
+    operator = staff_user(email="olivia@kotae.example")
+    staff_user(role="supervisor", email="sato@kotae.example")
+    due_cases(due, filer=creator, assignee=operator)
+    with CaptureQueriesContext(connection) as queries:
+        assert deadlines_sweep() == due
+    assert Notification.objects.count() == 3 * due
+    assert len(queries.captured_queries) <= 14, [q["sql"][:120] for q in queries]
 
 
 @pytest.mark.django_db(transaction=True)

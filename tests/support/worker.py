@@ -1,0 +1,81 @@
+"""Start a real `celery worker` process on the broker this run is configured with (the
+embedded filesystem broker by default, Redis or RabbitMQ when configured), against the
+test database, writing its e-mails into a directory the test reads."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import message_from_bytes
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def database_url_for_worker() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return (f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:"
+            f"{s['PORT'] or 5432}/{s['NAME']}")
+
+
+class Worker:
+    def __init__(self, email_dir: Path, log_path: Path, **env):
+        self.email_dir = email_dir
+        self.log_path = log_path
+        self.log = open(log_path, "a+")
+        beat_schedule = env.pop("BEAT", None)  # a path: run beat inside this worker
+        environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                       "DATABASE_URL": database_url_for_worker(),
+                       "KOTAE_TEST_EMAIL_DIR": str(email_dir), **env}
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker",
+             "--pool=solo", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+             "--loglevel=INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat",
+             *(["--beat", "--schedule", beat_schedule] if beat_schedule else [])],
+            cwd=BASE_DIR, env=environment, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text()[-4000:]
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no acknowledgement, the database connection just drops."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def mails_written(email_dir: Path) -> list:
+    """Every message the file backend wrote (one file may hold several)."""
+    messages = []
+    for path in sorted(email_dir.glob("*.log")):
+        for chunk in path.read_bytes().split(b"-" * 79 + b"\n"):
+            if chunk.strip():
+                messages.append(message_from_bytes(chunk))
+    return messages
+
+
+def wait_for(condition, *, timeout: float = 90, what: str = "", worker: Worker | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker is not None and worker.process.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}\n" + (worker.output() if worker else ""))
