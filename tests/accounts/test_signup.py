@@ -1,11 +1,15 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.models import Case
+from complaints.services.sweep import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +96,12 @@ def test_seed_demo_is_idempotent(settings, capsys):
     first = capsys.readouterr().out
     call_command("seed_demo")
     second = capsys.readouterr().out
-    assert first == second
+
+    def logins(out):
+        return [line for line in out.splitlines() if not line.startswith("Demo clock")]
+
+    assert logins(first) == logins(second)
+    assert Case.objects.count() == 3
     assert "creator@example.com" in first and "kotae-operator-demo" in first
     assert User.objects.count() == 3
     roles = {u.email: u.role for u in User.objects.all()}
@@ -144,3 +153,26 @@ def test_signup_ignores_a_next_that_leaves_the_site(client, on_commit):
     path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
     assert "next" not in path
     assert client.get(path)["Location"] == reverse("complaints:case_list")
+
+
+def test_seed_demo_sets_a_clock_that_comes_due_minutes_later(settings, capsys, on_commit):
+    """What `make run` shows: a warning to the desk after about two minutes, then the
+    breach and the filer's late notice (in Japanese) after about four."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    case = Case.objects.filter(status="submitted").order_by("pk").first()
+    assert f"Demo clock: {case.reference} warns" in out
+    clock = case.deadlines.get(clock="first_response")
+    now = timezone.now()
+    assert now < clock.warn_at <= now + timedelta(minutes=2)
+    assert clock.warn_at < clock.due_at <= now + timedelta(minutes=4)
+    with on_commit():
+        deadlines_sweep(now=now + timedelta(minutes=2, seconds=30))
+    assert {m.to[0] for m in mail.outbox} == {"operator@example.com", "supervisor@example.com"}
+    mail.outbox.clear()
+    with on_commit():
+        deadlines_sweep(now=now + timedelta(minutes=4, seconds=30))
+    late = [m for m in mail.outbox if m.to == ["creator@example.com"]]
+    assert len(late) == 1 and case.reference in late[0].subject
+    assert "お約束していました" in late[0].body  # the filer's language, rendered at delivery

@@ -1,13 +1,19 @@
 """Demo accounts for a laptop: one creator (with an organisation), one operator, one
-supervisor. Running it again changes nothing and prints the same logins."""
+supervisor. Running it again changes nothing and prints the same logins, except that it
+sets a demo clock to come due a few minutes later."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Language, Organisation, Role, User
 from accounts.services import organisation_create, roles_ensure, user_role_set
-from complaints.models import CannedResponse
+from complaints.models import CannedResponse, Deadline
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
+from complaints.services.deadlines import deadline_start
+from complaints.status import Status
 
 DEMO_ACCOUNTS = [
     # email, password, display name, role, language
@@ -19,6 +25,8 @@ DEMO_ACCOUNTS = [
      Language.ENGLISH),
 ]
 DEMO_ORGANISATION = ("Studio Hoshizora", "スタジオ星空")
+DEMO_WARN_IN = timedelta(minutes=2)
+DEMO_DUE_IN = timedelta(minutes=4)
 
 
 class Command(BaseCommand):
@@ -52,6 +60,29 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
         for label, email, password in rows:
             self.stdout.write(f"  {str(label):<11} {email:<24} password: {password}")
+        self._demo_clock(User.objects.get(email=DEMO_ACCOUNTS[0][0]))
+
+    def _demo_clock(self, creator):
+        """Each run, the first demo case's first-response clock (while unanswered) is set
+        to warn in 2 minutes and run out in 4, so the sweep's e-mails show up in the
+        console and in Admin › Notifications soon after `make run` starts."""
+        case = (creator.filed_cases.filter(status=Status.SUBMITTED)
+                .order_by("pk").first())
+        if case is None or not case.deadlines.filter(
+                clock=Deadline.Clock.FIRST_RESPONSE, met_at__isnull=True).exists():
+            return
+        now = timezone.now()
+        deadline = deadline_start(case=case, clock=Deadline.Clock.FIRST_RESPONSE,
+                                  due_at=now + DEMO_DUE_IN)
+        deadline.warn_at = now + DEMO_WARN_IN
+        deadline.next_check_at = deadline.warn_at
+        deadline.save(update_fields=["warn_at", "next_check_at"])
+        local = timezone.localtime
+        self.stdout.write(
+            f"Demo clock: {case.reference} warns its operators at "
+            f"{local(deadline.warn_at):%H:%M} and is late at {local(deadline.due_at):%H:%M} "
+            f"({local(deadline.due_at):%Z}); the e-mails appear below and in "
+            f"Admin › Notifications within a minute of each.")
 
     def _demo_desk(self, creator):
         """Canned responses and a few cases, so the desk is not empty on first sight."""
