@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints.models import Case, Notification
+from complaints.services.bulk import rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -92,25 +93,24 @@ def filer_notify(*, case: Case, event: str, template: str, context: dict) -> Not
     )
 
 
-def notification_build(*, key: str, template: str, recipient, case: Case, now,
-                       refs: dict) -> Notification:
-    """An unsaved row that the worker renders at delivery (see `notification_render`).
+def notification_build(*, key: str, template: str, recipient, case_id: int, now,
+                       refs: dict) -> dict:
+    """A row for `notifications_insert`, rendered by the worker at delivery
+    (`notification_render`).
 
     `refs` names what the template needs by id (deadline, recipient) or as plain values
     (ISO times), so writing a thousand of these costs one bulk insert and no rendering.
     """
-    return Notification(
-        key=key, case=case, kind=template, recipient=recipient.email,
-        language=recipient.language, next_attempt_at=now + SWEEP_GRACE,
-        context={"time_zone": recipient.time_zone, "recipient": recipient.pk, **refs},
-    )
+    return {"key": key, "case_id": case_id, "kind": template, "recipient": recipient.email,
+            "language": recipient.language, "next_attempt_at": now + SWEEP_GRACE,
+            "context": {"time_zone": recipient.time_zone, "recipient": recipient.pk, **refs}}
 
 
-def notifications_insert(rows: list[Notification]) -> list[str]:
+def notifications_insert(rows: list[dict]) -> list[str]:
     """Insert rows built by `notification_build`; a key already there is left as it was.
     Returns the keys, for `notifications_enqueue_keys` after commit."""
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return [row.key for row in rows]
+    rows_insert(Notification, rows, skip_conflicts_on="key")
+    return [row["key"] for row in rows]
 
 
 DELIVERY_CHUNK = 50

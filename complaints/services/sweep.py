@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from complaints.business_time import CalendarSpec, add_business_days
-from complaints.models import Case, CaseEvent, Deadline, Notification
+from complaints.models import Case, CaseEvent, Deadline
+from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
 from complaints.services.deadlines import calendar_default, deadline_next_check
 from complaints.services.notifications import (
@@ -58,8 +59,8 @@ class _SweepBatch:
 
     def __init__(self, now: datetime):
         self.now = now
-        self.notifications: list[Notification] = []
-        self.events: list[CaseEvent] = []
+        self.notifications: list[dict] = []
+        self.events: list[dict] = []
         self.escalate: set[int] = set()
         self.clock_updates: dict[tuple, list[int]] = defaultdict(list)
 
@@ -85,12 +86,12 @@ class _SweepBatch:
         if recipient.pk != case.filer_id:  # staff: one row each
             key += f":{recipient.pk}"
         self.notifications.append(notification_build(
-            key=key, template=template, recipient=recipient, case=case, now=self.now,
+            key=key, template=template, recipient=recipient, case_id=case.pk, now=self.now,
             refs={"deadline": deadline.pk, **refs}))
 
     def event(self, *, deadline: Deadline, event_type: str, public: bool, new: dict) -> None:
-        self.events.append(CaseEvent(case_id=deadline.case_id, event_type=event_type,
-                                     public=public, new_value=new))
+        self.events.append({"case_id": deadline.case_id, "event_type": event_type,
+                            "public": public, "new_value": new})
 
     def clock_changed(self, deadline: Deadline, **changes) -> None:
         for name, value in changes.items():
@@ -101,7 +102,7 @@ class _SweepBatch:
 
     def write(self) -> list[str]:
         keys = notifications_insert(self.notifications)
-        CaseEvent.objects.bulk_create(self.events, batch_size=1000)
+        rows_insert(CaseEvent, self.events)
         if self.escalate:
             Case.objects.filter(pk__in=self.escalate, escalated=False).update(escalated=True)
         for changes, pks in self.clock_updates.items():
@@ -179,6 +180,17 @@ def _act(deadline: Deadline, batch: _SweepBatch) -> None:
         batch.clock_changed(deadline)
 
 
+_PERSON = ("email", "language", "time_zone")
+# What the sweep reads of a clock's case and people (a case row is wide; the rest of it
+# is loaded only if a rare path, such as closing the case, needs it).
+_CLAIM_FIELDS = [
+    *(f.name for f in Deadline._meta.concrete_fields),
+    "case__status", "case__escalated", "case__filer_id", "case__assignee_id",
+    *(f"case__filer__{name}" for name in _PERSON),
+    *(f"case__assignee__{name}" for name in _PERSON),
+]
+
+
 def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     """Act on every clock whose next check has come. Returns how many were handled.
 
@@ -191,6 +203,7 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
             Deadline.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(next_check_at__lte=now)
             .select_related("case", "case__filer", "case__assignee")
+            .only(*_CLAIM_FIELDS)
             .order_by("next_check_at")[:limit]
         )
         batch = _SweepBatch(now)

@@ -15,7 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
+from accounts.services import roles_ensure, user_role_set
 from complaints.models import (
     Case,
     CaseEvent,
@@ -119,7 +120,12 @@ class Command(BaseCommand):
         filers = list(User.objects.filter(email__startswith="bench-creator-")
                       .values_list("pk", "language"))
         operators = list(User.objects.filter(email__startswith="bench-operator-")
-                         .values_list("pk", flat=True))
+                         .order_by("pk").values_list("pk", flat=True))
+        roles_ensure()
+        for pk in operators[:2]:  # a desk has supervisors: they hear of every breach
+            user_role_set(user=User.objects.get(pk=pk), role=Role.SUPERVISOR)
+        for pk in operators[2:]:
+            user_role_set(user=User.objects.get(pk=pk), role=Role.OPERATOR)
         organisations = list(Organisation.objects.filter(name__startswith="Studio ")
                              .values_list("pk", flat=True))
         return filers, organisations, operators
