@@ -1,6 +1,7 @@
 """Records nobody edits: audit events and e-mails."""
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from complaints.admin.queue import CappedCountPaginator
@@ -33,15 +34,23 @@ class CaseEventAdmin(RecordAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
-    list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts",
-                    "sent_at"]
+    list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status",
+                    "attempts", "last_error_short", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "subject", "=key"]
     ordering = ["-created_at", "-pk"]
     fields = ["key", "case", "kind", "recipient", "language", "subject", "status", "attempts",
               "last_error", "created_at", "next_attempt_at", "sent_at", "body_text",
-              "body_html_source"]
+              "body_html_source", "context"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("subject"))
+    def subject_or_pending(self, obj):
+        return obj.subject or gettext_lazy("(written when it is sent)")
+
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_short(self, obj):
+        return Truncator(obj.last_error).chars(80)
 
     @admin.display(description=gettext_lazy("HTML"))
     def body_html_source(self, obj):
