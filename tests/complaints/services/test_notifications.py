@@ -129,3 +129,17 @@ def test_plain_text_e_mails_are_not_html_escaped(creator, on_commit):
     assert 'Frames "copied" <exactly>' in text
     html = mail.outbox[0].alternatives[0][0]
     assert "O&#x27;Brien &amp; Co" in html  # the HTML part stays escaped
+
+
+@pytest.mark.parametrize(("language", "time_zone", "zone"), [("en", "Europe/London", "GMT"),
+                                                             ("ja", "Asia/Tokyo", "JST")])
+def test_receipt_promises_a_time_with_its_zone(creator, on_commit, language, time_zone,
+                                               zone):
+    creator.language, creator.time_zone = language, time_zone
+    creator.save()
+    with on_commit():
+        file_case(filer=creator)
+    [receipt] = mail.outbox
+    promise = next(line for line in receipt.body.splitlines()
+                   if "A person will answer" in line or "担当者がお答えします" in line)
+    assert f" {zone}" in promise, promise
