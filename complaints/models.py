@@ -437,11 +437,28 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (will be retried)")
 
+    class Kind(models.TextChoices):
+        """One per e-mail template (templates/emails/<kind>.*)."""
+        ACCOUNT_VERIFY = "account_verify", _("Confirm your e-mail address")
+        ACCOUNT_PASSWORD_RESET = "account_password_reset", _("Password reset")
+        ORGANISATION_INVITATION = "organisation_invitation", _("Invitation to an organisation")
+        CASE_RECEIPT = "case_receipt", _("Receipt to the filer")
+        CASE_REPLY = "case_reply", _("Reply to the filer")
+        CASE_INFO_REQUESTED = "case_info_requested", _("Request for information")
+        CASE_REPLY_REMINDER = "case_reply_reminder", _("Reminder to reply")
+        CASE_CLOSED_NO_REPLY = "case_closed_no_reply", _("Closed without a reply")
+        CASE_DECISION = "case_decision", _("Decision")
+        CASE_MERGED = "case_merged", _("Merged with another case")
+        CASE_LATE = "case_late", _("Late notice to the filer")
+        DEADLINE_WARNING = "deadline_warning", _("Deadline warning (75%)")
+        DEADLINE_BREACH = "deadline_breach", _("Deadline missed")
+        STAFF_DIGEST = "staff_digest", _("Daily digest")
+
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipient = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=2)
     # Written at once for most e-mails; the sweep leaves them empty and stores in
@@ -466,7 +483,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.get_kind_display()} → {self.recipient}"
 
 
 class CannedResponse(models.Model):

@@ -35,7 +35,7 @@ class CaseEventAdmin(RecordAdmin):
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
     list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status",
-                    "attempts", "last_error_short", "sent_at"]
+                    "attempts", "sent_at", "last_error_short"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "subject", "=key"]
     ordering = ["-created_at", "-pk"]

@@ -143,3 +143,13 @@ def test_receipt_promises_a_time_with_its_zone(creator, on_commit, language, tim
     promise = next(line for line in receipt.body.splitlines()
                    if "A person will answer" in line or "担当者がお答えします" in line)
     assert f" {zone}" in promise, promise
+
+
+def test_every_e_mail_template_is_a_named_kind():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = {p.name.removesuffix(".subject.txt")
+                 for p in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*.subject.txt")}
+    assert templates == set(Notification.Kind.values)
