@@ -90,6 +90,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
         )
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"), max_length=100,
+        help_text=_("Say where it will be used, e.g. “filing script on our server”."))
+
+
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User

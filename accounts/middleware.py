@@ -17,8 +17,10 @@ class UserPreferencesMiddleware:
         user = getattr(request, "user", None)
         tz_name = None
         if user is not None and user.is_authenticated:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+            # A program calling the API may ask for a language with Accept-Language.
+            if not (request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META):
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
             tz_name = user.time_zone
         try:
             if tz_name:

@@ -1,4 +1,6 @@
 """Writes of the accounts app: sign-up, verification, preferences, roles, organisations."""
+import hashlib
+import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy
 
 from accounts.models import (
+    ApiToken,
     Language,
     Membership,
     Organisation,
@@ -301,3 +304,47 @@ def membership_promote(
         membership.role = Membership.Role.ADMIN
         membership.save(update_fields=["role"])
     return membership
+
+
+# --- API tokens ---------------------------------------------------------------
+API_TOKEN_PREFIX = "kotae_"  # noqa: S105 (a marker, not a secret)
+
+
+def api_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token for `user`. Returns the row and the token itself, which is not kept
+    anywhere: show it once."""
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(user=user, name=name.strip()[:100] or "API",
+                                  prefix=token[:len(API_TOKEN_PREFIX) + 6],
+                                  key_hash=api_token_hash(token))
+    return row, token
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def api_token_authenticate(*, token: str) -> ApiToken | None:
+    """The active token with this value, its last use noted (at most once a minute)."""
+    if not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = (ApiToken.objects.select_related("user")
+           .filter(key_hash=api_token_hash(token), revoked_at__isnull=True,
+                   user__is_active=True).first())
+    if row is not None:
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+            row.last_used_at = now
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row

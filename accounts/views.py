@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from accounts.forms import (
+    ApiTokenForm,
     InvitationForm,
     MemberForm,
     OrganisationForm,
@@ -28,6 +29,8 @@ from accounts.selectors import (
     organisation_members,
 )
 from accounts.services import (
+    api_token_create,
+    api_token_revoke,
     membership_promote,
     organisation_create,
     organisation_invitation_accept,
@@ -231,3 +234,30 @@ def invitation_accept(request, token):
                          % {"name": invitation.organisation.name})
         return redirect("accounts:organisation_detail", invitation.organisation_id)
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API tokens: make one (shown once), see when each was last used."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        row, new_token = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = request.user.api_tokens.all()
+    return render(request, "accounts/api_tokens.html",
+                  {"form": form, "tokens": tokens, "new_token": new_token},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” was revoked. Programs using it can no "
+                                "longer reach your cases.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

@@ -546,7 +546,12 @@ class CaseEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
-# The clock's models live in their own module; Django finds them through this import.
+# The clock's and the API's models live in their own modules; Django finds them here.
+from complaints.models_api import (  # noqa: E402, F401
+    IdempotencyRecord,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from complaints.models_clock import (  # noqa: E402, F401
     BusinessCalendar,
     CalendarClosure,

@@ -63,12 +63,12 @@ def case_list_for_portal(user, filters: CaseListFilters | None = None) -> QueryS
     return queryset.order_by("-last_activity_at", "-pk")
 
 
-def case_get_for_portal(user, reference: str) -> Case:
-    """The case, with what its page shows; 404 for anyone who may not see it."""
-    queryset = cases_visible_to(user).select_related(
+def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What a case's page (portal or API) shows, in a fixed number of queries."""
+    queryset = queryset.select_related(
         "filer", "organisation", "decision", "decision__decided_by", "appeal_of"
     )
-    queryset = queryset.prefetch_related(
+    return queryset.prefetch_related(
         "works",
         "locations",
         "questions",
@@ -88,7 +88,16 @@ def case_get_for_portal(user, reference: str) -> Case:
             to_attr="public_events",
         ),
     )
-    return get_object_or_404(queryset, reference=reference)
+
+
+def case_get_for_portal(user, reference: str) -> Case:
+    """The case, with what its page shows; 404 for anyone who may not see it."""
+    return get_object_or_404(_case_with_page(cases_visible_to(user)), reference=reference)
+
+
+def case_get_for_api(pk: int) -> Case:
+    """A case already checked as the caller's, read afresh with what the API shows."""
+    return _case_with_page(Case.objects.all()).get(pk=pk)
 
 
 def evidence_get_for_user(user, reference: str, public_id) -> Evidence:

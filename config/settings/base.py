@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "accounts",
     "complaints",
 ]
@@ -216,9 +218,35 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # --- REST framework ----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "complaints.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["complaints.api.throttling.ApiQuotaThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "complaints.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests a minute per API token (or per signed-in browser); beyond it, 429.
+KOTAE_API_RATE = env.str("KOTAE_API_RATE", default="600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kotae API",
+    "DESCRIPTION": "File and follow copyright complaints, training objections, inquiries "
+                   "and appeals. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "complaints.models.CaseKind",
+        "FilableKindEnum": "complaints.api.serializers.FILABLE_KIND_CHOICES",
+        "WorkKindEnum": "complaints.models.Work.Kind",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------

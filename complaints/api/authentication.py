@@ -1,0 +1,41 @@
+"""`Authorization: Bearer kotae_…` with a personal API token."""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from accounts.services import api_token_authenticate
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() not in (b"bearer", b"token"):
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Give the token after “Bearer” and a single space."))
+        try:
+            token = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("This token is not valid.")) from exc
+        row = api_token_authenticate(token=token)
+        if row is None:
+            raise exceptions.AuthenticationFailed(
+                _("This token is not valid or was revoked. Make a new one on your "
+                  "API tokens page."))
+        return row.user, row
+
+    def authenticate_header(self, request):
+        return self.keyword  # so a missing token is a 401 with WWW-Authenticate
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "A personal API token (kotae_…) from the portal's API "
+                               "tokens page or `manage.py issue_api_token`."}

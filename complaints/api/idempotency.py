@@ -1,0 +1,80 @@
+"""`Idempotency-Key` on every create: a retried request gets the first answer again and
+creates nothing new; the same key with a different request is refused (422)."""
+import hashlib
+import json
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import status
+from rest_framework.response import Response
+
+from complaints.api.errors import error_response
+from complaints.models import IdempotencyRecord
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    name="Idempotency-Key", location=OpenApiParameter.HEADER, required=False, type=str,
+    description="Any unique string up to 200 characters (a UUID is a good choice). A retry "
+                "with the same key and the same request returns the first answer and "
+                "creates nothing new.")
+MAX_KEY = 200
+
+
+def _file_digest(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _fingerprint(request) -> str:
+    data = request.data
+    if hasattr(data, "lists"):  # a form or multipart body
+        data = {key: values for key, values in data.lists()}
+    files = {name: [_file_digest(f) for f in request.FILES.getlist(name)]
+             for name in getattr(request, "FILES", {})}
+    canonical = json.dumps([request.method, request.path, data, files], sort_keys=True,
+                           cls=DjangoJSONEncoder, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    return Response(record.body, status=record.status_code,
+                    headers={"Idempotent-Replayed": "true"})
+
+
+def idempotent(request, create) -> Response:
+    """Run `create()` (which returns a Response) at most once per Idempotency-Key."""
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        return create()
+    if len(key) > MAX_KEY or not key.isprintable():
+        return error_response("invalid_idempotency_key",
+                              _("An Idempotency-Key is at most 200 printable characters."))
+    fingerprint = _fingerprint(request)
+    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    if existing is not None:
+        if existing.fingerprint != fingerprint:
+            return error_response(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was used for a different request. Use a new key "
+                  "for a new request."), status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return _replay(existing)
+    try:
+        with transaction.atomic():
+            response = create()
+            if 200 <= response.status_code < 300:
+                body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                IdempotencyRecord.objects.create(user=request.user, key=key,
+                                                 fingerprint=fingerprint,
+                                                 status_code=response.status_code, body=body)
+    except IntegrityError:
+        # The same key arrived twice at once: the other request won; answer as it did.
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing)
+    return response

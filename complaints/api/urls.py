@@ -1,0 +1,18 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from complaints.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("cases/", views.CaseListCreate.as_view(), name="case_list"),
+    path("cases/bulk/", views.CaseBulkCreate.as_view(), name="case_bulk"),
+    path("cases/<str:reference>/", views.CaseDetail.as_view(), name="case_detail"),
+    path("cases/<str:reference>/replies/", views.CaseReply.as_view(), name="case_reply"),
+    path("cases/<str:reference>/evidence/", views.CaseEvidenceUpload.as_view(),
+         name="case_evidence"),
+    path("cases/<str:reference>/withdraw/", views.CaseWithdraw.as_view(), name="case_withdraw"),
+    path("cases/<str:reference>/appeal/", views.CaseAppeal.as_view(), name="case_appeal"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
