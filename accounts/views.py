@@ -238,15 +238,20 @@ def invitation_accept(request, token):
 
 # --- API tokens ---------------------------------------------------------------------
 
+NEW_TOKEN_KEY = "new_api_token"  # noqa: S105 (a session key, not a secret)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """The user's API tokens: make one (shown once), see when each was last used."""
     form = ApiTokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        row, new_token = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        _row, token = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        # Shown once, on the page after the redirect (a reload must not make another).
+        request.session[NEW_TOKEN_KEY] = token
+        return redirect("accounts:api_tokens")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     tokens = request.user.api_tokens.all()
     return render(request, "accounts/api_tokens.html",
                   {"form": form, "tokens": tokens, "new_token": new_token},

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -92,6 +93,8 @@ def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_get_for_portal(user, reference: str) -> Case:
     """The case, with what its page shows; 404 for anyone who may not see it."""
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses them
+        raise Http404
     return get_object_or_404(_case_with_page(cases_visible_to(user)), reference=reference)
 
 

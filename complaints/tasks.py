@@ -5,6 +5,7 @@ from django.db import DatabaseError
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.notifications import notification_deliver, notifications_due_ids
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from complaints.services.webhooks import webhook_deliver, webhook_deliveries_due_ids
 
 
 @shared_task(
@@ -57,3 +58,25 @@ def deadlines_sweep_task() -> int:
 def staff_digests_task() -> int:
     """The 09:00 digest for each operator, in their own time zone."""
     return staff_digests_send()
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a redelivered task finds the row delivered (or not due)
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    time_limit=60,
+    soft_time_limit=45,
+)
+def webhook_deliver_task(delivery_id: int) -> bool:
+    return webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def webhooks_relay() -> int:
+    """Hand due webhook deliveries (retries, and what after-commit missed) to workers,
+    one task each, so that a slow receiver holds up nobody else's."""
+    due = webhook_deliveries_due_ids()
+    for delivery_id in due:
+        webhook_deliver_task.delay(delivery_id)
+    return len(due)

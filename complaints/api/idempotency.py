@@ -1,7 +1,8 @@
 """`Idempotency-Key` on every create: a retried request gets the first answer again and
-creates nothing new; the same key with a different request is refused (422)."""
+creates nothing new; the same key with a different request is refused (409)."""
 import hashlib
 import json
+import re
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -12,14 +13,15 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from complaints.api.errors import error_response
+from complaints.api.fields import IDEMPOTENCY_KEY
 from complaints.models import IdempotencyRecord
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    name="Idempotency-Key", location=OpenApiParameter.HEADER, required=False, type=str,
+    name="Idempotency-Key", location=OpenApiParameter.HEADER, required=False,
+    type={"type": "string", "pattern": IDEMPOTENCY_KEY, "maxLength": 200},
     description="Any unique string up to 200 characters (a UUID is a good choice). A retry "
                 "with the same key and the same request returns the first answer and "
                 "creates nothing new.")
-MAX_KEY = 200
 
 
 def _file_digest(upload: UploadedFile) -> str:
@@ -48,12 +50,13 @@ def _replay(record: IdempotencyRecord) -> Response:
 
 def idempotent(request, create) -> Response:
     """Run `create()` (which returns a Response) at most once per Idempotency-Key."""
-    key = request.headers.get("Idempotency-Key", "")
-    if not key:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
         return create()
-    if len(key) > MAX_KEY or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY, key):
         return error_response("invalid_idempotency_key",
-                              _("An Idempotency-Key is at most 200 printable characters."))
+                              _("An Idempotency-Key is 1 to 200 printable characters without "
+                                "spaces; a UUID is a good choice."))
     fingerprint = _fingerprint(request)
     existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
     if existing is not None:
@@ -61,7 +64,7 @@ def idempotent(request, create) -> Response:
             return error_response(
                 "idempotency_key_reused",
                 _("This Idempotency-Key was used for a different request. Use a new key "
-                  "for a new request."), status.HTTP_422_UNPROCESSABLE_ENTITY)
+                  "for a new request."), status.HTTP_409_CONFLICT)
         return _replay(existing)
     try:
         with transaction.atomic():

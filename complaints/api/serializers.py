@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import exceptions, serializers
 
 from accounts.models import Language
-from complaints.forms import location_validate
+from complaints.api.fields import LOCATION, Moment, Statement, Text, Whole
+from complaints.forms import ERROR_NOT_EXACT, location_validate
 from complaints.models import (
     Case,
     CaseKind,
@@ -32,223 +33,222 @@ FILABLE_KIND_CHOICES = [(k.value, k.label) for k in FILABLE_KINDS]
 
 
 # --- Writing ------------------------------------------------------------------
+# Every rule a request must meet is in the schema (required fields per kind, statements
+# that must be true, an exact output location); what the schema allows is accepted.
+def _kind(kind: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=[(kind, CaseKind(kind).label)])
+
+
 class WorkInSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = Text(max_length=300)
     kind = serializers.ChoiceField(choices=Work.Kind.choices)
-    rights_holder = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                          default="")
-    identifier = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                       default="")
+    rights_holder = Text(max_length=200, required=False, allow_blank=True, default="")
+    identifier = Text(max_length=500, required=False, allow_blank=True, default="",
+                      help_text="The official page, an ISBN, a product code…")
 
 
 class LocationInSerializer(serializers.Serializer):
-    url = serializers.CharField(
-        max_length=1000,
-        help_text="The exact output: its URL, a share link or the generation id (not a "
-                  "site's or channel's home page).")
-    seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    prompt = serializers.CharField(required=False, allow_blank=True, default="",
-                                   max_length=10000)
+    url = Text(max_length=1000, pattern=LOCATION, pattern_message=ERROR_NOT_EXACT,
+               help_text="The exact output: the web address of the video or image itself "
+                         "(with a path, not a site's or channel's home page), or its "
+                         "generation id (letters, digits, _ and -, 6 to 200 characters).")
+    seen_at = Moment(required=False, allow_null=True, default=None,
+                     help_text="When you saw it, with its time zone.")
+    prompt = Text(required=False, allow_blank=True, default="", max_length=10000)
 
     def validate_url(self, value):
         try:
             return location_validate(value)
-        except DjangoValidationError as exc:
+        except DjangoValidationError as exc:  # the pattern admits only what this accepts
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class _Statements(serializers.Serializer):
-    filed_as = serializers.ChoiceField(choices=FiledAs.choices, default=FiledAs.RIGHTS_HOLDER)
-    principal_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                           default="",
-                                           help_text="When filing as an agent: who you act for.")
-    authority_statement = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000,
-        help_text="When filing as an agent: how you are authorised to act for them.")
-    organisation = serializers.IntegerField(
-        required=False, allow_null=True, default=None,
-        help_text="Id of one of your organisations, to share the case with its members.")
-    good_faith_statement = serializers.BooleanField(
-        required=False, default=False,
-        help_text="Required (true) for output complaints, training objections and appeals.")
-    accuracy_statement = serializers.BooleanField(help_text="Must be true.")
-    signature = serializers.CharField(max_length=200,
-                                      help_text="Your full name, typed: it signs the "
-                                                "statements.")
+class AgentInSerializer(serializers.Serializer):
+    principal_name = Text(max_length=200, help_text="The rights holder you act for.")
+    authority_statement = Text(max_length=5000,
+                               help_text="How you are authorised to act for them.")
+
+
+class CatalogueInSerializer(serializers.Serializer):
+    identifiers = Text(max_length=20000, help_text="Sites, domains or title lists that "
+                                                   "identify the catalogue, one a line.")
+
+
+class _FilingIn(serializers.Serializer):
+    """Who files, and the statements every filing makes."""
+
+    agent = AgentInSerializer(required=False,
+                              help_text="Only when you file as an agent for a rights holder.")
+    organisation = Whole(required=False, min_value=1, max_value=2**63 - 1,
+                         help_text="Id of one of your organisations, to share the case "
+                                   "with its members.")
+    accuracy_statement = Statement(help_text="The information is accurate (must be true).")
+    signature = Text(max_length=200, help_text="Your full name, typed: it signs the "
+                                               "statements.")
 
     def validate_organisation(self, value):
         user = self.context["request"].user
-        if value is not None and not user.memberships.filter(organisation_id=value).exists():
-            raise serializers.ValidationError(_("You are not a member of this organisation."))
+        if not user.memberships.filter(organisation_id=value).exists():
+            raise exceptions.PermissionDenied(
+                _("You are not a member of this organisation."))
         return value
 
-    def validate(self, attrs):
-        errors = {}
-        if attrs.get("filed_as") == FiledAs.AGENT:
-            if not attrs.get("principal_name", "").strip():
-                errors["principal_name"] = [_("Name the rights holder you act for.")]
-            if not attrs.get("authority_statement", "").strip():
-                errors["authority_statement"] = [
-                    _("Say how you are authorised to act for them.")]
-        if not attrs.get("accuracy_statement"):
-            errors["accuracy_statement"] = [_("This statement is required.")]
-        if self.needs_good_faith(attrs) and not attrs.get("good_faith_statement"):
-            errors["good_faith_statement"] = [_("This statement is required.")]
-        if not attrs.get("signature", "").strip():
-            errors["signature"] = [_("Type your full name to sign.")]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+    def _common(self) -> dict:
+        data = self.validated_data
+        agent = data.get("agent")
+        return dict(
+            filed_as=FiledAs.AGENT if agent else FiledAs.RIGHTS_HOLDER,
+            principal_name=agent["principal_name"] if agent else "",
+            authority_statement=agent["authority_statement"] if agent else "",
+            organisation_id=data.get("organisation"),
+            accuracy_statement=True, signature=data["signature"],
+        )
 
-    def needs_good_faith(self, attrs) -> bool:
-        return True
+    def _language(self) -> str:
+        return self.validated_data.get("language") or self.context["request"].user.language
 
 
-class CaseCreateSerializer(_Statements):
-    """A new output complaint, training objection or inquiry. Which fields a kind needs
-    is said on each field; a missing one is named in the error's `fields`."""
-
-    kind = serializers.ChoiceField(choices=FILABLE_KIND_CHOICES)
-    title = serializers.CharField(max_length=200)
+class _CaseIn(_FilingIn):
+    title = Text(max_length=200)
     language = serializers.ChoiceField(
         choices=Language.choices, required=False,
         help_text="The language the filer wants answers in; your account's by default.")
-    ai_product = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                       default="",
-                                       help_text="Required for output complaints.")
-    ai_model = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                     default="")
-    similarity = serializers.CharField(required=False, allow_blank=True, default="",
-                                       max_length=20000,
-                                       help_text="Output complaints: what is similar.")
+
+
+class OutputComplaintInSerializer(_CaseIn):
+    """An AI output that copies your work."""
+
+    kind = _kind(CaseKind.OUTPUT_COMPLAINT)
+    ai_product = Text(max_length=200, help_text="The service that made the output.")
+    ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
+    similarity = Text(max_length=20000, help_text="What is similar, in your words.")
     remedies = serializers.ListField(
-        child=serializers.ChoiceField(choices=Remedy.choices), required=False, default=list,
-        max_length=len(Remedy.choices), help_text="Output complaints: at least one.")
-    remedy_other = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                         default="")
-    whole_catalogue = serializers.BooleanField(required=False, default=False)
-    catalogue_identifiers = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=20000,
-        help_text="Training objections for a whole catalogue: sites, domains or titles, "
-                  "one a line.")
-    training_uses = serializers.ListField(
-        child=serializers.ChoiceField(choices=TrainingUse.choices), required=False,
-        default=list, max_length=len(TrainingUse.choices),
-        help_text="Training objections: at least one.")
-    works = WorkInSerializer(many=True, required=False, default=list, max_length=MAX_ROWS,
-                             help_text="Output complaints: at least one. Training "
-                                       "objections: at least one unless whole_catalogue.")
-    locations = LocationInSerializer(many=True, required=False, default=list,
-                                     max_length=MAX_ROWS,
-                                     help_text="Output complaints: at least one.")
-    questions = serializers.ListField(
-        child=serializers.CharField(max_length=4000), required=False, default=list,
-        max_length=MAX_QUESTIONS, help_text="Inquiries: at least one.")
-
-    def needs_good_faith(self, attrs) -> bool:
-        return attrs.get("kind") != CaseKind.INQUIRY
-
-    def validate(self, attrs):
-        errors = {}
-        try:
-            attrs = super().validate(attrs)
-        except serializers.ValidationError as exc:
-            errors.update(exc.detail)
-        kind = attrs.get("kind")
-        required = _("This field is required.")
-        if kind == CaseKind.OUTPUT_COMPLAINT:
-            for name in ("ai_product", "similarity"):
-                if not attrs.get(name, "").strip():
-                    errors[name] = [required]
-            if not attrs.get("remedies"):
-                errors["remedies"] = [_("Choose at least one.")]
-            elif Remedy.OTHER in attrs["remedies"] and not attrs.get("remedy_other", "").strip():
-                errors["remedy_other"] = [_("Describe the other request.")]
-            if not attrs.get("works"):
-                errors["works"] = [_("Name at least one of your works.")]
-            if not attrs.get("locations"):
-                errors["locations"] = [_("Give at least one exact output location.")]
-        elif kind == CaseKind.TRAINING_OBJECTION:
-            if not attrs.get("training_uses"):
-                errors["training_uses"] = [_("Choose at least one.")]
-            if attrs.get("whole_catalogue"):
-                if not attrs.get("catalogue_identifiers", "").strip():
-                    errors["catalogue_identifiers"] = [
-                        _("Say how we can recognise the catalogue: sites, domains or a "
-                          "title list.")]
-            elif not attrs.get("works"):
-                errors["works"] = [_("Name at least one of your works.")]
-        elif kind == CaseKind.INQUIRY:
-            if not [q for q in attrs.get("questions", []) if q.strip()]:
-                errors["questions"] = [_("Ask at least one question.")]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+        child=serializers.ChoiceField(choices=[c for c in Remedy.choices
+                                               if c[0] != Remedy.OTHER]),
+        min_length=1, max_length=10, help_text="What you ask for (at least one).")
+    remedy_other = Text(max_length=500, required=False, allow_blank=True, default="",
+                        help_text="Anything else you ask for.")
+    good_faith_statement = Statement(help_text="The use is not authorised (must be true).")
+    works = serializers.ListField(child=WorkInSerializer(), min_length=1,
+                                  max_length=MAX_ROWS)
+    locations = serializers.ListField(child=LocationInSerializer(), min_length=1,
+                                      max_length=MAX_ROWS)
 
     def draft(self) -> CaseDraft:
         data = self.validated_data
-        user = self.context["request"].user
-        kind = data["kind"]
+        remedies = list(dict.fromkeys(data["remedies"]))
+        if data["remedy_other"].strip():
+            remedies.append(Remedy.OTHER)
         return CaseDraft(
-            kind=kind, title=data["title"], language=data.get("language") or user.language,
-            filed_as=data["filed_as"], principal_name=data["principal_name"],
-            authority_statement=data["authority_statement"],
-            organisation_id=data["organisation"],
-            ai_product=data["ai_product"] if kind != CaseKind.TRAINING_OBJECTION else "",
-            ai_model=data["ai_model"] if kind != CaseKind.TRAINING_OBJECTION else "",
-            similarity=data["similarity"] if kind == CaseKind.OUTPUT_COMPLAINT else "",
-            remedies=data["remedies"] if kind == CaseKind.OUTPUT_COMPLAINT else [],
-            remedy_other=data["remedy_other"] if kind == CaseKind.OUTPUT_COMPLAINT else "",
-            whole_catalogue=data["whole_catalogue"] and kind == CaseKind.TRAINING_OBJECTION,
-            training_uses=data["training_uses"] if kind == CaseKind.TRAINING_OBJECTION else [],
-            catalogue_identifiers=data["catalogue_identifiers"]
-            if kind == CaseKind.TRAINING_OBJECTION else "",
-            good_faith_statement=data["good_faith_statement"],
-            accuracy_statement=data["accuracy_statement"], signature=data["signature"],
+            kind=CaseKind.OUTPUT_COMPLAINT, title=data["title"], language=self._language(),
+            ai_product=data["ai_product"], ai_model=data["ai_model"],
+            similarity=data["similarity"], remedies=remedies,
+            remedy_other=data["remedy_other"], good_faith_statement=True,
             works=[WorkData(**w) for w in data["works"]],
-            locations=[LocationData(**loc) for loc in data["locations"]]
-            if kind == CaseKind.OUTPUT_COMPLAINT else [],
-            questions=[q for q in data["questions"] if q.strip()]
-            if kind == CaseKind.INQUIRY else [],
-        )
+            locations=[LocationData(**loc) for loc in data["locations"]], **self._common())
 
 
-class AppealCreateSerializer(_Statements):
-    appeal_grounds = serializers.CharField(max_length=20000,
-                                           help_text="Why the decision should change.")
+class TrainingObjectionInSerializer(_CaseIn):
+    """Do not train on these works (or on a whole catalogue)."""
+
+    kind = _kind(CaseKind.TRAINING_OBJECTION)
+    training_uses = serializers.ListField(
+        child=serializers.ChoiceField(choices=TrainingUse.choices), min_length=1,
+        max_length=10, help_text="The uses you object to (at least one).")
+    works = serializers.ListField(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS,
+                             help_text="The works, or for a whole catalogue a few of them.")
+    catalogue = CatalogueInSerializer(required=False,
+                                      help_text="Only when the objection covers the rights "
+                                                "holder's whole catalogue.")
+    good_faith_statement = Statement(help_text="The use is not authorised (must be true).")
+
+    def draft(self) -> CaseDraft:
+        data = self.validated_data
+        catalogue = data.get("catalogue")
+        return CaseDraft(
+            kind=CaseKind.TRAINING_OBJECTION, title=data["title"], language=self._language(),
+            training_uses=list(dict.fromkeys(data["training_uses"])),
+            whole_catalogue=bool(catalogue),
+            catalogue_identifiers=catalogue["identifiers"] if catalogue else "",
+            good_faith_statement=True, works=[WorkData(**w) for w in data["works"]],
+            **self._common())
+
+
+class InquiryInSerializer(_CaseIn):
+    """Questions, each answered on its own."""
+
+    kind = _kind(CaseKind.INQUIRY)
+    ai_product = Text(max_length=200, required=False, allow_blank=True, default="")
+    ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
+    questions = serializers.ListField(child=Text(max_length=4000), min_length=1,
+                                      max_length=MAX_QUESTIONS)
+    works = serializers.ListField(child=WorkInSerializer(), required=False,
+                                  max_length=MAX_ROWS, default=list)
+
+    def draft(self) -> CaseDraft:
+        data = self.validated_data
+        return CaseDraft(
+            kind=CaseKind.INQUIRY, title=data["title"], language=self._language(),
+            ai_product=data["ai_product"], ai_model=data["ai_model"],
+            questions=list(data["questions"]), works=[WorkData(**w) for w in data["works"]],
+            **self._common())
+
+
+CASE_IN = {
+    CaseKind.OUTPUT_COMPLAINT: OutputComplaintInSerializer,
+    CaseKind.TRAINING_OBJECTION: TrainingObjectionInSerializer,
+    CaseKind.INQUIRY: InquiryInSerializer,
+}
+CASE_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="CaseCreate", serializers=list(CASE_IN.values()),
+    resource_type_field_name="kind")
+
+
+class _KindOnly(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FILABLE_KIND_CHOICES)
+
+
+def case_in_serializer(data, *, request) -> serializers.Serializer:
+    """The serializer for the kind the body names (or one that says what is wrong)."""
+    if isinstance(data, dict) and data.get("kind") in CASE_IN:
+        return CASE_IN[data["kind"]](data=data, context={"request": request})
+    return _KindOnly(data=data)
+
+
+class AppealCreateSerializer(_FilingIn):
+    appeal_grounds = Text(max_length=20000, help_text="Why the decision should change.")
+    good_faith_statement = Statement(
+        help_text="You believe in good faith the decision was wrong (must be true).")
 
     def draft(self, case: Case) -> CaseDraft:
-        data = self.validated_data
+        common = self._common()
+        common["organisation_id"] = common["organisation_id"] or case.organisation_id
         return CaseDraft(
             kind=CaseKind.APPEAL, title=str(_("Appeal against %(reference)s")
                                             % {"reference": case.reference}),
-            language=case.language, filed_as=data["filed_as"],
-            principal_name=data["principal_name"],
-            authority_statement=data["authority_statement"],
-            organisation_id=data["organisation"] or case.organisation_id,
-            appeal_of_id=case.pk, appeal_grounds=data["appeal_grounds"],
-            good_faith_statement=data["good_faith_statement"],
-            accuracy_statement=data["accuracy_statement"], signature=data["signature"],
-        )
+            language=case.language, appeal_of_id=case.pk,
+            appeal_grounds=self.validated_data["appeal_grounds"],
+            good_faith_statement=True, **common)
 
 
 class BulkCreateSerializer(serializers.Serializer):
-    cases = serializers.ListField(child=serializers.DictField(), min_length=1,
-                                  max_length=MAX_ROWS,
-                                  help_text="Up to 500 cases, each as for a single create.")
+    cases = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=MAX_ROWS,
+        help_text="Up to 500 cases, each a `CaseCreate` object. Each is checked and filed "
+                  "on its own; the answer says, item by item, what became of it.")
 
 
 class ReplySerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+    body = Text(max_length=20000)
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                   default="")
+    reason = Text(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="Images, PDFs or videos; checked by content.")
+    file = serializers.FileField(help_text="An image (PNG, JPEG, GIF, WebP), a PDF or a "
+                                           "video (MP4, WebM), checked by its content.")
 
 
 # --- Reading ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from complaints.api import views
+from complaints.api import views, webhooks
 
 app_name = "api"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
          name="case_evidence"),
     path("cases/<str:reference>/withdraw/", views.CaseWithdraw.as_view(), name="case_withdraw"),
     path("cases/<str:reference>/appeal/", views.CaseAppeal.as_view(), name="case_appeal"),
+    path("webhooks/", webhooks.WebhookListCreate.as_view(), name="webhook_list"),
+    path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),
+    path("webhooks/<str:pk>/deliveries/", webhooks.WebhookDeliveries.as_view(),
+         name="webhook_deliveries"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

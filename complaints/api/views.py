@@ -1,12 +1,20 @@
 """/api/v1/: filing agents' view of their cases. Each view checks its input, calls a
 service or a selector, and presents the result; only the caller's own and their
 organisations' cases exist here (anything else is a 404)."""
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -18,7 +26,7 @@ from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.models import Case, CaseKind
 from complaints.services.cases import case_submit, case_withdraw
-from complaints.services.evidence import case_upload_bytes, evidence_attach
+from complaints.services.evidence import evidence_attach
 from complaints.services.messages import message_post
 from complaints.status import Status
 
@@ -30,18 +38,51 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description="Quota used up; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="No such case of yours.")}
-IDEMPOTENCY_ERRORS = {422: OpenApiResponse(ErrorSerializer, description="The "
-                      "Idempotency-Key was used for a different request.")}
+IDEMPOTENCY_ERRORS = {409: OpenApiResponse(
+    ErrorSerializer, description="The Idempotency-Key was used for a different request "
+                                 "(or, where a case is named, its state does not allow "
+                                 "this now).")}
 
 
 class KotaeApiView(APIView):
-    """Answers in the caller's language: Accept-Language if sent, else their account's."""
+    """Answers in the caller's language: Accept-Language if sent, else their account's.
+    Times are given in UTC (RFC 3339, "…Z"), whatever the caller's time zone."""
 
     def initial(self, request, *args, **kwargs):
+        timezone.activate(UTC)
         super().initial(request, *args, **kwargs)
         if "HTTP_ACCEPT_LANGUAGE" not in request.META and request.user.is_authenticated:
             translation.activate(request.user.language)
             request.LANGUAGE_CODE = request.user.language
+
+
+CONFLICT = {409: OpenApiResponse(
+    ErrorSerializer, description="The case's state does not allow this now (or the "
+                                 "Idempotency-Key was used for a different request).")}
+FILE_ERRORS = {413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
+               415: OpenApiResponse(ErrorSerializer, description="Not a kind of file we "
+                                                                 "accept.")}
+STATUS_FOR_CODE = {"file_too_large": 413, "case_too_large": 413, "file_type": 415,
+                   "not_filer": 403}
+
+
+@contextmanager
+def service_errors():
+    """A service refusing what the case's state does not allow answers 409 (or 413/415
+    for files): the request itself was well formed."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        code = next((e.code for e in exc.error_list if e.code), "conflict") \
+            if hasattr(exc, "error_list") else "conflict"
+        raise ServiceRefused(" ".join(exc.messages), code=code,
+                             status=STATUS_FOR_CODE.get(code, 409)) from exc
+
+
+class ServiceRefused(APIException):
+    def __init__(self, detail, *, code, status):
+        super().__init__(detail, code)
+        self.status_code = status
 
 
 def _case_for(request, reference) -> Case:
@@ -56,24 +97,91 @@ def _reload(case: Case) -> Case:
     return selectors.case_get_for_api(case.pk)
 
 
+class AwareDateTimeField(forms.CharField):
+    """RFC 3339 with its zone; far-off years are clamped instead of overflowing."""
+
+    def __init__(self, **kwargs):
+        kwargs["strip"] = False  # " " is not an absent value but a wrong one
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise forms.ValidationError(_("Give a date and time with its zone, e.g. "
+                                          "2026-11-20T10:30:00+09:00."), code="invalid")
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            return datetime.min.replace(tzinfo=UTC) if parsed.year < 2 else \
+                datetime.max.replace(tzinfo=UTC)
+
+
+class AwareDateTimeFilter(django_filters.Filter):
+    field_class = AwareDateTimeField
+
+
+class AnyTextField(forms.CharField):
+    """Any string, NUL included (the filter itself makes a NUL match nothing)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators
+                           if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class AnyTextFilter(django_filters.CharFilter):
+    field_class = AnyTextField
+
+
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
-    reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
-    updated_since = django_filters.IsoDateTimeFilter(
+    reference = AnyTextFilter(method="reference_filter")
+    updated_since = AwareDateTimeFilter(
         field_name="last_activity_at", lookup_expr="gte",
-        help_text="Only cases changed at or after this time (ISO 8601, with its zone).")
+        help_text="Only cases changed at or after this time (RFC 3339, with its zone).")
+
+    def reference_filter(self, queryset, name, value):
+        if "\x00" in value:  # no reference holds one, and PostgreSQL refuses them
+            return queryset.none()
+        return queryset.filter(reference__iexact=value)
 
     class Meta:
         model = Case
         fields = ["status", "kind", "reference", "updated_since"]
 
 
-class CaseCursorPagination(CursorPagination):
-    ordering = "-pk"  # newest first; stable while cases change
+class KotaeCursorPagination(CursorPagination):
+    ordering = "-pk"  # newest first; stable while rows change
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                int(raw)
+            except ValueError:
+                raise ValidationError({self.page_size_query_param: [
+                    _("Give a whole number of results per page (at most 200).")]}) from None
+        return super().get_page_size(request)  # 0 or less: the default; more: 200
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:  # a cursor names a page; a damaged one names none
+            raise NotFound(_("There is no page at this cursor. Use the `next` or "
+                             "`previous` link of a page.")) from exc
+
+
+CaseCursorPagination = KotaeCursorPagination
 
 
 class CaseListCreate(KotaeApiView, generics.ListAPIView):
@@ -85,18 +193,27 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
         return selectors.cases_visible_to(self.request.user)
 
     @extend_schema(summary="List your cases and your organisations' cases",
-                   responses={200: s.CaseSummarySerializer(many=True), **ERRORS})
+                   responses={200: s.CaseSummarySerializer(many=True), **ERRORS,
+                              404: OpenApiResponse(ErrorSerializer,
+                                                   description="No page at this cursor.")})
     def get(self, request, *args, **kwargs):
+        blank = {name: [_("Leave it out, or give a value.")]
+                 for name in ("status", "kind", "updated_since", "page_size")
+                 if request.query_params.get(name) == ""}
+        if blank:
+            raise ValidationError(blank)
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="File a case", request=s.CaseCreateSerializer,
+    @extend_schema(summary="File a case", request=s.CASE_CREATE_SCHEMA,
                    parameters=[IDEMPOTENCY_PARAMETER],
                    responses={201: s.CaseDetailSerializer, **ERRORS, **IDEMPOTENCY_ERRORS})
     def post(self, request, *args, **kwargs):
         def create():
-            serializer = s.CaseCreateSerializer(data=request.data, context={"request": request})
+            serializer = s.case_in_serializer(request.data, request=request)
             serializer.is_valid(raise_exception=True)
-            return _created(case_submit(filer=request.user, draft=serializer.draft()))
+            with service_errors():
+                case = case_submit(filer=request.user, draft=serializer.draft())
+            return _created(case)
         return idempotent(request, create)
 
 
@@ -115,8 +232,13 @@ class CaseBulkCreate(KotaeApiView):
         def create():
             results = []
             for index, item in enumerate(outer.validated_data["cases"]):
-                serializer = s.CaseCreateSerializer(data=item, context={"request": request})
-                if not serializer.is_valid():
+                serializer = s.case_in_serializer(item, request=request)
+                try:
+                    valid = serializer.is_valid()
+                except PermissionDenied as exc:  # e.g. an organisation not the caller's
+                    results.append({"index": index, "errors": {"organisation": [str(exc.detail)]}})
+                    continue
+                if not valid or not hasattr(serializer, "draft"):
                     results.append({"index": index, "errors":
                                     validation_error_body(serializer.errors)["fields"]})
                     continue
@@ -145,7 +267,7 @@ class CaseDetail(KotaeApiView):
 class CaseReply(KotaeApiView):
     @extend_schema(summary="Reply on a case (the desk sees it at once)",
                    request=s.ReplySerializer, parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.MessageSerializer, **ERRORS, **NOT_FOUND,
+                   responses={201: s.MessageSerializer, **ERRORS, **NOT_FOUND, **CONFLICT,
                               **IDEMPOTENCY_ERRORS})
     def post(self, request, reference):
         case = _case_for(request, reference)
@@ -153,8 +275,9 @@ class CaseReply(KotaeApiView):
         def create():
             serializer = s.ReplySerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            message = message_post(case=case, author=request.user,
-                                   body=serializer.validated_data["body"])
+            with service_errors():
+                message = message_post(case=case, author=request.user,
+                                       body=serializer.validated_data["body"])
             return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         return idempotent(request, create)
 
@@ -165,8 +288,8 @@ class CaseEvidenceUpload(KotaeApiView):
     @extend_schema(summary="Add an evidence file to a case (multipart, field `file`)",
                    request={"multipart/form-data": s.EvidenceUploadSerializer},
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.EvidenceSerializer, **ERRORS, **NOT_FOUND,
-                              **IDEMPOTENCY_ERRORS})
+                   responses={201: s.EvidenceSerializer, **ERRORS, **NOT_FOUND, **CONFLICT,
+                              **FILE_ERRORS, **IDEMPOTENCY_ERRORS})
     def post(self, request, reference):
         case = _case_for(request, reference)
 
@@ -174,8 +297,7 @@ class CaseEvidenceUpload(KotaeApiView):
             serializer = s.EvidenceUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             upload = serializer.validated_data["file"]
-            with transaction.atomic():
-                case_upload_bytes(case=case)  # the limit counts what is already there
+            with service_errors(), transaction.atomic():
                 evidence = evidence_attach(case=case, uploaded_by=request.user, upload=upload)
             return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
         return idempotent(request, create)
@@ -185,12 +307,15 @@ class CaseWithdraw(KotaeApiView):
     parser_classes = [JSONParser, FormParser]
 
     @extend_schema(summary="Withdraw a case you filed", request=s.WithdrawSerializer,
-                   responses={200: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND})
+                   responses={200: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND,
+                              **CONFLICT})
     def post(self, request, reference):
         case = _case_for(request, reference)
         serializer = s.WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case_withdraw(case=case, actor=request.user, reason=serializer.validated_data["reason"])
+        with service_errors():
+            case_withdraw(case=case, actor=request.user,
+                          reason=serializer.validated_data["reason"])
         return Response(s.CaseDetailSerializer(_reload(case)).data)
 
 
@@ -200,7 +325,7 @@ class CaseAppeal(KotaeApiView):
                                "decision, nor while another appeal is open.",
                    request=s.AppealCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
                    responses={201: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND,
-                              **IDEMPOTENCY_ERRORS})
+                              **CONFLICT, **IDEMPOTENCY_ERRORS})
     def post(self, request, reference):
         case = _case_for(request, reference)
 
@@ -208,5 +333,7 @@ class CaseAppeal(KotaeApiView):
             serializer = s.AppealCreateSerializer(data=request.data,
                                                   context={"request": request})
             serializer.is_valid(raise_exception=True)
-            return _created(case_submit(filer=request.user, draft=serializer.draft(case)))
+            with service_errors():
+                appeal = case_submit(filer=request.user, draft=serializer.draft(case))
+            return _created(appeal)
         return idempotent(request, create)

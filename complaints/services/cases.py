@@ -14,6 +14,7 @@ from complaints.services.deadlines import deadline_start, deadlines_cancel_open
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
+from complaints.services.webhooks import webhooks_case_status_changed
 from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
 ERROR_TRANSITION = gettext_lazy("A case that is “%(current)s” cannot become “%(target)s”.")
@@ -177,10 +178,13 @@ def case_transition(*, case: Case, target: str, actor, reason: str = "") -> Case
         case.closed_at = case.closed_at or now
         update.append("closed_at")
     case.save(update_fields=update)
-    event_record(
+    event = event_record(
         case=case, actor=actor, event_type="status_changed",
         old={"status": current}, new={"status": target, **({"reason": reason} if reason else {})},
     )
+    if target != current:
+        webhooks_case_status_changed(case=case, old_status=current, new_status=target,
+                                     event_pk=event.pk)
     if target in (Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
         deadlines_cancel_open(case=case, actor=actor)
     return case

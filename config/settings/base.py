@@ -130,6 +130,9 @@ KOTAE_MAX_CASE_UPLOAD_BYTES = env.int(
     "KOTAE_MAX_CASE_UPLOAD_BYTES", default=100 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Webhook URLs may be http:// and local (localhost, private addresses): for development
+# and tests only; in production they must be public https:// URLs.
+KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -192,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.notifications_sweep",
         "schedule": SWEEP_SECONDS,
     },
+    # Webhook retries, and deliveries that missed the hand-over after commit.
+    "webhooks-relay": {
+        "task": "complaints.tasks.webhooks_relay",
+        "schedule": SWEEP_SECONDS,
+    },
     "deadlines-sweep": {
         "task": "complaints.tasks.deadlines_sweep_task",
         "schedule": SWEEP_SECONDS,
@@ -242,11 +250,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {
-        "CaseKindEnum": "complaints.models.CaseKind",
-        "FilableKindEnum": "complaints.api.serializers.FILABLE_KIND_CHOICES",
-        "WorkKindEnum": "complaints.models.Work.Kind",
-    },
+    # Enums stay inline where they are used (a statement's `enum: [true]` included).
+    "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required"],
 }
 
 # --- Logging -----------------------------------------------------------------

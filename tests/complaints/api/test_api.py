@@ -43,7 +43,8 @@ def complaint(**overrides):
 
 def objection(**overrides):
     return {"kind": "training_objection", "title": "Do not train on Studio Hoshizora",
-            "whole_catalogue": True, "catalogue_identifiers": "hoshizora.example",
+            "catalogue": {"identifiers": "hoshizora.example"},
+            "works": [{"title": "Hoshizora Quest", "kind": "anime"}],
             "training_uses": ["training", "style_imitation"], "good_faith_statement": True,
             "accuracy_statement": True, "signature": "Hanako Yamada", **overrides}
 
@@ -124,8 +125,18 @@ def test_kind_rules_name_what_is_missing(creator):
     fields = response.json()["fields"]
     assert {"ai_product", "similarity", "remedies", "works", "locations",
             "good_faith_statement"} <= set(fields)
-    agent = client.post(CASES, inquiry(filed_as="agent"), format="json")
-    assert set(agent.json()["fields"]) == {"principal_name", "authority_statement"}
+    agent = client.post(CASES, inquiry(agent={"principal_name": "  "}), format="json")
+    assert set(agent.json()["fields"]) == {"agent.principal_name", "agent.authority_statement"}
+    filed = client.post(CASES, inquiry(agent={"principal_name": "Studio Hoshizora",
+                                              "authority_statement": "Engaged by contract."}),
+                        format="json")
+    assert filed.status_code == 201 and filed.json()["filed_as"] == "agent"
+    assert filed.json()["principal_name"] == "Studio Hoshizora"
+    wrong_types = client.post(CASES, {**inquiry(), "title": 12, "accuracy_statement": "yes"},
+                              format="json")
+    assert {"title", "accuracy_statement"} <= set(wrong_types.json()["fields"])
+    unknown = client.post(CASES, {"kind": "nonsense"}, format="json")
+    assert unknown.status_code == 400 and "kind" in unknown.json()["fields"]
 
 
 def test_list_filters_and_cursor_pages(creator, other_creator, django_assert_num_queries):
@@ -176,7 +187,7 @@ def test_case_detail_reply_withdraw(creator):
     withdrawn = client.post(url + "withdraw/", {"reason": "Settled."}, format="json")
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     again = client.post(url + "withdraw/", {}, format="json")
-    assert again.status_code == 400 and again.json()["message"]
+    assert again.status_code == 409 and again.json()["code"] == "closed"
 
 
 def test_evidence_upload_is_checked_by_content(creator):
@@ -190,7 +201,7 @@ def test_evidence_upload_is_checked_by_content(creator):
     assert ok.status_code == 201 and ok.json()["content_type"] == "image/png"
     fake = client.post(url, {"file": SimpleUploadedFile("frame.png", b"MZ\x90\x00 not a png")},
                        format="multipart")
-    assert fake.status_code == 400 and fake.json()["code"] == "invalid"
+    assert fake.status_code == 415 and fake.json()["code"] == "file_type"
     assert case.evidence.count() == 1
 
 
@@ -201,7 +212,7 @@ def test_appeal_a_decided_case(creator, operator):
     body = {"appeal_grounds": "Frame 412 was overlooked.", "good_faith_statement": True,
             "accuracy_statement": True, "signature": "Hanako Yamada"}
     early = client.post(url, body, format="json")
-    assert early.status_code == 400 and "decided" in early.json()["message"]
+    assert early.status_code == 409 and "decided" in early.json()["message"]
     decision_record(case=case, decided_by=operator, outcome=Decision.Outcome.NOT_UPHELD,
                     actions=["no_action"], facts="Not similar.", ground="Policy 3.1.",
                     automated_means=False)
@@ -248,7 +259,7 @@ def test_idempotency_key_returns_the_first_answer(creator):
     assert Case.objects.count() == 1
     other = client.post(CASES, inquiry(title="Another"), format="json",
                         HTTP_IDEMPOTENCY_KEY=key)
-    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
     bulk_key = str(uuid.uuid4())
     for _ in range(2):
         bulk = client.post("/api/v1/cases/bulk/", {"cases": [inquiry(), objection()]},
@@ -307,3 +318,20 @@ def test_every_endpoint_with_an_id_is_404_for_another_filer(creator, other_creat
                 assert response.json()["code"] == "not_found"
     case.refresh_from_db()
     assert case.status == "decided" and case.messages.count() == 0
+
+
+def test_tokens_page_and_revoking_are_the_owners_only(client, creator, other_creator):
+    row, token = api_token_create(user=creator, name="mine")
+    client.force_login(other_creator)
+    url = reverse("accounts:api_token_revoke", args=[row.pk])
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 405  # revoking is a POST, and only one's own
+    assert "mine" not in client.get(reverse("accounts:api_tokens")).content.decode()
+    row.refresh_from_db()
+    assert row.revoked_at is None
+    made = client.post(reverse("accounts:api_tokens"), {"name": "theirs"})
+    assert made.status_code == 302
+    page = client.get(reverse("accounts:api_tokens")).content.decode()
+    assert 'id="new-token"' in page and "theirs" in page
+    again = client.get(reverse("accounts:api_tokens")).content.decode()
+    assert 'id="new-token"' not in again  # shown once

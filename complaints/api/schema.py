@@ -1,0 +1,24 @@
+"""Touches to the generated OpenAPI schema that drf-spectacular cannot infer."""
+
+
+def request_bodies_required(result, generator, request, public):
+    """A body that is one of several kinds (a new case) must be sent: say so."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            schemas = [media.get("schema", {}) for media in body.get("content", {}).values()]
+            if any("oneOf" in schema or "$ref" in schema for schema in schemas):
+                ref_required = all(_has_required(result, schema) for schema in schemas)
+                if ref_required:
+                    body["required"] = True
+    return result
+
+
+def _has_required(result, schema) -> bool:
+    if "oneOf" in schema:
+        return True
+    name = schema.get("$ref", "").rsplit("/", 1)[-1]
+    component = result.get("components", {}).get("schemas", {}).get(name, {})
+    return bool(component.get("required")) or "oneOf" in component
