@@ -99,8 +99,17 @@ def case_get_for_portal(user, reference: str) -> Case:
 
 
 def case_get_for_api(pk: int) -> Case:
-    """A case already checked as the caller's, read afresh with what the API shows."""
-    return _case_with_page(Case.objects.all()).get(pk=pk)
+    """A case already checked as the caller's, read afresh with what the API shows (not
+    the timeline's events, nor appeals, which the API does not return)."""
+    return (Case.objects.select_related("decision", "appeal_of")
+            .prefetch_related(
+                "works", "locations", "questions", "deadlines",
+                Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+                Prefetch("messages",
+                         queryset=Message.objects.filter(visibility=Message.Visibility.PUBLIC)
+                         .select_related("author"),
+                         to_attr="public_messages"))
+            .get(pk=pk))
 
 
 def evidence_get_for_user(user, reference: str, public_id) -> Evidence:

@@ -190,7 +190,10 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user)
+        # Only what a summary shows: a case row is wide (texts, JSON lists).
+        return selectors.cases_visible_to(self.request.user).only(
+            "pk", "reference", "kind", "status", "title", "language", "submitted_at",
+            "last_activity_at", "next_due_at", "decided_at", "closed_at")
 
     @extend_schema(summary="List your cases and your organisations' cases",
                    responses={200: s.CaseSummarySerializer(many=True), **ERRORS,
