@@ -38,10 +38,11 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description="Quota used up; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="No such case of yours.")}
-IDEMPOTENCY_ERRORS = {409: OpenApiResponse(
-    ErrorSerializer, description="The Idempotency-Key was used for a different request "
-                                 "(or, where a case is named, its state does not allow "
-                                 "this now).")}
+CONFLICT = {409: OpenApiResponse(
+    ErrorSerializer, description="The request conflicts with what is already there (see "
+                                 "`code`): the Idempotency-Key was used for a different "
+                                 "request, the case's state does not allow this now, or a "
+                                 "limit is reached.")}
 
 
 class KotaeApiView(APIView):
@@ -56,9 +57,6 @@ class KotaeApiView(APIView):
             request.LANGUAGE_CODE = request.user.language
 
 
-CONFLICT = {409: OpenApiResponse(
-    ErrorSerializer, description="The case's state does not allow this now (or the "
-                                 "Idempotency-Key was used for a different request).")}
 FILE_ERRORS = {413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
                415: OpenApiResponse(ErrorSerializer, description="Not a kind of file we "
                                                                  "accept.")}
@@ -68,8 +66,8 @@ STATUS_FOR_CODE = {"file_too_large": 413, "case_too_large": 413, "file_type": 41
 
 @contextmanager
 def service_errors():
-    """A service refusing what the case's state does not allow answers 409 (or 413/415
-    for files): the request itself was well formed."""
+    """A service refusing what the present state does not allow answers 409 (or 413/415
+    for files, 403 for someone else's case): the request itself was well formed."""
     try:
         yield
     except DjangoValidationError as exc:
@@ -181,12 +179,10 @@ class KotaeCursorPagination(CursorPagination):
                              "`previous` link of a page.")) from exc
 
 
-CaseCursorPagination = KotaeCursorPagination
-
 
 class CaseListCreate(KotaeApiView, generics.ListAPIView):
     serializer_class = s.CaseSummarySerializer
-    pagination_class = CaseCursorPagination
+    pagination_class = KotaeCursorPagination
     filterset_class = CaseFilter
 
     def get_queryset(self):
@@ -209,7 +205,7 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
 
     @extend_schema(summary="File a case", request=s.CASE_CREATE_SCHEMA,
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseDetailSerializer, **ERRORS, **IDEMPOTENCY_ERRORS})
+                   responses={201: s.CaseDetailSerializer, **ERRORS, **CONFLICT})
     def post(self, request, *args, **kwargs):
         def create():
             serializer = s.case_in_serializer(request.data, request=request)
@@ -227,7 +223,7 @@ class CaseBulkCreate(KotaeApiView):
                     "item, the reference made or the errors. An item with errors leaves "
                     "nothing behind; the others are filed.",
         request=s.BulkCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: s.BulkResultSerializer, **ERRORS, **IDEMPOTENCY_ERRORS})
+        responses={200: s.BulkResultSerializer, **ERRORS, **CONFLICT})
     def post(self, request):
         outer = s.BulkCreateSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
@@ -270,8 +266,7 @@ class CaseDetail(KotaeApiView):
 class CaseReply(KotaeApiView):
     @extend_schema(summary="Reply on a case (the desk sees it at once)",
                    request=s.ReplySerializer, parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.MessageSerializer, **ERRORS, **NOT_FOUND, **CONFLICT,
-                              **IDEMPOTENCY_ERRORS})
+                   responses={201: s.MessageSerializer, **ERRORS, **NOT_FOUND, **CONFLICT})
     def post(self, request, reference):
         case = _case_for(request, reference)
 
@@ -292,7 +287,7 @@ class CaseEvidenceUpload(KotaeApiView):
                    request={"multipart/form-data": s.EvidenceUploadSerializer},
                    parameters=[IDEMPOTENCY_PARAMETER],
                    responses={201: s.EvidenceSerializer, **ERRORS, **NOT_FOUND, **CONFLICT,
-                              **FILE_ERRORS, **IDEMPOTENCY_ERRORS})
+                              **FILE_ERRORS})
     def post(self, request, reference):
         case = _case_for(request, reference)
 
@@ -328,7 +323,7 @@ class CaseAppeal(KotaeApiView):
                                "decision, nor while another appeal is open.",
                    request=s.AppealCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
                    responses={201: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND,
-                              **CONFLICT, **IDEMPOTENCY_ERRORS})
+                              **CONFLICT})
     def post(self, request, reference):
         case = _case_for(request, reference)
 

@@ -10,12 +10,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from complaints.api.errors import ErrorSerializer, error_response
+from complaints.api.errors import ErrorSerializer
+from complaints.api.fields import Text
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from complaints.api.views import ERRORS, IDEMPOTENCY_ERRORS, KotaeApiView
+from complaints.api.views import (
+    CONFLICT,
+    ERRORS,
+    KotaeApiView,
+    KotaeCursorPagination,
+    service_errors,
+)
 from complaints.models import WebhookDelivery, WebhookEndpoint
 from complaints.services.webhooks import (
     MAX_ENDPOINTS,
@@ -29,9 +35,6 @@ from complaints.services.webhooks import (
 ERROR_NO_WEBHOOK = _("There is no such webhook, or it is not yours.")
 WEBHOOK_NOT_FOUND = {404: OpenApiResponse(ErrorSerializer,
                                           description="No such webhook of yours.")}
-TOO_MANY = {409: OpenApiResponse(ErrorSerializer, description=f"You already have "
-                                 f"{MAX_ENDPOINTS} webhooks; delete one first.")}
-NO_NUL = r"^[^\x00]*$"
 MAX_ID = 2 ** 63 - 1
 ID_PARAMETER = OpenApiParameter(
     "id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH,
@@ -82,9 +85,8 @@ class WebhookCreateSerializer(serializers.Serializer):
         max_length=URL_MAX_LENGTH, trim_whitespace=False, validators=[_WebhookUrlValidator()],
         help_text="Where to POST the events: a public https:// URL (not localhost nor a "
                   "private address).")
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                        default="", validators=[RegexValidator(NO_NUL)],
-                                        help_text="A note for you, e.g. what receives it.")
+    description = Text(max_length=200, required=False, allow_blank=True, default="",
+                       help_text="A note for you, e.g. what receives it.")
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
@@ -92,13 +94,6 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         model = WebhookDelivery
         fields = ["event_type", "event_id", "status", "attempts", "response_status",
                   "last_error", "created_at", "delivered_at"]
-
-
-class DeliveryCursorPagination(CursorPagination):
-    ordering = "-pk"  # newest first
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def _endpoint_for(request, pk: str) -> WebhookEndpoint:
@@ -132,20 +127,14 @@ class WebhookListCreate(KotaeApiView, generics.ListAPIView):
                                f"organisations'. At most {MAX_ENDPOINTS} webhooks. The "
                                f"answer shows the signing secret, once. {SIGNING}",
                    request=WebhookCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: WebhookCreatedSerializer, **ERRORS, **TOO_MANY,
-                              **IDEMPOTENCY_ERRORS})
+                   responses={201: WebhookCreatedSerializer, **ERRORS, **CONFLICT})
     def post(self, request, *args, **kwargs):
         def create():
             serializer = WebhookCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
+            with service_errors():  # too many webhooks: 409
                 endpoint = webhook_endpoint_create(owner=request.user,
                                                    **serializer.validated_data)
-            except DjangoValidationError as exc:
-                if getattr(exc, "code", None) != "too_many":
-                    raise
-                return error_response("too_many_webhooks", exc.messages[0],
-                                      status.HTTP_409_CONFLICT)
             return Response(WebhookCreatedSerializer(endpoint).data,
                             status=status.HTTP_201_CREATED)
         return idempotent(request, create)
@@ -161,7 +150,7 @@ class WebhookDetail(KotaeApiView):
 
 class WebhookDeliveries(KotaeApiView, generics.ListAPIView):
     serializer_class = WebhookDeliverySerializer
-    pagination_class = DeliveryCursorPagination
+    pagination_class = KotaeCursorPagination
     queryset = WebhookDelivery.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):

@@ -39,7 +39,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-import uuid
 from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
@@ -133,7 +132,7 @@ def webhook_endpoint_create(*, owner, url: str, description: str = "") -> Webhoo
     # One creation at a time per owner, so that two at once cannot pass the limit.
     list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS:
-        raise ValidationError(ERROR_TOO_MANY, code="too_many",
+        raise ValidationError(ERROR_TOO_MANY, code="too_many_webhooks",
                               params={"limit": MAX_ENDPOINTS})
     return WebhookEndpoint.objects.create(owner=owner, url=url,
                                           description=description.strip())
@@ -154,17 +153,17 @@ def _endpoints_for(case: Case):
 
 
 def webhooks_case_status_changed(*, case: Case, old_status: str, new_status: str,
-                                 event_pk: int | None = None) -> list[WebhookDelivery]:
+                                 event_pk: int) -> list[WebhookDelivery]:
     """Write one delivery per active endpoint of the filer and of the members of the
     case's organisation; they are sent after commit. Call inside the change's transaction.
 
-    `event_pk` (the audit event's) makes the event id; without it a random one is used.
+    `event_pk` (the audit event of the change) makes the event id, stable across retries.
     """
     endpoints = list(_endpoints_for(case))
     if not endpoints:
         return []
     now = timezone.now()
-    event_id = f"case:{case.pk}:status:{event_pk if event_pk else uuid.uuid4().hex}"
+    event_id = f"case:{case.pk}:status:{event_pk}"
     payload = {
         "id": event_id,
         "type": EVENT_CASE_STATUS_CHANGED,
