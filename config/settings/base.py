@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # the docs' JavaScript served from here, not a CDN
     "accounts",
     "complaints",
 ]
@@ -250,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Enums stay inline where they are used (a statement's `enum: [true]` included).
     "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required"],
 }
