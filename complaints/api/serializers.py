@@ -1,13 +1,12 @@
 """What the API reads and writes. Filing rules are the portal's: the same exact-location
 check, the same statements, the same rows a kind requires."""
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import exceptions, serializers
 
 from accounts.models import Language
+from complaints.api import present
 from complaints.api.fields import LOCATION, Moment, Statement, Text, Whole
 from complaints.forms import ERROR_NOT_EXACT, location_validate
 from complaints.models import (
@@ -252,6 +251,8 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 
 # --- Reading ------------------------------------------------------------------
+# These describe the answers in the schema; complaints.api.present builds them (a test
+# holds both to the same output).
 class WorkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Work
@@ -323,16 +324,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
                   "updated_at", "next_due_at", "decided_at", "closed_at", "url"]
 
     def get_url(self, case) -> str:
-        return _case_url_template().replace(_PLACEHOLDER, case.reference)
-
-
-_PLACEHOLDER = "KT-0000-000000"
-
-
-def _case_url_template() -> str:
-    """The case page's address with a placeholder reference: one reverse() a page of
-    results rather than one a row (a fifth of a list request's time)."""
-    return settings.SITE_URL + reverse("complaints:case_detail", args=[_PLACEHOLDER])
+        return present.case_url_template().replace(present.PLACEHOLDER, case.reference)
 
 
 class CaseDetailSerializer(CaseSummarySerializer):

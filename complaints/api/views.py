@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
+from complaints.api import present
 from complaints.api import serializers as s
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -88,7 +89,8 @@ def _case_for(request, reference) -> Case:
 
 
 def _created(case: Case) -> Response:
-    return Response(s.CaseDetailSerializer(_reload(case)).data, status=status.HTTP_201_CREATED)
+    """A case just filed by `case_submit`, which hands it back with all it shows."""
+    return Response(present.case_detail(case), status=status.HTTP_201_CREATED)
 
 
 def _reload(case: Case) -> Case:
@@ -186,10 +188,13 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self):
-        # Only what a summary shows: a case row is wide (texts, JSON lists).
-        return selectors.cases_visible_to(self.request.user).only(
-            "pk", "reference", "kind", "status", "title", "language", "submitted_at",
-            "last_activity_at", "next_due_at", "decided_at", "closed_at")
+        # Plain rows of only what a summary shows (see complaints.api.present).
+        return selectors.cases_visible_to(self.request.user).values(
+            *present.SUMMARY_COLUMNS)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(present.case_summaries(page))
 
     @extend_schema(summary="List your cases and your organisations' cases",
                    responses={200: s.CaseSummarySerializer(many=True), **ERRORS,
@@ -260,7 +265,7 @@ class CaseDetail(KotaeApiView):
                    responses={200: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND})
     def get(self, request, reference):
         case = _case_for(request, reference)
-        return Response(s.CaseDetailSerializer(_reload(case)).data)
+        return Response(present.case_detail(_reload(case)))
 
 
 class CaseReply(KotaeApiView):
@@ -276,7 +281,7 @@ class CaseReply(KotaeApiView):
             with service_errors():
                 message = message_post(case=case, author=request.user,
                                        body=serializer.validated_data["body"])
-            return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+            return Response(present.message(message), status=status.HTTP_201_CREATED)
         return idempotent(request, create)
 
 
@@ -297,7 +302,7 @@ class CaseEvidenceUpload(KotaeApiView):
             upload = serializer.validated_data["file"]
             with service_errors(), transaction.atomic():
                 evidence = evidence_attach(case=case, uploaded_by=request.user, upload=upload)
-            return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+            return Response(present.evidence(evidence), status=status.HTTP_201_CREATED)
         return idempotent(request, create)
 
 
@@ -314,7 +319,7 @@ class CaseWithdraw(KotaeApiView):
         with service_errors():
             case_withdraw(case=case, actor=request.user,
                           reason=serializer.validated_data["reason"])
-        return Response(s.CaseDetailSerializer(_reload(case)).data)
+        return Response(present.case_detail(_reload(case)))
 
 
 class CaseAppeal(KotaeApiView):

@@ -21,3 +21,14 @@ def event_record(
         new_value=new,
         public=public,
     )
+
+
+def events_record(*, case: Case, actor, events: list[dict]) -> list[CaseEvent]:
+    """Append several events at once (one INSERT). Each dict holds `event_type` and, as
+    for `event_record`, `old`, `new` and `public` (True when left out)."""
+    actor = actor if getattr(actor, "pk", None) else None
+    return CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, actor=actor, event_type=e["event_type"],
+                  old_value=e.get("old"), new_value=e.get("new"),
+                  public=e.get("public", True))
+        for e in events)

@@ -16,7 +16,7 @@ from complaints.business_time import (
     business_minutes_between,
 )
 from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
-from complaints.services.audit import event_record
+from complaints.services.audit import event_record, events_record
 
 
 def calendar_default() -> BusinessCalendar | None:
@@ -31,14 +31,19 @@ def policy_for(*, case: Case, clock: str) -> DeadlinePolicy | None:
     return max(candidates, key=lambda p: (bool(p.kind), bool(p.priority)), default=None)
 
 
+def _spec(calendar: BusinessCalendar | None) -> CalendarSpec:
+    return calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
+
+
 def due_time(*, start: datetime, amount: int, unit: str,
-             calendar: BusinessCalendar | None) -> datetime:
+             calendar: BusinessCalendar | None, spec: CalendarSpec | None = None) -> datetime:
+    """`spec`, when given, is `calendar`'s (read once for several clocks)."""
     Unit = DeadlinePolicy.Unit
     if unit == Unit.CALENDAR_DAYS:
         return start + timedelta(days=amount)
     if unit == Unit.CALENDAR_HOURS:
         return start + timedelta(hours=amount)
-    spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
+    spec = spec or _spec(calendar)
     if unit == Unit.BUSINESS_HOURS:
         return add_business_minutes(start, amount * 60, spec)
     return add_business_days(start, amount, spec)
@@ -67,12 +72,13 @@ FILER_REMINDER_AFTER = timedelta(days=7)
 
 
 def _warn_time(*, clock: str, unit: str, calendar: BusinessCalendar | None,
-               start: datetime, due: datetime) -> datetime | None:
+               start: datetime, due: datetime,
+               spec: CalendarSpec | None = None) -> datetime | None:
     """When 75% of the clock's budget is used, in the clock's own kind of time."""
     if clock == Deadline.Clock.FILER_REPLY:
         return None
     if unit.startswith("business"):
-        spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
+        spec = spec or _spec(calendar)
         budget = business_minutes_between(start, due, spec)
         if budget > 0:
             return add_business_minutes(start, int(budget * WARNING_SHARE), spec)
@@ -102,7 +108,9 @@ def deadline_start(*, case: Case, clock: str, actor=None,
     """Start (or restart) a clock: due as its policy says, or at `due_at`."""
     now = timezone.now()
     amount, unit, calendar = _policy_terms(case, clock)
-    due_at = due_at or due_time(start=now, amount=amount, unit=unit, calendar=calendar)
+    spec = _spec(calendar) if unit.startswith("business") else None
+    due_at = due_at or due_time(start=now, amount=amount, unit=unit, calendar=calendar,
+                                spec=spec)
     deadline, _ = Deadline.objects.update_or_create(
         case=case,
         clock=clock,
@@ -110,7 +118,7 @@ def deadline_start(*, case: Case, clock: str, actor=None,
             "started_at": now,
             "due_at": due_at,
             "warn_at": _warn_time(clock=clock, unit=unit, calendar=calendar, start=now,
-                                  due=due_at),
+                                  due=due_at, spec=spec),
             "met_at": None,
             "paused_at": None,
             "breached_at": None,
@@ -127,6 +135,53 @@ def deadline_start(*, case: Case, clock: str, actor=None,
     )
     case_next_due_refresh(case=case)
     return deadline
+
+
+def deadlines_plan_new(*, case: Case, clocks: list[str], now: datetime) -> list[Deadline]:
+    """The clocks of a case being filed, as unsaved rows due as their policies say: the
+    policies read in one query and each calendar once (what `deadline_start` does per
+    clock, for a case that has no clocks yet). Save them with `deadlines_save_new`."""
+    candidates = list(DeadlinePolicy.objects.filter(
+        clock__in=clocks, kind__in=[case.kind, ""], priority__in=[case.priority, ""]
+    ).select_related("calendar"))
+    default = []  # read at most once, and only if a clock needs it
+    specs: dict[int | None, CalendarSpec] = {}
+    planned = []
+    for clock in clocks:
+        policy = max((p for p in candidates if p.clock == clock),
+                     key=lambda p: (bool(p.kind), bool(p.priority)), default=None)
+        amount, unit = (policy.amount, policy.unit) if policy else FALLBACK[clock]
+        calendar = policy.calendar if policy else None
+        spec = None
+        if unit.startswith("business"):
+            if calendar is None:
+                if not default:
+                    default.append(calendar_default())
+                calendar = default[0]
+            key = calendar.pk if calendar else None
+            if key not in specs:
+                specs[key] = _spec(calendar)
+            spec = specs[key]
+        due_at = due_time(start=now, amount=amount, unit=unit, calendar=calendar, spec=spec)
+        deadline = Deadline(
+            case=case, clock=clock, started_at=now, due_at=due_at,
+            warn_at=_warn_time(clock=clock, unit=unit, calendar=calendar, start=now,
+                               due=due_at, spec=spec))
+        deadline.next_check_at = deadline_next_check(deadline)
+        planned.append(deadline)
+    return planned
+
+
+def deadlines_save_new(*, case: Case, deadlines: list[Deadline], actor=None) -> list[Deadline]:
+    """Write the clocks planned by `deadlines_plan_new` for a saved new case, with their
+    audit events, in two statements. The case's `next_due_at` was set from them."""
+    for deadline in deadlines:
+        deadline.case = case
+    Deadline.objects.bulk_create(deadlines)
+    events_record(case=case, actor=actor, events=[
+        {"event_type": "deadline_started",
+         "new": {"clock": d.clock, "due_at": d.due_at.isoformat()}} for d in deadlines])
+    return deadlines
 
 
 def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:

@@ -93,6 +93,19 @@ def filer_notify(*, case: Case, event: str, template: str, context: dict) -> Not
     )
 
 
+def filer_notify_at_delivery(*, case: Case, event: str, template: str,
+                             refs: dict) -> Notification:
+    """`filer_notify` for a row that cannot be there yet (the receipt of a case being
+    filed): one INSERT, no lookup first, and the text rendered by the worker at delivery
+    from `refs` (see `notification_build`), not in the filer's request."""
+    row = notification_build(key=f"case:{case.pk}:{event}", template=template,
+                             recipient=case.filer, case_id=case.pk, now=timezone.now(),
+                             refs=refs)
+    notification = Notification.objects.create(**row)
+    transaction.on_commit(partial(_delivery_enqueue, notification.pk))
+    return notification
+
+
 def notification_build(*, key: str, template: str, recipient, case_id: int, now,
                        refs: dict) -> dict:
     """A row for `notifications_insert`, rendered by the worker at delivery
