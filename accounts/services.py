@@ -1,5 +1,6 @@
 """Writes of the accounts app: sign-up, verification, preferences, roles, organisations."""
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -7,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -306,6 +308,9 @@ def membership_promote(
     return membership
 
 
+logger = logging.getLogger(__name__)
+
+
 # --- API tokens ---------------------------------------------------------------
 API_TOKEN_PREFIX = "kotae_"  # noqa: S105 (a marker, not a secret)
 
@@ -329,22 +334,57 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+    api_tokens_forget(key_hashes=[token.key_hash])
     return token
 
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+# A token found is kept in the cache (shared by every process when Redis is set) for a
+# minute, so a request costs no database query for it. Revoking a token, or saving or
+# deleting its user, forgets it at once (`api_tokens_forget`, and signals in apps.py);
+# only an update that skips save() (QuerySet.update) waits out the minute.
+API_TOKEN_CACHE_SECONDS = 60
+
+
+def _token_cache_key(key_hash: str) -> str:
+    return f"apitoken:{key_hash}"
+
+
+def _cache_call(method, *args):
+    """The cache's answer, or None if it cannot be reached: the database decides then."""
+    try:
+        return method(*args)
+    except Exception as exc:  # a cache outage must not turn into a 500
+        logger.warning("Token cache unavailable: %s", exc)
+        return None
+
+
 def api_token_authenticate(*, token: str) -> ApiToken | None:
-    """The active token with this value, its last use noted (at most once a minute)."""
+    """The active token with this value (and its user), its last use noted (at most
+    once a minute)."""
     if not token.startswith(API_TOKEN_PREFIX):
         return None
-    row = (ApiToken.objects.select_related("user")
-           .filter(key_hash=api_token_hash(token), revoked_at__isnull=True,
-                   user__is_active=True).first())
-    if row is not None:
-        now = timezone.now()
-        if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
-            row.last_used_at = now
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    key = _token_cache_key(api_token_hash(token))
+    row = _cache_call(cache.get, key)
+    if row is None:
+        row = (ApiToken.objects.select_related("user")
+               .filter(key_hash=api_token_hash(token), revoked_at__isnull=True,
+                       user__is_active=True).first())
+        if row is None:
+            return None
+        _cache_call(cache.set, key, row, API_TOKEN_CACHE_SECONDS)
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+        row.last_used_at = now
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        _cache_call(cache.set, key, row, API_TOKEN_CACHE_SECONDS)
     return row
+
+
+def api_tokens_forget(*, key_hashes) -> None:
+    """Drop tokens from the authentication cache (revoked, or their user changed)."""
+    keys = [_token_cache_key(h) for h in key_hashes]
+    if keys:
+        _cache_call(cache.delete_many, keys)
