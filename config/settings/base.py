@@ -149,7 +149,7 @@ BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.KotaeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kotae",
         }
