@@ -35,17 +35,18 @@ def _everything(creator, operator) -> Case:
     return appeal
 
 
-def _as_api(data):
+def _as_api(build, *args, **kwargs):
+    """`build(...)` as the API answers: times in UTC."""
     with timezone.override(UTC):
-        return data()
+        return build(*args, **kwargs)
 
 
 def test_detail_by_hand_is_the_serializer_s(creator, operator):
     appeal = _everything(creator, operator)
     for pk in (appeal.pk, appeal.appeal_of_id):
         case = selectors.case_get_for_api(pk)
-        expected = _as_api(lambda: s.CaseDetailSerializer(case).data)
-        assert _as_api(lambda: present.case_detail(case)) == expected
+        expected = _as_api(lambda c: s.CaseDetailSerializer(c).data, case)
+        assert _as_api(present.case_detail, case) == expected
     original = selectors.case_get_for_api(appeal.appeal_of_id)
     detail = present.case_detail(original)
     assert detail["decision"]["outcome"] == "upheld"
@@ -62,8 +63,8 @@ def test_inquiry_detail_by_hand_is_the_serializer_s(creator, operator):
                     text="It was not.")
     case = selectors.case_get_for_api(case.pk)
     assert present.case_detail(case)["questions"][0]["answer_category"] == "no"
-    assert _as_api(lambda: present.case_detail(case)) == \
-        _as_api(lambda: s.CaseDetailSerializer(case).data)
+    assert _as_api(present.case_detail, case) == \
+        _as_api(lambda c: s.CaseDetailSerializer(c).data, case)
 
 
 def test_a_case_just_filed_shows_as_read_afresh_without_a_query(creator):
@@ -77,10 +78,10 @@ def test_a_case_just_filed_shows_as_read_afresh_without_a_query(creator):
                                 seen_at=timezone.now())],
         good_faith_statement=True, accuracy_statement=True, signature="Hanako Yamada"))
     with CaptureQueriesContext(connection) as queries:
-        fresh_from_filing = _as_api(lambda: present.case_detail(case))
+        fresh_from_filing = _as_api(present.case_detail, case)
     assert len(queries) == 0
-    assert fresh_from_filing == _as_api(
-        lambda: present.case_detail(selectors.case_get_for_api(case.pk)))
+    assert fresh_from_filing == _as_api(present.case_detail,
+                                        selectors.case_get_for_api(case.pk))
     assert [d["clock"] for d in fresh_from_filing["deadlines"]] == ["first_response",
                                                                      "decision"]
 
@@ -91,5 +92,5 @@ def test_summaries_by_hand_are_the_serializer_s(creator, operator):
     rows = list(Case.objects.order_by("-pk").values(*present.SUMMARY_COLUMNS))
     cases = list(Case.objects.order_by("-pk"))
     assert len(rows) == 3
-    assert _as_api(lambda: present.case_summaries(rows)) == \
-        _as_api(lambda: s.CaseSummarySerializer(cases, many=True).data)
+    assert _as_api(present.case_summaries, rows) == \
+        _as_api(lambda c: s.CaseSummarySerializer(c, many=True).data, cases)
