@@ -402,6 +402,10 @@ class Deadline(models.Model):
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("filer reminded at"), null=True, blank=True)
+    # Business minutes (of the clock's calendar) from start to met, paused time
+    # included: what the transparency report's medians are made of.
+    met_business_minutes = models.PositiveIntegerField(
+        _("business minutes taken"), null=True, blank=True)
     # When the sweep must next look at this clock (a warning, a breach, a reminder);
     # empty when nothing is left to do. The sweep reads only this index.
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True,
@@ -557,3 +561,4 @@ from complaints.models_clock import (  # noqa: E402, F401
     CalendarClosure,
     DeadlinePolicy,
 )
+from complaints.models_transparency import TransparencySnapshot  # noqa: E402, F401

@@ -184,6 +184,13 @@ def deadlines_save_new(*, case: Case, deadlines: list[Deadline], actor=None) -> 
     return deadlines
 
 
+def deadline_business_minutes(deadline: Deadline) -> int:
+    """Business minutes of the clock's calendar from its start to when it was met."""
+    _amount, _unit, calendar = _policy_terms(deadline.case, deadline.clock)
+    return max(0, business_minutes_between(deadline.started_at, deadline.met_at,
+                                           _spec(calendar)))
+
+
 def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
     """Mark a running clock as met now. A clock already met stays as it was."""
     deadline = Deadline.objects.filter(
@@ -194,7 +201,9 @@ def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
     deadline.met_at = timezone.now()
     deadline.paused_at = None
     deadline.next_check_at = None
-    deadline.save(update_fields=["met_at", "paused_at", "next_check_at"])
+    deadline.met_business_minutes = deadline_business_minutes(deadline)
+    deadline.save(update_fields=["met_at", "paused_at", "next_check_at",
+                                 "met_business_minutes"])
     event_record(
         case=case, actor=actor, event_type="deadline_met",
         new={"clock": clock, "met_at": deadline.met_at.isoformat(),
