@@ -16,7 +16,7 @@ from complaints.business_time import (
     business_minutes_between,
 )
 from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
-from complaints.services.audit import event_record, events_record
+from complaints.services.audit import event_record
 
 
 def calendar_default() -> BusinessCalendar | None:
@@ -140,7 +140,7 @@ def deadline_start(*, case: Case, clock: str, actor=None,
 def deadlines_plan_new(*, case: Case, clocks: list[str], now: datetime) -> list[Deadline]:
     """The clocks of a case being filed, as unsaved rows due as their policies say: the
     policies read in one query and each calendar once (what `deadline_start` does per
-    clock, for a case that has no clocks yet). Save them with `deadlines_save_new`."""
+    clock, for a case that has no clocks yet). `case_submit` writes them in one INSERT."""
     candidates = list(DeadlinePolicy.objects.filter(
         clock__in=clocks, kind__in=[case.kind, ""], priority__in=[case.priority, ""]
     ).select_related("calendar"))
@@ -170,18 +170,6 @@ def deadlines_plan_new(*, case: Case, clocks: list[str], now: datetime) -> list[
         deadline.next_check_at = deadline_next_check(deadline)
         planned.append(deadline)
     return planned
-
-
-def deadlines_save_new(*, case: Case, deadlines: list[Deadline], actor=None) -> list[Deadline]:
-    """Write the clocks planned by `deadlines_plan_new` for a saved new case, with their
-    audit events, in two statements. The case's `next_due_at` was set from them."""
-    for deadline in deadlines:
-        deadline.case = case
-    Deadline.objects.bulk_create(deadlines)
-    events_record(case=case, actor=actor, events=[
-        {"event_type": "deadline_started",
-         "new": {"clock": d.clock, "due_at": d.due_at.isoformat()}} for d in deadlines])
-    return deadlines
 
 
 def deadline_business_minutes(deadline: Deadline) -> int:
