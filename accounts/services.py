@@ -46,6 +46,9 @@ ROLE_PERMISSIONS = {
 ROLE_PERMISSIONS[Role.OPERATOR] += [
     "complaints.view_deadlinepolicy", "complaints.view_businesscalendar",
     "complaints.view_calendarclosure",
+    # The training-use register: entries are confirmed, applied and added by operators.
+    "complaints.view_registerentry", "complaints.change_registerentry",
+    "complaints.add_registerentry",
 ]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")

@@ -457,6 +457,10 @@ class Notification(models.Model):
         DEADLINE_WARNING = "deadline_warning", _("Deadline warning (75%)")
         DEADLINE_BREACH = "deadline_breach", _("Deadline missed")
         STAFF_DIGEST = "staff_digest", _("Daily digest")
+        REGISTER_CONFIRMED = "register_confirmed", _("Training-use register: receipt")
+        REGISTER_APPLIED = "register_applied", _("Training-use register: applied")
+        REGISTER_NOT_POSSIBLE = "register_not_possible", _(
+            "Training-use register: not possible")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(
@@ -561,4 +565,5 @@ from complaints.models_clock import (  # noqa: E402, F401
     CalendarClosure,
     DeadlinePolicy,
 )
+from complaints.models_register import RegisterEntry  # noqa: E402, F401
 from complaints.models_transparency import TransparencySnapshot  # noqa: E402, F401

@@ -5,6 +5,7 @@ from django.db import DatabaseError
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.notifications import notification_deliver, notifications_due_ids
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from complaints.services.transparency import transparency_refresh
 from complaints.services.webhooks import webhook_deliver, webhook_deliveries_due_ids
 
 
@@ -80,3 +81,9 @@ def webhooks_relay() -> int:
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
     return len(due)
+
+
+@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+def transparency_refresh_task() -> int:
+    """Recompute the public transparency figures; the page reads the stored snapshot."""
+    return transparency_refresh().pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views
+from complaints import views, views_transparency
 
 app_name = "complaints"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("cases/<str:reference>/withdraw/", views.case_withdraw_confirm, name="case_withdraw"),
     path("cases/<str:reference>/appeal/", views.case_appeal, name="case_appeal"),
     path("cases/<str:reference>/feedback/", views.case_feedback, name="case_feedback"),
+    path("transparency/", views_transparency.transparency_report, name="transparency"),
+    path("transparency.csv", views_transparency.transparency_csv, name="transparency_csv"),
+    path("transparency.json", views_transparency.transparency_json, name="transparency_json"),
 ]

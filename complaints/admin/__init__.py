@@ -2,7 +2,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from complaints.admin import case, clock, records  # noqa: F401  (registers the model admins)
+# Imported for their effect: the model admins register, quality adds its screen.
+from complaints.admin import case, clock, quality, records, register  # noqa: F401
 
 admin.site.site_header = gettext_lazy("Kotae desk")
 admin.site.site_title = gettext_lazy("Kotae desk")

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from complaints.api import views, webhooks
+from complaints.api import register, views, webhooks
 
 app_name = "api"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),
     path("webhooks/<str:pk>/deliveries/", webhooks.WebhookDeliveries.as_view(),
          name="webhook_deliveries"),
+    path("register/", register.RegisterExport.as_view(), name="register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

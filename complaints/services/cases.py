@@ -14,6 +14,7 @@ from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify_at_delivery
+from complaints.services.register import register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
 from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
@@ -182,6 +183,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
                 for upload in uploads]
     evidence += [evidence_from_staged(case=case, staged=staged_upload, uploaded_by=filer)
                  for staged_upload in staged]
+    register_entries_from_filing(case=case, works=works, evidence=evidence)
 
     first = next(d for d in clocks if d.clock == Deadline.Clock.FIRST_RESPONSE)
     filer_notify_at_delivery(case=case, event="receipt", template="case_receipt",

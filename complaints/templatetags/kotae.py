@@ -68,6 +68,11 @@ EVENT_NAMES = {
     "merged_from": _("A duplicate was merged in"),
     "question_answered": _("Question answered"),
     "feedback_given": _("Feedback given"),
+    "register_entries_received": _("Training-use register entries made"),
+    "register_entry_confirmed": _("Register entry confirmed"),
+    "register_entry_applied": _("Register entry applied"),
+    "register_entry_not_possible": _("Register entry not possible"),
+    "register_permission_recorded": _("Permission recorded in the register"),
 }
 
 

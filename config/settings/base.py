@@ -21,7 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.KotaeAdminConfig",  # django.contrib.admin with the desk's screens
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     "staged-uploads-purge": {
         "task": "complaints.tasks.staged_uploads_purge_task",
         "schedule": 3600.0,
+    },
+    # The public transparency figures (the page reads the last stored snapshot).
+    "transparency-refresh": {
+        "task": "complaints.tasks.transparency_refresh_task",
+        "schedule": 900.0,
     },
 }
 

@@ -1,0 +1,357 @@
+"""The public transparency report (/transparency/) and its downloads (CSV, JSON).
+
+All three read the latest stored snapshot (complaints.services.transparency), whose
+figures already follow the small-group rule; here they are only presented."""
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
+
+from complaints.models import CaseKind, Decision, Question
+from complaints.services.transparency import (
+    PERCENTILES,
+    SUPPRESSED,
+    TIMED_CLOCKS,
+    transparency_snapshot_latest,
+)
+
+QUARTERS_SHOWN = 5  # the current quarter and the four before it
+
+KIND_HEADINGS = {
+    CaseKind.OUTPUT_COMPLAINT: (
+        gettext_lazy("Output complaints"),
+        gettext_lazy("Notices that an output of our AI copies a protected work.")),
+    CaseKind.TRAINING_OBJECTION: (
+        gettext_lazy("Training objections"),
+        gettext_lazy("Requests not to use works for training, fine-tuning, retrieval or "
+                     "style imitation.")),
+    CaseKind.INQUIRY: (
+        gettext_lazy("Inquiries"),
+        gettext_lazy("Questions about our models, for example whether a work was in "
+                     "the training data.")),
+    CaseKind.APPEAL: (
+        gettext_lazy("Appeals"),
+        gettext_lazy("Requests to review one of our decisions, counted in the quarter in "
+                     "which the appeal was filed.")),
+}
+
+
+# --- Cells of the tables ------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    text: str
+    withheld: bool = False
+    empty: bool = False
+
+
+def _number(value: float) -> str:
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return formats.number_format(int(rounded), force_grouping=True)
+    return formats.number_format(rounded, decimal_pos=1, force_grouping=True)
+
+
+def _special(value) -> Cell | None:
+    if value == SUPPRESSED:
+        return Cell(_("fewer than 5"), withheld=True)
+    if value is None:
+        return Cell("—", empty=True)
+    return None
+
+
+def count_cell(value) -> Cell:
+    return _special(value) or Cell(formats.number_format(value, force_grouping=True))
+
+
+def share_cell(value) -> Cell:
+    return _special(value) or Cell(_("%(percent)s%%") % {"percent": round(value * 100)})
+
+
+def duration_text(minutes: int, day_minutes: int) -> str:
+    """Business time as a person reads it: hours within a working day, days beyond."""
+    if minutes < day_minutes:
+        hours = minutes / 60
+        return ngettext("%(hours)s business hour", "%(hours)s business hours",
+                        1 if round(hours, 1) == 1 else 2) % {"hours": _number(hours)}
+    days = minutes / day_minutes
+    return ngettext("%(days)s business day", "%(days)s business days",
+                    1 if round(days, 1) == 1 else 2) % {"days": _number(days)}
+
+
+def duration_cell(value, day_minutes: int) -> Cell:
+    return _special(value) or Cell(duration_text(value, day_minutes))
+
+
+# --- The tables: one per kind, a column per quarter ------------------------------------------
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def quarter_label(quarter: dict) -> str:
+    year, number = quarter["quarter"].split("-Q")
+    return _("%(year)s Q%(number)s") % {"year": year, "number": number}
+
+
+def quarter_span(quarter: dict) -> str:
+    first, last = (date.fromisoformat(quarter[k]) for k in ("first_day", "last_day"))
+    return _("%(first)s to %(last)s") % {"first": dateformat.format(first, "M"),
+                                         "last": dateformat.format(last, "M")}
+
+
+def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Section]:
+    groups = [next(g for g in q["kinds"] if g["kind"] == kind) for q in quarters]
+    # A quarter whose figures are all withheld says nothing about which outcomes occur.
+    telling = [g["received"] != SUPPRESSED for g in groups]
+
+    def row(label, make, key, *, optional=False):
+        values = [g[key] if isinstance(key, str) else key(g) for g in groups]
+        if optional and not any(v not in (0, None) for v, t in zip(values, telling,
+                                                                   strict=True) if t):
+            return None
+        return Row(str(label), [make(v) for v in values])
+
+    def duration(minutes):
+        return duration_cell(minutes, day_minutes)
+
+    timing_labels = {
+        ("first_response", "median"): _("Time to first response: median"),
+        ("first_response", "p90"): _("Time to first response: 9 in 10 within"),
+        ("decision", "median"): _("Time to decision: median"),
+        ("decision", "p90"): _("Time to decision: 9 in 10 within"),
+    }
+    sections = [
+        Section(_("Cases"), [
+            row(_("Received"), count_cell, "received"),
+            row(_("Withdrawn by the filer"), count_cell, "withdrawn"),
+            row(_("Decided"), count_cell, "decided"),
+        ]),
+        Section(_("Speed, in business time"), [
+            *(row(timing_labels[clock, name], duration,
+                  f"{clock}_{name}_business_minutes")
+              for clock in TIMED_CLOCKS for name in PERCENTILES),
+            row(_("Decided on time"), share_cell, "decided_on_time_share"),
+        ]),
+        Section(_("Outcomes of the decisions"), [
+            row(label, count_cell, lambda g, o=outcome: g["outcomes"][o], optional=True)
+            for outcome, label in Decision.Outcome.choices]),
+        Section(_("Actions taken (a decision can take several)"), [
+            row(label, count_cell, lambda g, a=action: g["actions"][a], optional=True)
+            for action, label in Decision.Action.choices]),
+    ]
+    if kind != CaseKind.APPEAL:
+        sections.append(Section(_("Appeals against these decisions"), [
+            row(_("Appeals filed"), count_cell, "appeals"),
+            row(_("Decisions reversed on appeal"), count_cell, "reversals"),
+        ]))
+    if kind == CaseKind.INQUIRY:
+        sections.append(Section(_("Answers to the questions asked"), [
+            row(label, count_cell, lambda g, c=category: g["answers"][c])
+            for category, label in Question.Category.choices]))
+    for section in sections:
+        section.rows = [r for r in section.rows if r is not None]
+    return [s for s in sections if s.rows]
+
+
+# --- The charts: server-drawn SVG, no JavaScript -------------------------------------------
+
+WIDTH, HEIGHT = 960, 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 56
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+
+def _nice_top(value: int) -> int:
+    """A round axis maximum at or above `value` (10, 20, 50, 100, ...)."""
+    if value <= 5:
+        return 5
+    magnitude = 10 ** int(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return int(step * magnitude)
+    return 10 * magnitude
+
+
+def _month_axis(months: list[dict]) -> list[dict]:
+    band = PLOT_W / len(months)
+    axis = []
+    for i, month in enumerate(months):
+        day = date.fromisoformat(f"{month['month']}-01")
+        axis.append({
+            "x": round(LEFT + band * (i + 0.5), 1),
+            "label": dateformat.format(day, "M"),
+            "year": str(day.year) if i == 0 or day.month == 1 else "",
+            "long": formats.date_format(day, "YEAR_MONTH_FORMAT"),
+            "complete": month["complete"],
+        })
+    return axis
+
+
+def received_chart(months: list[dict]) -> dict:
+    axis = _month_axis(months)
+    counts = [m["received"] for m in months if isinstance(m["received"], int)]
+    top = _nice_top(max(counts, default=0))
+    band = PLOT_W / len(months)
+    bars = []
+    for month, point in zip(months, axis, strict=True):
+        value = month["received"]
+        shown = isinstance(value, int)
+        height = round(PLOT_H * value / top, 1) if shown else 0
+        bars.append({**point, "value": value, "shown": shown, "height": height,
+                     "y": round(TOP + PLOT_H - height, 1),
+                     "value_y": round(TOP + PLOT_H - height - 6, 1),
+                     "bar_x": round(point["x"] - band * 0.3, 1), "width": round(band * 0.6, 1),
+                     "cell": count_cell(value)})
+    ticks = [{"y": round(TOP + PLOT_H - PLOT_H * i / 5, 1), "label": _number(top * i / 5)}
+             for i in range(6)]
+    return {"bars": bars, "ticks": ticks, **_frame()}
+
+
+def on_time_chart(months: list[dict]) -> dict:
+    axis = _month_axis(months)
+    points, segments, current = [], [], []
+    for month, point in zip(months, axis, strict=True):
+        share = month["decided_on_time_share"]
+        shown = isinstance(share, float | int) and not isinstance(share, bool)
+        y = round(TOP + PLOT_H * (1 - share), 1) if shown else None
+        points.append({**point, "value": share, "shown": shown, "y": y,
+                       "label_y": None if y is None else round(y - 12, 1),
+                       "cell": share_cell(share)})
+        if shown:
+            current.append(f"{point['x']},{y}")
+        elif current:
+            segments.append(" ".join(current))
+            current = []
+    if current:
+        segments.append(" ".join(current))
+    ticks = [{"y": round(TOP + PLOT_H * (1 - i / 4), 1), "label": f"{i * 25}%"}
+             for i in range(5)]
+    return {"points": points, "segments": segments, "ticks": ticks, **_frame()}
+
+
+def _frame() -> dict:
+    return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
+            "top": TOP, "base": TOP + PLOT_H, "note_y": TOP + PLOT_H - 6,
+            "tick_x": LEFT - 8, "month_y": TOP + PLOT_H + 20,
+            "year_y": TOP + PLOT_H + 38}
+
+
+# --- The views -------------------------------------------------------------------------------
+
+def report_context(snapshot) -> dict:
+    data = snapshot.data
+    quarters = data["quarters"][-QUARTERS_SHOWN:]
+    day_minutes = data["business_day_minutes"]
+    kinds = []
+    for kind in CaseKind.values:
+        title, about = KIND_HEADINGS[kind]
+        has_cases = any(g["received"] != 0 for q in quarters for g in q["kinds"]
+                        if g["kind"] == kind)
+        kinds.append({"kind": kind, "title": title, "about": about, "has_cases": has_cases,
+                      "sections": kind_table(kind, quarters, day_minutes) if has_cases else []})
+    months = data["months"]
+    return {
+        "computed_at": snapshot.computed_at,
+        "quarters": [{"label": quarter_label(q), "span": quarter_span(q),
+                      "complete": q["complete"]} for q in quarters],
+        "earlier_quarters": len(data["quarters"]) > len(quarters),
+        "kinds": kinds,
+        "received_chart": received_chart(months) if months else None,
+        "on_time_chart": on_time_chart(months) if months else None,
+        "first_month": _month_axis(months)[0]["long"] if months else "",
+        "last_month": _month_axis(months)[-1]["long"] if months else "",
+        "business_day_hours": _number(day_minutes / 60),
+        "minimum": data["small_group_minimum"],
+    }
+
+
+@require_safe
+def transparency_report(request):
+    snapshot = transparency_snapshot_latest()
+    return render(request, "complaints/transparency.html", report_context(snapshot))
+
+
+def _download_name(snapshot, extension: str) -> str:
+    return f"kotae-transparency-{timezone.localtime(snapshot.computed_at):%Y%m%d-%H%M}.{extension}"
+
+
+CSV_COLUMNS = [
+    "quarter", "first_day", "last_day", "complete", "kind", "received", "withdrawn", "decided",
+    *(f"{clock}_{name}_business_minutes" for clock in TIMED_CLOCKS for name in PERCENTILES),
+    "decided_on_time_share",
+    *(f"outcome_{o}" for o in Decision.Outcome.values),
+    *(f"action_{a}" for a in Decision.Action.values),
+    "appeals", "reversals",
+    *(f"answers_{c}" for c in Question.Category.values),
+]
+
+
+def _csv_rows(data: dict):
+    for quarter in data["quarters"]:
+        for group in quarter["kinds"]:
+            flat = {key: quarter[key] for key in ("quarter", "first_day", "last_day")}
+            flat["complete"] = "true" if quarter["complete"] else "false"
+            for key, value in group.items():
+                if isinstance(value, dict):
+                    prefix = {"outcomes": "outcome", "actions": "action",
+                              "answers": "answers"}[key]
+                    flat.update({f"{prefix}_{k}": v for k, v in value.items()})
+                else:
+                    flat[key] = value
+            yield ["" if flat.get(column) is None else flat[column] for column in CSV_COLUMNS]
+
+
+@require_safe
+def transparency_csv(request):
+    snapshot = transparency_snapshot_latest()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_rows(snapshot.data))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(snapshot, "csv")}"')
+    return response
+
+
+JSON_NOTES = {
+    "quarter": "Calendar quarter of submission, in the time zone given.",
+    "times": "Business minutes of the business calendar, from filing until the first "
+             "response or the decision; median and p90 use the nearest-rank definition.",
+    "decided_on_time_share": "Share (0 to 1) of decided cases whose decision was made by "
+                             "its deadline.",
+    "appeals": "Appeals filed against the decisions on this quarter's cases of this kind; "
+               "reversals are those that reversed the decision.",
+    "answers": "Questions of inquiries, by answer category.",
+    "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
+                    "1 to 4 cases, and a median, percentile or share computed from fewer "
+                    "than 5 values are the string in suppressed_marker. null: nothing "
+                    "to measure.",
+}
+
+
+@require_safe
+def transparency_json(request):
+    snapshot = transparency_snapshot_latest()
+    body = json.dumps({**snapshot.data, "notes": JSON_NOTES}, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(snapshot, "json")}"')
+    return response

@@ -1,0 +1,65 @@
+"""The public transparency report in a real browser, logged out, over the demo history:
+charts and tables on screen, the downloads, Japanese, and screenshots at desktop and
+phone width."""
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import ja
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+KINDS = ["Output complaints", "Training objections", "Inquiries", "Appeals"]
+
+
+def test_a_visitor_reads_the_report(page: Page, live_server, transactional_db, artifacts_dir):
+    call_command("seed_transparency_demo", allow_production=True, stdout=io.StringIO())
+
+    page.goto("/")
+    page.get_by_role("link", name="Transparency report", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "How we answer rights holders, in figures")
+
+    received = page.get_by_role("img", name="Cases received per month")
+    expect(received).to_be_visible()
+    expect(received.locator("rect.bar")).to_have_count(12)  # a year of months, all shown
+    on_time = page.get_by_role("img", name="Share of decided cases decided on time, per "
+                                           "month of filing")
+    expect(on_time).to_be_visible()
+    expect(on_time.locator("circle.dot")).to_have_count(12)
+    # Label and bar of a month do not overlap the next month's.
+    boxes = [received.locator("text.month").nth(i).bounding_box() for i in range(12)]
+    assert all(a["x"] + a["width"] < b["x"] for a, b in zip(boxes, boxes[1:], strict=False))
+
+    for kind in KINDS:
+        table = page.get_by_role("table", name=f"{kind} per quarter")
+        expect(table).to_be_visible()
+        expect(table.get_by_role("row", name="Received")).to_be_visible()
+    expect(page.locator("td.withheld").first).to_be_visible()
+    expect(page.locator("td.withheld").first).to_have_text("fewer than 5")
+
+    page.get_by_text("The figures as a table").first.click()
+    expect(page.get_by_role("table").filter(has_text="Cases received").first).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "transparency-en-1280.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV (spreadsheet)").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="JSON (for programs)").click()
+    assert download.value.suggested_filename.endswith(".json")
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.reload()
+    expect(page.get_by_role("img", name="Cases received per month")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "transparency-en-390.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="日本語").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("img", name=ja("Cases received per month"))).to_be_visible()
+    expect(page.get_by_role("table", name=ja("%(kind)s per quarter").replace(
+        "%(kind)s", ja("Inquiries")))).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "transparency-ja-1280.png"), full_page=True)
