@@ -23,6 +23,9 @@ class RegisterEntry(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         APPLIED = "applied", _("Applied")
         NOT_POSSIBLE = "not_possible", _("Not possible")
+        # The objection behind it ended without a decision (withdrawn by its filer, or
+        # rejected): the entry no longer binds the data pipeline.
+        CLOSED = "closed", _("No longer in force")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
                             default=Kind.RESERVATION)
@@ -45,7 +48,8 @@ class RegisterEntry(models.Model):
     image_hashes = models.JSONField(_("image hashes (pHash)"), default=list, blank=True)
     uses = models.JSONField(_("uses covered"), default=list)
     snapshot = models.CharField(_("dataset snapshot"), max_length=200, blank=True)
-    reason = models.TextField(_("why it is not possible"), blank=True)
+    reason = models.TextField(_("reason"), blank=True,
+                              help_text=_("Why it is not possible, or no longer in force."))
 
     created_at = models.DateTimeField(_("received at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

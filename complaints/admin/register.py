@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -174,7 +175,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         return self._listing(obj.image_hashes, code=True)
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
+        term = search_term.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not term:
             return queryset, False
         # The register is searched now and then, not in a hot path: a scan is acceptable.
@@ -260,16 +261,38 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         return back
 
     # --- Steps over chosen entries ----------------------------------------------------------
+    def _logged(self, request, entries, fields):
+        """The admin's history of each entry says who took the step (a permission has no
+        case whose audit trail would). Stored as Django's structured change message, so
+        each reader sees it in their own language."""
+        with translation.override("en"):
+            names = [str(RegisterEntry._meta.get_field(f).verbose_name) for f in fields]
+        for entry in entries:
+            self.log_change(request, entry, [{"changed": {"fields": names}}])
+        return entries
+
     def _confirm(self, request, ids, data):
-        return register_entries_confirm(entry_ids=ids, actor=request.user)
+        return self._logged(request, register_entries_confirm(
+            entry_ids=ids, actor=request.user), ["status", "confirmed_at"])
 
     def _apply(self, request, ids, data):
-        return register_entries_apply(entry_ids=ids, actor=request.user,
-                                      snapshot=data["snapshot"])
+        return self._logged(request, register_entries_apply(
+            entry_ids=ids, actor=request.user, snapshot=data["snapshot"]),
+            ["status", "applied_at", "snapshot"])
 
     def _not_possible(self, request, ids, data):
-        return register_entries_not_possible(entry_ids=ids, actor=request.user,
-                                             reason=data["reason"])
+        return self._logged(request, register_entries_not_possible(
+            entry_ids=ids, actor=request.user, reason=data["reason"]), ["status", "reason"])
+
+    MAX_CHOSEN = 500  # the confirmation page repeats each id; POSTs carry at most 1,000 fields
+
+    def _too_many(self, request, queryset) -> bool:
+        if queryset.count() <= self.MAX_CHOSEN:
+            return False
+        self.message_user(request, _("Choose at most %(n)d entries at a time (filter the "
+                                     "list, for example by status).") % {"n": self.MAX_CHOSEN},
+                          messages.ERROR)
+        return True
 
     STEPS = {
         "confirm": (None, _confirm,
@@ -302,12 +325,16 @@ class RegisterEntryAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Confirm (the filer gets a receipt)"),
                   permissions=["change"])
     def confirm_entries(self, request, queryset):
+        if self._too_many(request, queryset):
+            return None
         ids = list(queryset.values_list("pk", flat=True))
         self._report(request, len(ids), len(self._confirm(request, ids, {})))
 
     @admin.action(description=gettext_lazy("Mark applied from a dataset snapshot…"),
                   permissions=["change"])
     def apply_entries(self, request, queryset):
+        if self._too_many(request, queryset):
+            return None
         form = SnapshotForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             ids = list(queryset.values_list("pk", flat=True))
@@ -319,6 +346,8 @@ class RegisterEntryAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Mark not possible, with a reason…"),
                   permissions=["change"])
     def not_possible_entries(self, request, queryset):
+        if self._too_many(request, queryset):
+            return None
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             ids = list(queryset.values_list("pk", flat=True))

@@ -14,7 +14,7 @@ from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify_at_delivery
-from complaints.services.register import register_entries_from_filing
+from complaints.services.register import register_entries_close, register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
 from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
@@ -221,6 +221,8 @@ def case_transition(*, case: Case, target: str, actor, reason: str = "") -> Case
                                      event_pk=event.pk)
     if target in (Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
         deadlines_cancel_open(case=case, actor=actor)
+    if target in (Status.WITHDRAWN, Status.REJECTED) and case.kind == CaseKind.TRAINING_OBJECTION:
+        register_entries_close(case=case, actor=actor, ending=target, reason=reason)
     return case
 
 

@@ -93,6 +93,11 @@ def identifiers_parse(*, lines: Iterable[str]) -> Identifiers:
     return found
 
 
+# A reference image is a frame or a picture; one larger than this (a 50 MB-RAM decode) is
+# not hashed, so a filing cannot tie a worker up decoding a crafted image.
+MAX_HASH_PIXELS = 12_000_000
+
+
 def image_phash(*, file) -> str | None:
     """The perceptual hash (pHash, 64 bits as 16 hex digits) of an image file, or None
     for a file that is not a readable image: a filing never fails for it."""
@@ -100,6 +105,11 @@ def image_phash(*, file) -> str | None:
         file.open("rb")
         try:
             with Image.open(file) as image:
+                width, height = image.size  # read from the header, nothing decoded yet
+                if width * height > MAX_HASH_PIXELS:
+                    logger.info("No image hash for %s: %d×%d pixels is too large",
+                                getattr(file, "name", file), width, height)
+                    return None
                 image.draft("L", (256, 256))  # JPEG: decode at a smaller scale, much faster
                 return str(imagehash.phash(image))
         finally:
@@ -122,7 +132,7 @@ def _rights_holder(case: Case) -> str:
         return case.principal_name
     if case.organisation_id:
         return case.organisation.name
-    return case.filer.display_name or case.filer.email
+    return case.filer.display_name  # never the e-mail address: the register is exported
 
 
 def register_entries_from_filing(*, case: Case, works: list[Work],
@@ -136,7 +146,7 @@ def register_entries_from_filing(*, case: Case, works: list[Work],
     hashes = _image_hashes(evidence)
     common = {"kind": RegisterEntry.Kind.RESERVATION, "case": case, "image_hashes": hashes,
               "uses": list(case.training_uses), "created_at": case.submitted_at,
-              "updated_at": case.submitted_at, "changed_by": case.filer}
+              "changed_by": case.filer}
     entries = []
     if case.whole_catalogue:
         found = identifiers_parse(lines=case.catalogue_identifiers.splitlines())
@@ -152,6 +162,11 @@ def register_entries_from_filing(*, case: Case, works: list[Work],
             scope=RegisterEntry.Scope.WORK, work=work, title=work.title,
             rights_holder=work.rights_holder or holder, titles=titles, urls=found.urls,
             domains=found.domains, **common))
+    # As late as possible in the filing's transaction: the export hands out entries by
+    # updated_at (see the README on reading it with an overlap).
+    now = timezone.now()
+    for entry in entries:
+        entry.updated_at = now
     entries = RegisterEntry.objects.bulk_create(entries)
     if entries:
         event_record(case=case, actor=case.filer, event_type="register_entries_received",
@@ -302,3 +317,33 @@ def register_entries_not_possible(*, entry_ids: Iterable[int], actor,
     return _change(entry_ids=entry_ids, actor=actor,
                    from_statuses=[Status.RECEIVED, Status.CONFIRMED], step="not_possible",
                    apply_change=refuse, extra={"reason": reason})
+
+
+ENDED_BY = {"withdrawn": _("The filer withdrew the objection."),
+            "rejected": _("The objection was rejected.")}
+
+
+def register_entries_close(*, case: Case, actor, ending: str, reason: str = "") -> int:
+    """A training objection withdrawn or rejected: its entries stop binding the data
+    pipeline ("no longer in force", with why). Nobody is e-mailed: the case's own
+    ending is what the filer hears about. Returns how many entries changed."""
+    entries = list(RegisterEntry.objects.select_for_update(of=("self",)).filter(
+        case=case, status__in=[Status.RECEIVED, Status.CONFIRMED, Status.APPLIED]))
+    if not entries:
+        return 0
+    why = str(ENDED_BY[ending]) + (f" {reason}" if reason else "")
+    now = timezone.now()
+    old_status = {e.pk: e.status for e in entries}
+    for entry in entries:
+        entry.status = Status.CLOSED
+        entry.reason = why[:2000]
+        entry.updated_at = now
+        entry.changed_by = actor if getattr(actor, "pk", None) else None
+    RegisterEntry.objects.bulk_update(entries, ["status", "reason", "updated_at",
+                                                "changed_by"])
+    events_record(case=case, actor=actor, events=[
+        {"event_type": "register_entry_closed", "public": False,
+         "old": {"status": old_status[e.pk]},
+         "new": {"entry": e.pk, "covers": e.subject, "status": e.status, "reason": why}}
+        for e in entries])
+    return len(entries)

@@ -408,3 +408,83 @@ def test_a_supervisor_too(client):
     supervisor = staff_user(role="supervisor")
     client.force_login(supervisor)
     assert client.get(REGISTER).status_code == 200
+
+
+# --- Found in review: endings, huge images, big selections, the admin's history ------------
+def test_a_withdrawn_or_rejected_objection_no_longer_binds_the_pipeline(client, creator,
+                                                                        operator):
+    from complaints.selectors_register import register_export_lines
+    from complaints.services.cases import case_transition, case_withdraw
+    from complaints.status import Status as CaseStatus
+
+    withdrawn = objection(filer=creator)
+    register_entries_confirm(entry_ids=ids(withdrawn.register_entries.all()), actor=operator)
+    case_withdraw(case=withdrawn, actor=creator, reason="Settled with the company.")
+    rejected = objection(filer=creator)
+    case_transition(case=rejected, target=CaseStatus.REJECTED, actor=operator,
+                    reason="Not the rights holder.")
+    kept = objection(filer=creator)
+
+    by_case = {}
+    for entry in RegisterEntry.objects.all():
+        by_case.setdefault(entry.case_id, set()).add((entry.status, entry.reason))
+    assert by_case[withdrawn.pk] == {
+        ("closed", "The filer withdrew the objection. Settled with the company.")}
+    assert by_case[rejected.pk] == {
+        ("closed", "The objection was rejected. Not the rights holder.")}
+    assert by_case[kept.pk] == {("received", "")}
+    assert CaseEvent.objects.filter(case=rejected, event_type="register_entry_closed",
+                                    public=False).count() == 2
+    exported = "".join(register_export_lines(fmt="jsonl", updated_since=None))
+    assert exported.count('"status":"closed"') == 4
+    client.force_login(creator)
+    page = client.get(reverse("complaints:case_detail", args=[withdrawn.reference]))
+    assert "No longer in force: The filer withdrew the objection." in page.content.decode()
+
+
+def test_a_huge_image_is_not_decoded_for_its_hash(creator):
+    from complaints.services.register import MAX_HASH_PIXELS
+
+    side = int(MAX_HASH_PIXELS ** 0.5) + 100
+    out = io.BytesIO()
+    Image.new("L", (side, side)).save(out, "PNG")  # a few kB that would decode to ~15 MP
+    case = objection(filer=creator, uploads=[
+        SimpleUploadedFile("huge.png", out.getvalue(), content_type="image/png"),
+        picture_upload()])
+    assert case.evidence.count() == 2  # kept as evidence, only not hashed
+    hashes = {tuple(e.image_hashes) for e in case.register_entries.all()}
+    assert hashes == {(str(imagehash.phash(Image.open(picture_upload()))),)}
+
+
+def test_the_rights_holder_is_never_the_filers_e_mail(operator):
+    filer = UserFactory(display_name="")
+    case = objection(filer=filer, whole_catalogue=True, catalogue_identifiers="kumo.example",
+                     works=[])
+    entry = case.register_entries.get()
+    assert filer.email not in entry.rights_holder
+
+
+def test_a_selection_too_big_for_one_form_is_refused_with_a_message(client, operator):
+    RegisterEntry.objects.bulk_create(
+        RegisterEntry(kind="permission", status="confirmed", scope="work",
+                      rights_holder="Studio Kumo", title=f"Work {n}", uses=["training"])
+        for n in range(501))
+    client.force_login(operator)
+    response = client.post(REGISTER, {"action": "apply_entries", "select_across": "1",
+                                      "index": "0", ACTION_CHECKBOX_NAME: ["1"]},
+                           follow=True)
+    assert "Choose at most 500 entries at a time" in response.content.decode()
+    assert not RegisterEntry.objects.filter(status="applied").exists()
+
+
+def test_each_step_is_in_the_entry_s_history_with_who_took_it(client, operator):
+    from django.contrib.admin.models import LogEntry
+
+    entry = register_permission_record(actor=operator, rights_holder="Studio Kumo",
+                                       scope="work", uses=["training"], title="Kumo Diaries")
+    client.force_login(operator)
+    client.post(reverse("admin:complaints_registerentry_step", args=[entry.pk, "apply"]),
+                {"snapshot": "ds-2026-12"})
+    log = LogEntry.objects.get(object_id=str(entry.pk))
+    assert log.user == operator and "status" in log.get_change_message()
+    assert client.get(REGISTER, {"q": "\x00Kumo"}).status_code == 200
