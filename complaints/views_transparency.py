@@ -21,6 +21,7 @@ from complaints.services.transparency import (
     PERCENTILES,
     SUPPRESSED,
     TIMED_CLOCKS,
+    WITHHELD,
     transparency_snapshot_latest,
 )
 
@@ -64,6 +65,8 @@ def _number(value: float) -> str:
 def _special(value) -> Cell | None:
     if value == SUPPRESSED:
         return Cell(_("fewer than 5"), withheld=True)
+    if value == WITHHELD:
+        return Cell(_("withheld"), withheld=True)
     if value is None:
         return Cell("—", empty=True)
     return None
@@ -215,13 +218,15 @@ def received_chart(months: list[dict]) -> dict:
         shown = isinstance(value, int)
         height = round(PLOT_H * value / top, 1) if shown else 0
         bars.append({**point, "value": value, "shown": shown, "height": height,
+                     "secondary": value == WITHHELD,
                      "y": round(TOP + PLOT_H - height, 1),
                      "value_y": round(TOP + PLOT_H - height - 6, 1),
                      "bar_x": round(point["x"] - band * 0.3, 1), "width": round(band * 0.6, 1),
                      "cell": count_cell(value)})
     ticks = [{"y": round(TOP + PLOT_H - PLOT_H * i / 5, 1), "label": _number(top * i / 5)}
              for i in range(6)]
-    return {"bars": bars, "ticks": ticks, **_frame()}
+    return {"bars": bars, "ticks": ticks, "withheld": any(b["secondary"] for b in bars),
+            **_frame()}
 
 
 def on_time_chart(months: list[dict]) -> dict:
@@ -342,8 +347,12 @@ JSON_NOTES = {
     "answers": "Questions of inquiries, by answer category.",
     "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
                     "1 to 4 cases, and a median, percentile or share computed from fewer "
-                    "than 5 values are the string in suppressed_marker. null: nothing "
-                    "to measure.",
+                    "than 5 values are the string in suppressed_marker. null: nothing to "
+                    "measure.",
+    "withheld": "A figure of 5 or more (or 0) hidden only so that a small figure cannot "
+                "be worked out from the others of its set by subtraction (outcomes and "
+                "actions against decided, the kinds' received counts of a quarter against "
+                "the months) is the string in withheld_marker.",
 }
 
 

@@ -12,9 +12,22 @@ Definitions (the page and the README say the same in words):
 - decided on time: the share of decided cases whose decision clock was met by its due time;
 - appeals and reversals count appeals against the cases of the group (by the appealed
   case's quarter and kind); answers count the questions of inquiries by answer category.
+
+The small-group rule: a count of 1 to 4 is SUPPRESSED ("fewer than 5"), and so is every
+figure of a (quarter, kind) group of 1 to 4 cases and any median, percentile or share from
+fewer than 5 values.
+Secondary suppression then keeps withheld figures from being worked out by subtraction:
+within each set of figures that add up to a published figure (a group's outcomes to its
+decided count; its actions, treated the same way; the kinds' received counts of a quarter
+to the months of that quarter), while the sum and the markers' ranges (1 to 4, 5 or more)
+would still fix a hidden figure, the smallest other non-zero figure of the set is WITHHELD
+("withheld"), the set's total last. Answer categories add up to no published figure.
+It is a pure step over the grouped results, after the queries.
 """
+import math
 import zoneinfo
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +51,10 @@ from complaints.status import Status
 # The marker that replaces every figure the small-group rule withholds, in the stored
 # data, the page (translated there), the CSV and the JSON alike.
 SUPPRESSED = "fewer than 5"
+# The marker of a figure of 5 or more (or 0) withheld only so that a small one cannot be
+# worked out from it by subtraction (secondary suppression).
+WITHHELD = "withheld"
+HIDDEN = (SUPPRESSED, WITHHELD)
 MIN_GROUP = 5
 KEEP_SNAPSHOTS = 5
 MONTHS_SHOWN = 12
@@ -47,7 +64,7 @@ TIMED_CLOCKS = (Deadline.Clock.FIRST_RESPONSE, Deadline.Clock.DECISION)
 # Nearest-rank positions: the p-th percentile of n values is the value at ceil(p × n),
 # written as fractions so the database compares whole numbers only.
 PERCENTILES = {"median": (1, 2), "p90": (9, 10)}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the WITHHELD marker
 
 
 def _tz() -> zoneinfo.ZoneInfo:
@@ -209,6 +226,10 @@ def _measure(value, n: int):
 
 
 def _share(part: int, whole: int) -> float | str | None:
+    """A share of `whole` cases, withheld below five of them. (Withholding it whenever
+    the late cases number 1 to 4 as well would blank nearly every month of the on-time
+    chart; what a share lets one work out is how many were late, which says nothing of
+    who filed. The README says so.)"""
     if whole == 0:
         return None
     return SUPPRESSED if whole < MIN_GROUP else round(part / whole, 4)
@@ -244,6 +265,91 @@ def _group(kind: str, counts: dict, appeals: dict, answers: dict, times: dict) -
     return _withhold_all(group) if 0 < received < MIN_GROUP else group
 
 
+# --- Secondary suppression ---------------------------------------------------------------
+
+@dataclass
+class _Cell:
+    """A published figure (holder[key]), its true value, and its sign in its set's sum."""
+    holder: dict
+    key: str
+    value: int
+    sign: int = 1
+    total: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.holder[self.key] in HIDDEN
+
+    def bounds(self) -> tuple[float, float]:
+        """What a reader knows of a hidden figure from its marker."""
+        if self.holder[self.key] == SUPPRESSED:  # 0 only inside a withheld group
+            return min(self.value, 1), MIN_GROUP - 1
+        return MIN_GROUP, math.inf
+
+
+def _pinned(cells: list[_Cell]) -> bool:
+    """Whether the set's sum (zero, with signs) and the hidden figures' ranges leave any
+    hidden figure a single possible value."""
+    known = sum(c.sign * c.value for c in cells if not c.hidden)
+    hidden = [c for c in cells if c.hidden]
+    for cell in hidden:
+        others = [c for c in hidden if c is not cell]
+        low = sum(min(c.sign * b for b in c.bounds()) for c in others)
+        high = sum(max(c.sign * b for b in c.bounds()) for c in others)
+        first, last = cell.bounds()
+        if cell.sign > 0:  # value = -(known + others)
+            first, last = max(first, -known - high), min(last, -known - low)
+        else:  # value = known + others
+            first, last = max(first, known + low), min(last, known + high)
+        if first == last:
+            return True
+    return False
+
+
+def _protect(cells: list[_Cell]) -> bool:
+    """Withhold figures of the set until none of its hidden figures can be worked out;
+    whether anything changed. A set whose figures do not truly add up (actions: a decision
+    can take several) is still given two hidden figures or none."""
+    exact = sum(c.sign * c.value for c in cells) == 0
+    changed = False
+    while _pinned(cells) if exact else sum(c.hidden for c in cells) == 1:
+        candidates = sorted((c for c in cells if not c.hidden and c.value),
+                            key=lambda c: (c.total, c.value))
+        if not candidates:
+            break
+        candidates[0].holder[candidates[0].key] = WITHHELD
+        changed = True
+    return changed
+
+
+def _secondary_suppression(groups: list[tuple[date, dict, dict]],
+                           months: list[tuple[date, dict, dict]], today: date) -> None:
+    """Apply secondary suppression in place. `groups`: (quarter start, published group,
+    its counts); `months`: (month start, published month, its counts)."""
+    sets = []
+    for _start, group, counts in groups:
+        decided = _Cell(group, "decided", counts.get("decided", 0), sign=-1, total=True)
+        for part, prefix in (("outcomes", "outcome"), ("actions", "action")):
+            sets.append([_Cell(group[part], key, counts.get(f"{prefix}_{key}", 0))
+                         for key in group[part]] + [decided])
+    month_cells = {start: _Cell(month, "received", row.get("received", 0), sign=-1)
+                   for start, month, row in months}
+    for start in sorted({start for start, _group, _counts in groups}):
+        spanned, day = [], start
+        while day < _next_quarter(start) and day <= today:
+            spanned.append(day)
+            day = _next_month(day)
+        if all(day in month_cells for day in spanned):  # the whole quarter is charted
+            sets.append([_Cell(group, "received", counts.get("received", 0))
+                         for quarter, group, counts in groups if quarter == start]
+                        + [month_cells[day] for day in spanned])
+    changed = True
+    while changed:  # "decided" belongs to two sets
+        changed = False
+        for cells in sets:
+            changed |= _protect(cells)
+
+
 # --- Building, storing, reading -----------------------------------------------------------
 
 def business_day_minutes(spec: CalendarSpec) -> int:
@@ -255,31 +361,34 @@ def business_day_minutes(spec: CalendarSpec) -> int:
 
 
 def transparency_figures(*, now: datetime | None = None) -> dict:
-    """Every published figure, with the small-group rule applied (see the module's
-    docstring for the definitions). A handful of aggregate queries, whatever the number
-    of cases."""
+    """Every published figure, with the small-group rule and secondary suppression
+    applied (see the module's docstring for the definitions). A handful of aggregate
+    queries, whatever the number of cases."""
     now = now or timezone.now()
     tz = _tz()
     today = timezone.localtime(now, tz).date()
     counts, appeals, answers = _case_counts(tz), _appeal_counts(tz), _answer_counts(tz)
     times = _percentiles(tz)
 
-    quarters = []
+    quarters, published_groups = [], []
     keys = set(counts) | set(appeals) | set(answers) | set(times)
     if keys:
         start, current = min(day for day, _kind in keys), _quarter_start(today)
         while start <= current:
             following = _next_quarter(start)
+            kinds = [_group(kind, counts.get((start, kind), {}),
+                            appeals.get((start, kind), {}),
+                            answers.get((start, kind), {}),
+                            times.get((start, kind), {}))
+                     for kind in CaseKind.values]
+            published_groups += [(start, group, counts.get((start, group["kind"]), {}))
+                                 for group in kinds]
             quarters.append({
                 "quarter": f"{start.year}-Q{(start.month - 1) // 3 + 1}",
                 "first_day": start.isoformat(),
                 "last_day": (following - timedelta(days=1)).isoformat(),
                 "complete": following <= today,
-                "kinds": [_group(kind, counts.get((start, kind), {}),
-                                 appeals.get((start, kind), {}),
-                                 answers.get((start, kind), {}),
-                                 times.get((start, kind), {}))
-                          for kind in CaseKind.values],
+                "kinds": kinds,
             })
             start = following
 
@@ -288,7 +397,7 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
         first_month = (first_month - timedelta(days=1)).replace(day=1)
     since = datetime.combine(first_month, datetime.min.time(), tzinfo=tz)
     by_month = _month_counts(tz, since)
-    months, month = [], first_month
+    months, published_months, month = [], [], first_month
     while month <= today:
         row = by_month.get(month, {})
         months.append({
@@ -298,7 +407,9 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
             "decided_on_time_share": _share(row.get("decided_on_time", 0),
                                             row.get("decided_timed", 0)),
         })
+        published_months.append((month, months[-1], row))
         month = _next_month(month)
+    _secondary_suppression(published_groups, published_months, today)
 
     calendar = calendar_default()
     spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)
@@ -309,6 +420,7 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
         "business_day_minutes": business_day_minutes(spec),
         "small_group_minimum": MIN_GROUP,
         "suppressed_marker": SUPPRESSED,
+        "withheld_marker": WITHHELD,
         "quarters": quarters,
         "months": months,
     }
@@ -328,9 +440,13 @@ def deadlines_minutes_fill(*, limit: int = MINUTES_FILL_LIMIT) -> int:
 
 
 @transaction.atomic
-def transparency_refresh(*, now: datetime | None = None) -> TransparencySnapshot:
-    """Compute the figures and store them as the newest snapshot; keep the last few."""
-    deadlines_minutes_fill()
+def transparency_refresh(*, now: datetime | None = None,
+                         fill: bool = True) -> TransparencySnapshot:
+    """Compute the figures and store them as the newest snapshot; keep the last few.
+    `fill` first gives older met clocks their business minutes (the periodic task's
+    work: a few queries a clock, so never in a visitor's request)."""
+    if fill:
+        deadlines_minutes_fill()
     now = now or timezone.now()
     snapshot = TransparencySnapshot.objects.create(
         computed_at=now, data=transparency_figures(now=now))
@@ -344,4 +460,4 @@ def transparency_snapshot_latest() -> TransparencySnapshot:
     """The figures the public reads: the newest snapshot, or a fresh one if none exists
     yet (the first visit after installing, before the periodic task has run)."""
     snapshot = TransparencySnapshot.objects.order_by("-computed_at", "-pk").first()
-    return snapshot or transparency_refresh()
+    return snapshot or transparency_refresh(fill=False)

@@ -29,6 +29,7 @@ from complaints.services.sweep import deadlines_sweep
 from complaints.services.transparency import (
     KEEP_SNAPSHOTS,
     SUPPRESSED,
+    WITHHELD,
     transparency_figures,
     transparency_refresh,
 )
@@ -79,7 +80,8 @@ def counted(db, operator, supervisor):
         first response minutes 30 60 90 120 150 180 240 480 900 → median 150, p90 900
         decision minutes 600 1200 1800 2400 3000 3600 4200 7000 → median 2400, p90 7000
         2 decisions late → on time 6/8 = 0.75
-        outcomes: upheld 5, not upheld 3 (shown "fewer than 5")
+        outcomes: upheld 5, not upheld 3 (shown "fewer than 5"; upheld "withheld", as
+        it would give the 3 as 8 − 5)
         actions: output removed 5, prompt blocked 5 (in either order), excluded from
         training 1, no action 3 (the last two "fewer than 5")
         appeals against them 6, of which 5 reversed.
@@ -89,7 +91,9 @@ def counted(db, operator, supervisor):
         decision 1000 1100 1200 1300 9000, the last one late → median 1200, p90 9000, 0.8
         questions: yes 5, no 2, partly 1, unknown 1, cannot disclose 1, one unanswered.
     Q2 training objections, May: 4 received, 3 decided: a small group, all withheld.
-    Q2 appeals, June: the 6 appeals, decided 5 reversed and 1 confirmed.
+    Q2 appeals, June: the 6 appeals, decided 5 reversed and 1 confirmed (shown "fewer
+        than 5"; reversed "withheld", and decided too, as 5 or more reversed of 6 decided
+        would give the 1; then "no action", 6 like decided, is "withheld" as well).
     """
     filer = UserFactory(email=FILER_EMAIL, display_name=FILER_NAME)
 
@@ -173,7 +177,7 @@ def test_figures_match_the_hand_count(counted, django_assert_max_num_queries):
     assert complaints["decision_p90_business_minutes"] == 7000
     assert complaints["decided_on_time_share"] == 0.75
     assert complaints["outcomes"] == {
-        "upheld": 5, "partly_upheld": 0, "not_upheld": SUPPRESSED, "answered": 0,
+        "upheld": WITHHELD, "partly_upheld": 0, "not_upheld": SUPPRESSED, "answered": 0,
         "reversed": 0, "confirmed": 0}
     assert complaints["actions"] == {
         "output_removed": 5, "prompt_blocked": 5, "excluded_from_training": SUPPRESSED,
@@ -197,9 +201,11 @@ def test_figures_match_the_hand_count(counted, django_assert_max_num_queries):
 
     appeals = _group(data, "2025-Q2", "appeal")
     assert appeals["received"] == 6
-    assert appeals["decided"] == 6
-    assert appeals["outcomes"]["reversed"] == 5
+    assert appeals["decided"] == WITHHELD  # 6
+    assert appeals["outcomes"]["reversed"] == WITHHELD  # 5
     assert appeals["outcomes"]["confirmed"] == SUPPRESSED
+    assert appeals["actions"]["no_action"] == WITHHELD  # 6
+    assert appeals["decided_on_time_share"] == 1.0
 
     nothing = _group(data, "2025-Q3", "output_complaint")
     assert nothing["received"] == 0
@@ -230,6 +236,108 @@ def test_months_follow_the_same_rule(counted):
     assert months["2025-06"]["decided_on_time_share"] == 1.0
     assert months["2025-08"]["complete"] is False
 
+
+# --- Secondary suppression: no withheld figure can be worked out by subtraction ----------
+
+def _sets(data: dict) -> list[list]:
+    """The published figures that add up to another (outcomes and actions to decided; the
+    kinds' received counts of a quarter to its months), as lists of values."""
+    sets = []
+    for quarter in data["quarters"]:
+        for group in quarter["kinds"]:
+            sets.append([*group["outcomes"].values(), group["decided"]])
+            sets.append([*group["actions"].values(), group["decided"]])
+        months = [m["received"] for m in data["months"]
+                  if quarter["first_day"][:7] <= m["month"] <= quarter["last_day"][:7]]
+        if len(months) == 3 or not quarter["complete"]:
+            sets.append([g["received"] for g in quarter["kinds"]] + months)
+    return sets
+
+
+def _assert_nothing_derivable(data: dict):
+    for cells in _sets(data):
+        hidden = [v for v in cells if v in (SUPPRESSED, WITHHELD)]
+        assert len(hidden) != 1, cells
+
+
+def _submit(filer, kind, submitted, **extra):
+    case = case_submit(filer=filer, draft=_draft(kind, **extra))
+    Case.objects.filter(pk=case.pk).update(submitted_at=submitted)
+    return case
+
+
+def test_one_small_outcome_cannot_be_worked_out(db, operator):
+    filer = UserFactory()
+    for i in range(6):
+        case = _submit(filer, "output_complaint", t(f"02-{10 + i}"))
+        _decide(case, operator, *(("upheld", ["output_removed"]) if i < 5
+                                  else ("not_upheld", ["no_action"])))
+    data = transparency_figures(now=NOW)
+    group = _group(data, "2025-Q1", "output_complaint")
+    assert group["received"] == 6
+    assert group["outcomes"]["not_upheld"] == SUPPRESSED
+    # 6 decided − 5 upheld would give the 1; and with decided shown, "5 or more" upheld
+    # of 6 would still give it, so decided is withheld too.
+    assert group["outcomes"]["upheld"] == WITHHELD
+    assert group["decided"] == WITHHELD
+    assert group["actions"] == {"output_removed": 5, "prompt_blocked": 0,
+                                "excluded_from_training": 0, "no_action": SUPPRESSED}
+    _assert_nothing_derivable(data)
+
+
+def test_one_small_kind_cannot_be_worked_out_from_the_months(db):
+    filer = UserFactory()
+    for i in range(6):
+        _submit(filer, "output_complaint", t(f"02-{10 + i}"))
+    for i in range(2):
+        _submit(filer, "inquiry", t(f"02-{20 + i}"), questions=["Q?"])
+    data = transparency_figures(now=NOW)
+    kinds = {g["kind"]: g["received"] for g in _quarter(data, "2025-Q1")["kinds"]}
+    months = {m["month"]: m["received"] for m in data["months"]}
+    assert months["2025-02"] == 8  # the month of all kinds is published...
+    assert kinds == {"output_complaint": WITHHELD, "training_objection": 0,
+                     "inquiry": SUPPRESSED, "appeal": 0}  # ...so 8 − 6 is not
+    _assert_nothing_derivable(data)
+
+
+def test_one_small_month_cannot_be_worked_out_from_the_quarter(db):
+    filer = UserFactory()
+    for i in range(6):
+        _submit(filer, "output_complaint", t(f"02-{10 + i}"))
+    for i in range(2):
+        _submit(filer, "output_complaint", t(f"03-{10 + i}"))
+    data = transparency_figures(now=NOW)
+    assert _group(data, "2025-Q1", "output_complaint")["received"] == 8
+    months = {m["month"]: m["received"] for m in data["months"]}
+    assert months["2025-01"] == 0
+    assert months["2025-03"] == SUPPRESSED
+    assert months["2025-02"] == WITHHELD  # 6: with it, March would be 8 − 0 − 6
+    _assert_nothing_derivable(data)
+
+
+def test_a_share_needs_five_decided_cases(db, operator):
+    filer = UserFactory()
+    for i in range(5):
+        case = _submit(filer, "output_complaint", t(f"02-{10 + i}"))
+        _decide(case, operator, "upheld", ["output_removed"])
+        _times(case, submitted=t(f"02-{10 + i}"), decision=600, late=i == 0)
+    data = transparency_figures(now=NOW)
+    group = _group(data, "2025-Q1", "output_complaint")
+    assert group["decided"] == 5 and group["decided_on_time_share"] == 0.8
+    case = _submit(filer, "inquiry", t("02-20"))
+    _decide(case, operator, "answered", ["no_action"])
+    _times(case, submitted=t("02-20"), decision=600, late=False)
+    data = transparency_figures(now=NOW)
+    assert _group(data, "2025-Q1", "inquiry")["decided_on_time_share"] == SUPPRESSED
+
+
+def test_no_set_of_the_published_figures_has_one_hidden_figure(counted, client):
+    transparency_refresh(now=NOW)
+    data = _json(client.get(reverse("complaints:transparency_json")))
+    assert WITHHELD in json.dumps(data["quarters"])
+    _assert_nothing_derivable(data)
+    rows = _csv(client.get(reverse("complaints:transparency_csv")))
+    assert "withheld" in {value for row in rows for value in row.values()}
 
 
 def _csv(response) -> list[dict]:
@@ -272,7 +380,7 @@ def test_downloads_carry_the_figures_and_withhold_small_ones(counted, client, se
     assert complaints["first_response_median_business_minutes"] == "150"
     assert complaints["decision_p90_business_minutes"] == "7000"
     assert complaints["decided_on_time_share"] == "0.75"
-    assert complaints["outcome_upheld"] == "5"
+    assert complaints["outcome_upheld"] == "withheld"  # 5, would give the 3 below
     assert complaints["outcome_not_upheld"] == "fewer than 5"  # a 3 inside a group of 9
     assert complaints["appeals"] == "6"
     assert rows["2025-Q2", "inquiry"]["answers_yes"] == "5"
@@ -285,6 +393,7 @@ def test_downloads_carry_the_figures_and_withhold_small_ones(counted, client, se
 
     data = _json(client.get(reverse("complaints:transparency_json")))
     assert data["suppressed_marker"] == "fewer than 5"
+    assert data["withheld_marker"] == "withheld"
     quarter = next(q for q in data["quarters"] if q["quarter"] == "2025-Q2")
     objection = next(g for g in quarter["kinds"] if g["kind"] == "training_objection")
     assert objection["received"] == objection["decided"] == "fewer than 5"
@@ -304,8 +413,10 @@ def test_page_shows_tables_charts_and_withheld_figures(counted, client):
     assert "2025 Q1" in html and "2025 Q2" in html
     assert "2.5 business hours" in html  # the 150-minute median first response
     assert "4.4 business days" in html  # the 2,400-minute median decision (9-hour days)
-    assert "75%" in html
+    assert "100%" in html  # June's appeals, all on time
     assert 'class="withheld">fewer than 5<' in html
+    assert 'class="withheld">withheld<' in html
+    assert "worked out by subtraction" in html
     assert html.count("<svg") == 2 and "<title" in html and "<desc" in html
     assert reverse("complaints:transparency_csv") in html
     assert reverse("complaints:transparency_json") in html
