@@ -25,9 +25,12 @@ def calendar_default() -> BusinessCalendar | None:
 
 def policy_for(*, case: Case, clock: str) -> DeadlinePolicy | None:
     """The most specific policy: kind and priority, then kind, then priority, then any."""
-    candidates = DeadlinePolicy.objects.filter(
+    return _most_specific(DeadlinePolicy.objects.filter(
         clock=clock, kind__in=[case.kind, ""], priority__in=[case.priority, ""]
-    ).select_related("calendar")
+    ).select_related("calendar"))
+
+
+def _most_specific(candidates) -> DeadlinePolicy | None:
     return max(candidates, key=lambda p: (bool(p.kind), bool(p.priority)), default=None)
 
 
@@ -148,8 +151,7 @@ def deadlines_plan_new(*, case: Case, clocks: list[str], now: datetime) -> list[
     specs: dict[int | None, CalendarSpec] = {}
     planned = []
     for clock in clocks:
-        policy = max((p for p in candidates if p.clock == clock),
-                     key=lambda p: (bool(p.kind), bool(p.priority)), default=None)
+        policy = _most_specific(p for p in candidates if p.clock == clock)
         amount, unit = (policy.amount, policy.unit) if policy else FALLBACK[clock]
         calendar = policy.calendar if policy else None
         spec = None
