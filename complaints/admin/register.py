@@ -245,9 +245,9 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         form_class, run, done = self.STEPS[step]
         form = form_class(request.POST) if form_class else None
         if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            for name, errors in form.errors.items():
+                for error in errors:  # the banner is far from the field: name it
+                    messages.error(request, f"{form.fields[name].label}: {error}")
             return back
         try:
             changed = run(self, request, [entry.pk], form.cleaned_data if form else {})
