@@ -19,7 +19,6 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Kotae on http://127.0.0.1:8000/ (admin: /admin/). Ctrl-C stops web, worker and beat."
 	$(PY) -m config.devrun
 
 test: install

@@ -18,7 +18,9 @@ env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails: SITE_URL when set, else the port `make run` serves on (PORT).
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "config.admin.KotaeAdminConfig",  # django.contrib.admin with the desk's screens
@@ -161,20 +163,13 @@ if BROKER_URL:
     # Redis redelivers unacknowledged tasks after this; deadlines never rely on ETAs.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    # The embedded broker: kombu's filesystem transport. No server to own or to
-    # leave behind; messages are files in one folder that every process shares.
-    BROKER_DIR = VAR_DIR / "broker"
-    for sub in ("queue", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
+    # The embedded broker: a SQLite file of its own that web, worker and beat share, through
+    # kombu's SQLAlchemy transport (config/broker.py says why, and what it adds). Nothing to
+    # install or to leave running; each message is committed whole.
+    BROKER_FILE = VAR_DIR / "broker.sqlite3"
+    CELERY_BROKER_URL = f"sqlite:///{BROKER_FILE}"
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -26,17 +26,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # Keep test messages apart from a development worker on the same broker.
 CELERY_TASK_DEFAULT_QUEUE = "kotae-test"
-if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
-    _test_broker = VAR_DIR / "test-broker"
-    for _sub in ("queue", "processed", "control"):
-        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
-        "data_folder_in": str(_test_broker / "queue"),
-        "data_folder_out": str(_test_broker / "queue"),
-        "processed_folder": str(_test_broker / "processed"),
-        "control_folder": str(_test_broker / "control"),
-    }
+if CELERY_BROKER_URL.startswith("sqlite"):  # the embedded broker: a file of the tests' own
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'test-broker.sqlite3'}"
 # A real worker started by a test writes its e-mails where the test can read them.
 if env.str("KOTAE_TEST_EMAIL_DIR", default=""):  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

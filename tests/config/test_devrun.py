@@ -70,11 +70,15 @@ def devrun_env(tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_sigterm_stops_web_worker_and_beat(devrun_env):
+def test_sigterm_stops_web_worker_and_beat(devrun_env, tmp_path):
     env, marker = devrun_env
-    supervisor = subprocess.Popen([sys.executable, "-m", "config.devrun"], cwd=BASE_DIR,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    console = tmp_path / "console.txt"
+    with open(console, "w") as out:
+        supervisor = subprocess.Popen([sys.executable, "-m", "config.devrun"], cwd=BASE_DIR,
+                                      env=env, stdout=out, stderr=subprocess.STDOUT)
     health = wait_for_health(int(env["PORT"]))
+    # The address printed is the port the user chose.
+    assert f"Kotae on http://127.0.0.1:{env['PORT']}/" in console.read_text()
     assert (health["status"], health["database"], health["broker"]) == ("ok", "ok", "ok")
     assert len(processes_with(marker)) >= 4  # supervisor, web (+reloader), worker, beat
     supervisor.send_signal(signal.SIGTERM)
@@ -93,3 +97,17 @@ def test_killing_the_parent_make_stops_everything(devrun_env):
     parent.kill()
     parent.wait(timeout=10)
     assert wait_until_gone(marker) == []
+
+
+def test_links_in_e_mails_use_the_chosen_port_unless_site_url_is_set():
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    show = [sys.executable, "-c", "import django; django.setup(); "
+            "from django.conf import settings; print(settings.SITE_URL)"]
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.dev", PORT="8101")
+    run = subprocess.run(show, cwd=BASE_DIR, env=env, capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert run.stdout.strip() == "http://127.0.0.1:8101"
+    env["SITE_URL"] = "https://kotae.example/"
+    run = subprocess.run(show, cwd=BASE_DIR, env=env, capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert run.stdout.strip() == "https://kotae.example"

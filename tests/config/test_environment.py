@@ -17,6 +17,10 @@ def test_database_is_the_one_configured():
 def test_broker_is_the_one_configured():
     redis_url = os.environ.get("REDIS_URL", "")
     broker_url = os.environ.get("BROKER_URL", "") or redis_url
-    assert settings.CELERY_BROKER_URL == (broker_url or "filesystem://")
+    if broker_url:
+        assert settings.CELERY_BROKER_URL == broker_url
+    else:  # the embedded broker: a SQLite file of its own, never the filesystem transport
+        assert settings.CELERY_BROKER_URL.startswith("sqlite:////")
+        assert settings.CELERY_BROKER_TRANSPORT == "config.broker:Transport"
     if redis_url:
         assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")

@@ -1,5 +1,5 @@
 """A real `celery worker` process, on the broker this run is configured with (the
-embedded filesystem broker by default, Redis when REDIS_URL is set), delivers an
+embedded SQLite broker by default, Redis when REDIS_URL is set), delivers an
 e-mail from the outbox to the end."""
 import pytest
 

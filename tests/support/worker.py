@@ -1,5 +1,5 @@
 """Start a real `celery worker` process on the broker this run is configured with (the
-embedded filesystem broker by default, Redis or RabbitMQ when configured), against the
+embedded SQLite broker by default, Redis or RabbitMQ when configured), against the
 test database, writing its e-mails into a directory the test reads."""
 import os
 import signal

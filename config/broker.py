@@ -1,0 +1,96 @@
+"""The embedded broker: kombu's SQLAlchemy transport on a SQLite file of Kotae's own.
+
+Why not kombu's filesystem transport, the embedded broker until now: it creates a message
+file and fills it afterwards, so a worker that reads it in between gets an empty file and
+dies with "Unrecoverable error: JSONDecodeError" (celery/kombu#1551). SQLite commits a
+message in one transaction: a reader sees all of it or nothing, however many processes
+write at once. It needs nothing installed but Python (SQLAlchemy is a wheel).
+
+What this module adds to the upstream transport, each for a reason:
+- SQLite waits for a lock (busy timeout) and runs in WAL mode, so web, beat, worker and
+  their children writing at the same moment wait their turn instead of failing.
+- A message taken by a worker is deleted in the same transaction. Upstream only marks it
+  invisible, and its table grows for ever (celery/kombu#276, closed as won't fix).
+- No connection pool: every transaction opens its own connection, so no SQLite connection
+  is carried across the fork of a worker's pool children.
+- Two processes starting on a new file at once may both create the tables, or the same
+  queue: the loser reads what the winner wrote instead of failing.
+- `polling_interval` is a transport option of every virtual transport, but upstream hands
+  all transport options to `create_engine`, which refuses it; it is kept out.
+
+Fan-out (broadcast) is not supported by this transport, so a worker on it has no remote
+control (`celery inspect`); the outbox never relies on it. Redis in production has it.
+"""
+from queue import Empty
+
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
+from kombu.utils.encoding import bytes_to_str
+from kombu.utils.json import loads
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
+
+# Seconds a process waits for another's write to finish before it gives up.
+BUSY_TIMEOUT = 15.0
+
+
+def _engine(url: str):
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+class Channel(kombu_sqlalchemy.Channel):
+    def _engine_from_config(self):
+        return _engine(self.connection.client.hostname)
+
+    def _open(self):
+        try:
+            return super()._open()
+        except OperationalError:  # another process made the tables at the same moment
+            return super()._open()
+
+    def _get_or_create(self, queue):
+        try:
+            return super()._get_or_create(queue)
+        except IntegrityError:  # another process added the queue at the same moment
+            self.session.rollback()
+            return super()._get_or_create(queue)
+
+    def _get(self, queue):
+        """Take the oldest message of `queue` and delete it, in one write transaction."""
+        queue_row = self._get_or_create(queue)
+        session = self.session
+        try:
+            session.execute(text("BEGIN IMMEDIATE"))
+            message = (
+                session.query(self.message_cls)
+                .filter(self.message_cls.queue_id == queue_row.id)
+                .order_by(self.message_cls.sent_at, self.message_cls.id)
+                .limit(1)
+                .first()
+            )
+            if message is None:
+                session.commit()
+                raise Empty()
+            payload = message.payload
+            session.delete(message)
+            session.commit()
+        except Empty:
+            raise
+        except Exception:
+            session.rollback()
+            raise
+        return loads(bytes_to_str(payload))
+
+
+class Transport(kombu_sqlalchemy.Transport):
+    Channel = Channel
+    driver_name = "sqlite"

@@ -1,0 +1,101 @@
+"""The embedded broker (config/broker.py) with several processes at once: every message
+written is read whole and exactly once, nothing is left behind in its table, and
+processes that start together on a new file do not trip over each other."""
+import multiprocessing
+import sqlite3
+import time
+from queue import Empty
+
+import pytest
+from kombu import Connection
+
+from config.broker import Channel
+
+WRITERS = 6
+PER_WRITER = 150
+
+
+def _connection(path) -> Connection:
+    return Connection(f"sqlite:///{path}", transport="config.broker:Transport",
+                      transport_options={"polling_interval": 0.01})
+
+
+def _write(path, writer: int, start) -> None:
+    start.wait(timeout=30)
+    with _connection(path) as conn:
+        channel = conn.channel()
+        for n in range(PER_WRITER):
+            channel._put("jobs", {"writer": writer, "n": n, "body": "x" * 2000})
+
+
+@pytest.fixture
+def broker_file(tmp_path):
+    return tmp_path / "broker.sqlite3"
+
+
+def test_many_writers_one_reader_every_message_once_and_whole(broker_file):
+    context = multiprocessing.get_context("spawn")  # a new interpreter, as web and beat are
+    start = context.Event()
+    writers = [context.Process(target=_write, args=(broker_file, w, start))
+               for w in range(WRITERS)]
+    for process in writers:
+        process.start()
+    received = []
+    with _connection(broker_file) as conn:
+        channel = conn.channel()
+        start.set()
+        deadline = time.monotonic() + 90
+        while len(received) < WRITERS * PER_WRITER and time.monotonic() < deadline:
+            try:
+                received.append(channel._get("jobs"))
+            except Empty:
+                time.sleep(0.005)
+        for process in writers:
+            process.join(timeout=30)
+        assert [p.exitcode for p in writers] == [0] * WRITERS
+        with pytest.raises(Empty):
+            channel._get("jobs")
+    seen = [(m["writer"], m["n"]) for m in received]
+    assert len(seen) == len(set(seen)) == WRITERS * PER_WRITER
+    assert all(m["body"] == "x" * 2000 for m in received)
+    # Each writer's messages come out in the order it wrote them.
+    for writer in range(WRITERS):
+        assert [n for w, n in seen if w == writer] == list(range(PER_WRITER))
+    # A message read is gone from the file (upstream kept every one, invisible).
+    with sqlite3.connect(broker_file) as db:
+        assert db.execute("SELECT count(*) FROM kombu_message").fetchone() == (0,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def _declare(path, start, results) -> None:
+    start.wait(timeout=30)
+    try:
+        with _connection(path) as conn:
+            conn.channel()._put("celery", {"hello": "world"})
+        results.put("ok")
+    except Exception as exc:  # the test reports what went wrong
+        results.put(repr(exc))
+
+
+def test_processes_starting_together_on_a_new_file(broker_file):
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    processes = [context.Process(target=_declare, args=(broker_file, start, results))
+                 for _ in range(6)]
+    for process in processes:
+        process.start()
+    time.sleep(1.5)  # every interpreter is up and waiting
+    start.set()
+    outcomes = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    assert outcomes == ["ok"] * 6
+    with sqlite3.connect(broker_file) as db:
+        assert db.execute("SELECT count(*) FROM kombu_queue").fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM kombu_message").fetchone() == (6,)
+
+
+def test_polling_interval_is_not_handed_to_the_engine(broker_file):
+    with _connection(broker_file) as conn:
+        assert conn.transport.polling_interval == 0.01
+        assert isinstance(conn.channel(), Channel)  # create_engine did not refuse it
