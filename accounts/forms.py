@@ -60,15 +60,16 @@ class EmailAuthenticationForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         self.cleaned_data["username"] = email
         password = self.cleaned_data.get("password")
-        try:
+        # authenticate() would check the password of an unverified (inactive) account and
+        # then refuse it; checking it here instead keeps every attempt at one Argon2 hash.
+        unverified = User.objects.filter(email=email, is_active=False,
+                                         email_verified=False).first() if password else None
+        if unverified is None:
             return super().clean()
-        except ValidationError:
-            user = User.objects.filter(email__iexact=email, is_active=False,
-                                       email_verified=False).first()
-            if user is not None and password and user.check_password(password):
-                user_verification_send(user=user)
-                raise ValidationError(self.error_messages["unverified"], code="unverified")
-            raise
+        if unverified.check_password(password):
+            user_verification_send(user=unverified)
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+        raise self.get_invalid_login_error()
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
