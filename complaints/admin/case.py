@@ -23,6 +23,7 @@ from complaints.admin.queue import (
     AssigneeFilter,
     CappedCountPaginator,
     DeadlineStateFilter,
+    StatusFilter,
     deadline_state,
 )
 from complaints.admin_forms import AnswerForm, DecisionForm, DeskMessageForm
@@ -83,7 +84,7 @@ class CaseAdmin(admin.ModelAdmin):
                     "status", "assignee_name", "priority_badge"]
     list_display_links = ["reference_and_kind", "title"]
     list_select_related = ["filer", "assignee", "organisation"]
-    list_filter = [DeadlineStateFilter, "status", "kind", AssigneeFilter, AIProductFilter,
+    list_filter = [DeadlineStateFilter, StatusFilter, "kind", AssigneeFilter, AIProductFilter,
                    "language", "escalated", "priority"]
     search_fields = ["reference"]  # shows the box; get_search_results decides how
     search_help_text = gettext_lazy(

@@ -1,8 +1,9 @@
-"""The queue's parts: filters, the deadline badge, and a paginator that never counts
-the whole table."""
+"""The queue's parts: filters (the status filter opens on the cases that need work), the
+deadline badge, and a paginator that never counts the whole table."""
 from datetime import timedelta
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case
-from complaints.status import OPEN_STATUSES
+from complaints.status import OPEN_STATUSES, Status
 
 COUNT_CAP = 10_000
 DUE_SOON = timedelta(days=1)
@@ -76,6 +77,51 @@ class DeadlineStateFilter(admin.SimpleListFilter):
             case "open":
                 return queryset.filter(open_q)
         return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on the cases that need work (not decided, closed, withdrawn or
+    rejected), from whatever link: the finished ones would otherwise fill its first pages.
+    All cases, or one status, is a click away. A search looks at every status unless one
+    is chosen: a reference or an e-mail names a case whatever became of it."""
+
+    title = _("status")
+    parameter_name = "status"
+    OPEN, ALL = "open", "all"
+    FORMER = "status__exact"  # the parameter of the plain field filter this replaces
+
+    def __init__(self, request, params, model, model_admin):
+        # A link written for the field filter (?status__exact=decided) still shows that
+        # status, rather than nothing (that status and the open default together).
+        former = params.pop(self.FORMER, None)
+        if former and self.parameter_name not in params:
+            params[self.parameter_name] = former
+        super().__init__(request, params, model, model_admin)
+        self.default = self.ALL if request.GET.get(SEARCH_VAR, "").strip() else self.OPEN
+
+    def lookups(self, request, model_admin):
+        return [(self.OPEN, _("Open (needs work)")), (self.ALL, _("All cases")),
+                *Status.choices]
+
+    def chosen(self) -> str:
+        value = self.value()
+        return value if value in (self.OPEN, self.ALL, *Status.values) else self.default
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen()
+        if chosen == self.OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if chosen == self.ALL:
+            return queryset
+        return queryset.filter(status=chosen)
+
+    def choices(self, changelist):
+        # No "All" entry that drops the parameter: without it, the queue shows the default.
+        chosen = self.chosen()
+        for value, label in self.lookup_choices:
+            yield {"selected": chosen == value, "display": label,
+                   "query_string": changelist.get_query_string(
+                       {self.parameter_name: value}, remove=[self.FORMER])}
 
 
 class AssigneeFilter(admin.SimpleListFilter):

@@ -61,6 +61,9 @@ EVENT_NAMES = {
     "deadline_paused": _("Deadline paused"),
     "deadline_resumed": _("Deadline resumed"),
     "deadline_cancelled": _("Deadline stopped"),
+    "deadline_warning": _("Deadline warning sent"),
+    "deadline_breached": _("Deadline missed"),
+    "filer_reminded": _("The filer was reminded to reply"),
     "assignee_changed": _("Assignee changed"),
     "priority_changed": _("Priority changed"),
     "cases_linked": _("Cases linked"),
@@ -72,6 +75,7 @@ EVENT_NAMES = {
     "register_entry_confirmed": _("Register entry confirmed"),
     "register_entry_applied": _("Register entry applied"),
     "register_entry_not_possible": _("Register entry not possible"),
+    "register_entry_closed": _("Register entry no longer in force"),
     "register_permission_recorded": _("Permission recorded in the register"),
 }
 

@@ -1,6 +1,6 @@
 """Demo accounts for a laptop: one creator (with an organisation), one operator, one
-supervisor. Running it again changes nothing and prints the same logins, except that it
-sets a demo clock to come due a few minutes later."""
+supervisor, a few open cases and a year of finished ones. `make run` runs it on every start:
+a second run changes nothing and prints the same logins (and where the demo clock stands)."""
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +14,6 @@ from accounts.services import organisation_create, roles_ensure, user_role_set
 from complaints.models import CannedResponse, Deadline
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
 from complaints.services.deadlines import deadline_start
-from complaints.status import Status
 
 DEMO_ACCOUNTS = [
     # email, password, display name, role, language
@@ -50,28 +49,30 @@ class Command(BaseCommand):
                     email=email, password=password, display_name=name, language=language,
                     email_verified=True,
                 )
-            user_role_set(user=user, role=role)
+            if user.role != role:  # setting it again would rewrite the user's groups
+                user_role_set(user=user, role=role)
             rows.append((role.label, email, password))
             if role == Role.CREATOR and not Organisation.objects.filter(
                 name=DEMO_ORGANISATION[0]
             ).exists():
                 organisation_create(name=DEMO_ORGANISATION[0], name_ja=DEMO_ORGANISATION[1],
                                     admin=user)
-        self._demo_desk(User.objects.get(email=DEMO_ACCOUNTS[0][0]))
-        self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/):")
+        creator = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+        filed = self._demo_desk(creator)
+        self.stdout.write(f"Demo accounts (log in at {settings.SITE_URL}/):")
         for label, email, password in rows:
             self.stdout.write(f"  {str(label):<11} {email:<24} password: {password}")
-        self._demo_clock(User.objects.get(email=DEMO_ACCOUNTS[0][0]))
+        if filed:
+            self._demo_clock(filed[0])
+        else:
+            self._demo_clock_report(creator)
 
-    def _demo_clock(self, creator):
-        """Each run, the first demo case's first-response clock (while unanswered) is set
-        to warn in 2 minutes and run out in 4, so the sweep's e-mails show up in the
-        console and in Admin › Notifications soon after `make run` starts."""
-        case = (creator.filed_cases.filter(status=Status.SUBMITTED)
-                .order_by("pk").first())
-        if case is None or not case.deadlines.filter(
-                clock=Deadline.Clock.FIRST_RESPONSE, met_at__isnull=True).exists():
-            return
+    def _demo_clock(self, case):
+        """When the demo cases are filed, the first one's first-response clock is set to
+        warn in 2 minutes and run out in 4, so the sweep's e-mails show up in the console
+        and in Admin › Notifications soon after `make run` starts. Only then: setting it
+        again on a later start would repeat its timeline events and its e-mails (the
+        filer's late notice too), which a real desk never does."""
         now = timezone.now()
         deadline = deadline_start(case=case, clock=Deadline.Clock.FIRST_RESPONSE,
                                   due_at=now + DEMO_DUE_IN)
@@ -85,17 +86,38 @@ class Command(BaseCommand):
             f"({local(deadline.due_at):%Z}); the e-mails appear below and in "
             f"Admin › Notifications within a minute of each.")
 
-    def _demo_desk(self, creator):
-        """Canned responses and a few cases, so the desk is not empty on first sight."""
+    def _demo_clock_report(self, creator):
+        """A later start leaves the demo clock as it is and says where it stands (nothing
+        once the case is answered)."""
+        case = creator.filed_cases.order_by("pk").first()
+        deadline = case and case.deadlines.filter(
+            clock=Deadline.Clock.FIRST_RESPONSE, met_at__isnull=True,
+            cancelled_at__isnull=True).first()
+        if not deadline:
+            return
+        due = timezone.localtime(deadline.due_at)
+        if deadline.breached_at is None:
+            self.stdout.write(f"Demo clock: {case.reference} runs out at "
+                              f"{due:%Y-%m-%d %H:%M} ({due:%Z}), as set on the first run.")
+        else:
+            self.stdout.write(f"Demo clock: {case.reference} ran out at "
+                              f"{due:%Y-%m-%d %H:%M} ({due:%Z}); it is set on the first run "
+                              f"only, so its e-mails are not sent again.")
+
+    def _demo_desk(self, creator) -> list:
+        """Canned responses and a few cases, so the desk is not empty on first sight.
+        Returns the cases it filed: none once the creator has cases."""
         for name, language, body in DEMO_CANNED:
             CannedResponse.objects.get_or_create(name=name, language=language,
                                                  defaults={"body": body})
+        filed = []
         if not creator.filed_cases.exists():
             studio = Organisation.objects.get(name=DEMO_ORGANISATION[0])
-            for draft in demo_drafts(organisation_id=studio.pk):
-                case_submit(filer=creator, draft=draft)
+            filed = [case_submit(filer=creator, draft=draft)
+                     for draft in demo_drafts(organisation_id=studio.pk)]
         # A year of finished cases by another account, for the transparency report.
         call_command("seed_transparency_demo", allow_production=True, stdout=self.stdout)
+        return filed
 
 
 DEMO_CANNED = [

@@ -4,7 +4,10 @@ About 230 cases of every kind over the last four quarters and the current one, f
 demo account that cannot log in and answered by the demo desk: replies, answered questions,
 decisions (mostly on time, some late), withdrawals and appeals, each made through the
 services and then moved into the past. Every case ends decided or withdrawn with its clocks
-met or cancelled, so the deadline sweep finds nothing to do. Running it again changes
+met or cancelled, so the deadline sweep finds nothing to do; every training objection's
+register entries are where the desk would have taken them: applied from a monthly dataset
+snapshot once excluded (confirmed while the next snapshot is still to come), not possible
+when the objection failed, closed when it was withdrawn. Running it again changes
 nothing."""
 import logging
 import random
@@ -34,6 +37,7 @@ from complaints.models import (
     Message,
     Notification,
     Question,
+    RegisterEntry,
 )
 from complaints.services.cases import (
     CaseDraft,
@@ -47,6 +51,11 @@ from complaints.services.decisions import APPEAL_WINDOW, decision_record
 from complaints.services.desk import question_answer
 from complaints.services.feedback import feedback_record
 from complaints.services.messages import message_post
+from complaints.services.register import (
+    register_entries_apply,
+    register_entries_confirm,
+    register_entries_not_possible,
+)
 from complaints.services.transparency import transparency_refresh
 from config.celery import app as celery_app
 
@@ -61,6 +70,14 @@ TRACE_LOG = logging.getLogger("celery.app.trace")
 MOVED = ((CaseEvent, ["created_at"]), (Notification, ["created_at", "sent_at"]),
          (Message, ["created_at"]), (Feedback, ["created_at"]))
 DAY = 9 * 60  # business minutes in a working day of the default calendar
+# The data pipeline builds a training snapshot at the start of each month; an entry
+# confirmed during a month is applied from the next one.
+SNAPSHOT = "dreamreel-train-{:%Y-%m}"
+NOT_UPHELD = ("The objection was not upheld (see the decision): the work stays in the "
+              "training data under the licence the decision names.")
+REGISTER_STEPS = {"register_entry_confirmed": "confirmed_at",
+                  "register_entry_applied": "applied_at",
+                  "register_entry_not_possible": None, "register_entry_closed": None}
 
 
 @dataclass
@@ -181,16 +198,48 @@ class Command(BaseCommand):
                                   self.now - LATEST_STEP),
                               lambda: feedback_record(case=case, author=self.filer,
                                                       helpful=helpful)))
-        self._play(case, steps)
-
         appealed = decided + timedelta(days=rnd.uniform(2, 25))
         chance = {"not_upheld": 0.35, "partly_upheld": 0.35, "answered": 0.03}.get(outcome, 0.05)
-        if rnd.random() < chance and appealed < self.now - NEWEST_FILING:
-            self._appeal(case, appealed)
+        appeal = rnd.random() < chance and appealed < self.now - NEWEST_FILING
+        excluded = "excluded_from_training" in actions
+        self._play(case, steps)
+        # An exclusion is carried out at once; a refusal waits for the appeal, if any.
+        if kind == CaseKind.TRAINING_OBJECTION and (excluded or not appeal):
+            self._play_register(case, decided, exclude=excluded)
+        if appeal:
+            reverse, appeal_decided = self._appeal(case, appealed)
+            if kind == CaseKind.TRAINING_OBJECTION and not excluded:
+                self._play_register(case, appeal_decided, exclude=reverse)
             return 2
         return 1
 
-    def _appeal(self, original: Case, filed: datetime) -> None:
+    def _play_register(self, case: Case, decided: datetime, *, exclude: bool) -> None:
+        """The register steps of a training objection whose final word came at `decided`:
+        its entries confirmed soon after and applied from the next month's snapshot (if
+        that has been built yet), or, when the objection failed, not possible."""
+        entries = list(case.register_entries.values_list("pk", flat=True))
+        latest = self.now - LATEST_STEP
+        confirmed = min(self._after(decided, 30), latest)
+        if not exclude:
+            steps = [Step(confirmed, lambda: register_entries_not_possible(
+                entry_ids=entries, actor=self.operator, reason=NOT_UPHELD))]
+        else:
+            steps = [Step(confirmed, lambda: register_entries_confirm(
+                entry_ids=entries, actor=self.operator))]
+            local = timezone.localtime(confirmed)
+            month = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+                     + timedelta(days=32)).replace(day=1)
+            applied = self._after(month, 60)
+            if applied < latest:
+                snapshot = SNAPSHOT.format(month)
+                steps.append(Step(applied, lambda: register_entries_apply(
+                    entry_ids=entries, actor=self.operator, snapshot=snapshot)))
+        self._replay(case, steps)
+        self._register_to_the_past(case)
+
+    def _appeal(self, original: Case, filed: datetime) -> tuple[bool, datetime]:
+        """File and decide an appeal against `original`; returns whether it reversed the
+        decision, and when."""
         rnd = self.random
         first, decide = self._fit(filed, int(rnd.lognormvariate(5.6, 0.6)),
                                   int(10 * DAY * rnd.uniform(0.2, 1.05)))
@@ -203,17 +252,21 @@ class Command(BaseCommand):
             good_faith_statement=True, accuracy_statement=True, signature="Demo history"))
         Decision.objects.filter(pk=decision.pk).update(appeal_deadline=decision.appeal_deadline)
         reverse = rnd.random() < 0.4
+        remedy = ("excluded_from_training" if original.kind == CaseKind.TRAINING_OBJECTION
+                  else "output_removed")
+        decided = self._after(filed, decide)
         self._play(appeal, [
             Step(filed, None),
             Step(self._after(filed, first), lambda: message_post(
                 case=appeal, author=self.supervisor, body="Your appeal is with a supervisor.")),
-            Step(self._after(filed, decide), lambda: decision_record(
+            Step(decided, lambda: decision_record(
                 case=appeal, decided_by=self.supervisor,
                 outcome="reversed" if reverse else "confirmed",
-                actions=["output_removed"] if reverse else ["no_action"],
+                actions=[remedy] if reverse else ["no_action"],
                 facts="A second reviewer compared the output and the work again.",
                 ground="Our content policy, section 4.", automated_means=False)),
         ])
+        return reverse, decided
 
     def _fit(self, filed: datetime, first: int, decide: int) -> tuple[int, int]:
         """Business minutes to the first response and to the decision, both over before
@@ -232,18 +285,40 @@ class Command(BaseCommand):
 
     def _play(self, case: Case, steps: list[Step]) -> None:
         """Run the steps now, then move every row each wrote to the step's own time."""
+        self._replay(case, steps, since=[0] * len(MOVED))
+        self._clocks_to_the_past(case, filed=steps[0].at, ended=steps[-1].at)
+        if case.kind == CaseKind.TRAINING_OBJECTION:
+            self._register_to_the_past(case)
+
+    def _replay(self, case: Case, steps: list[Step], since: list[int] | None = None) -> None:
+        """Run more steps on a case played before; only the rows they write (those after
+        `since`, by default what exists now) move to each step's time."""
+        previous = since if since is not None else [_last_id(m) for m, _fields in MOVED]
         marks = []
         for step in steps:
             if step.do is not None:
                 step.do()
             marks.append([_last_id(model) for model, _fields in MOVED])
-        previous = [0] * len(MOVED)
         for step, mark in zip(steps, marks, strict=True):
             for (model, fields), after, upto in zip(MOVED, previous, mark, strict=True):
                 model.objects.filter(case=case, pk__gt=after, pk__lte=upto).update(
                     **dict.fromkeys(fields, step.at))
             previous = mark
-        self._clocks_to_the_past(case, filed=steps[0].at, ended=steps[-1].at)
+
+    def _register_to_the_past(self, case: Case) -> None:
+        """Give a training objection's entries the times of the steps that moved them
+        (their audit events, already in the past): received when the case was filed."""
+        filed = Case.objects.values_list("submitted_at", flat=True).get(pk=case.pk)
+        moved: dict[int, dict] = {}
+        for event in case.events.filter(event_type__in=REGISTER_STEPS).order_by("pk"):
+            times = moved.setdefault(event.new_value["entry"], {})
+            field = REGISTER_STEPS[event.event_type]
+            if field:
+                times[field] = event.created_at
+            times["updated_at"] = event.created_at
+        for entry in case.register_entries.all():
+            RegisterEntry.objects.filter(pk=entry.pk).update(
+                created_at=filed, **{"updated_at": filed, **moved.get(entry.pk, {})})
 
     def _clocks_to_the_past(self, case: Case, *, filed: datetime, ended: datetime) -> None:
         case.refresh_from_db()

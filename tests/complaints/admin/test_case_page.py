@@ -131,3 +131,22 @@ def test_desk_fields_change_through_services(client, operator):
     assert case.assignee == operator and case.priority == "high"
     assert {"assignee_changed", "priority_changed"} <= set(
         case.events.values_list("event_type", flat=True))
+
+
+def test_audit_trail_names_what_the_sweep_and_the_register_wrote(client, operator, creator):
+    """The demo's first case runs out within minutes of `make run`, and withdrawn
+    objections close their register entries: the trail names those steps in words."""
+    from complaints.services.cases import case_withdraw
+    from complaints.services.sweep import deadlines_sweep
+
+    late = file_case(filer=creator)
+    deadlines_sweep(now=timezone.now() + timedelta(days=30))
+    objection = file_case(filer=creator, kind="training_objection", remedies=[],
+                          training_uses=["training"])
+    case_withdraw(case=objection, actor=creator)
+    client.force_login(operator)
+    html = page(client, late)
+    assert "Deadline missed" in html and "deadline_breached" not in html
+    html = page(client, objection)
+    assert "Register entry no longer in force" in html
+    assert "register_entry_closed" not in html

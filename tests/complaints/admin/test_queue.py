@@ -117,3 +117,102 @@ def test_case_page_has_a_fixed_number_of_queries(client, operator, creator):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries) <= 12
+
+
+# --- What the queue opens on --------------------------------------------------------------
+
+FINISHED = ["decided", "closed", "withdrawn", "rejected"]
+
+
+def finish(cases, statuses=FINISHED):
+    """Move cases to finished statuses, their clocks stopped, as the services leave them."""
+    for case, status in zip(cases, statuses * len(cases), strict=False):
+        Case.objects.filter(pk=case.pk).update(status=status, next_due_at=None)
+        case.refresh_from_db()
+    return cases
+
+
+def due_in(case, delta):
+    Case.objects.filter(pk=case.pk).update(next_due_at=timezone.now() + delta)
+    return case
+
+
+def test_opens_on_the_cases_that_need_work_by_next_deadline(client, operator):
+    """From the admin index's link: open cases only, the nearest deadline first; the
+    finished ones (any number of them) are not in front of the work."""
+    later, waiting, overdue, soon = make_cases(4)
+    due_in(later, timedelta(days=6))
+    due_in(overdue, -timedelta(hours=2))
+    due_in(soon, timedelta(hours=4))
+    Case.objects.filter(pk=waiting.pk).update(status="awaiting_filer",
+                                              next_due_at=timezone.now() + timedelta(days=3))
+    finished = finish(make_cases(8))
+    client.force_login(operator)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{QUEUE}"' in index  # the link carries no filter: the default applies
+
+    html, _ = queue(client)
+    assert rows(html) == [overdue.reference, soon.reference, waiting.reference,
+                          later.reference]
+    assert not {c.reference for c in finished} & set(rows(html))
+
+
+def test_a_chosen_status_or_all_shows_finished_cases(client, operator):
+    open_case = due_in(make_cases(1)[0], timedelta(days=1))
+    decided, closed, withdrawn, rejected = finish(make_cases(4))
+    client.force_login(operator)
+    assert rows(queue(client, status="decided")[0]) == [decided.reference]
+    assert rows(queue(client, status="closed")[0]) == [closed.reference]
+    assert rows(queue(client, status="open")[0]) == [open_case.reference]
+    everything = rows(queue(client, status="all")[0])
+    assert everything[0] == open_case.reference  # still the next deadline first
+    assert set(everything) == {c.reference for c in (open_case, decided, closed, withdrawn,
+                                                     rejected)}
+    # A link written for the former field filter shows that status, not nothing.
+    assert rows(queue(client, status__exact="rejected")[0]) == [rejected.reference]
+    # Another filter keeps the chosen status.
+    assert rows(queue(client, status="withdrawn", kind__exact="output_complaint")[0]) == [
+        withdrawn.reference]
+
+
+def test_a_search_finds_a_finished_case_unless_a_status_is_chosen(client, operator):
+    decided = finish(make_cases(1))[0]
+    client.force_login(operator)
+    assert rows(queue(client, q=decided.reference)[0]) == [decided.reference]
+    assert rows(queue(client, q=decided.reference, status="open")[0]) == []
+
+
+def test_the_status_filter_names_its_choices_and_marks_the_default(client, operator):
+    client.force_login(operator)
+    html, _ = queue(client)
+    status = re.search(r'<details data-filter-title="status".*?</details>', html, re.S)[0]
+    selected = re.findall(r'<li class="selected">\s*<a href="([^"]*)"[^>]*>([^<]+)</a>',
+                          status)
+    assert selected == [("?status=open", "Open (needs work)")]
+    assert '<a href="?status=all"' in status and '<a href="?status=decided"' in status
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    html, _ = queue(client, status="all")
+    status = re.search(r'<details data-filter-title="ステータス".*?</details>', html, re.S)[0]
+    assert "未終了（要対応）" in status
+    assert re.search(r'<li class="selected">\s*<a href="\?status=all"[^>]*>すべてのケース<',
+                     status)
+    assert "判断済み" in status
+
+
+def test_default_view_costs_the_same_at_5_and_50_rows(client, operator):
+    finish(make_cases(20))
+    make_cases(5)
+    client.force_login(operator)
+    queue(client)  # the AI-product filter's list is cached after the first page
+    html_5, queries_5 = queue(client)
+    make_cases(45)
+    html_50, queries_50 = queue(client)
+    assert len(rows(html_5)) == 5 and len(rows(html_50)) == 50
+    assert len(queries_5) == len(queries_50)
+    for query in queries_50:
+        sql = query["sql"].upper()
+        if "COUNT(" in sql:
+            assert "LIMIT" in sql, f"an unbounded count: {query['sql']}"
+    html_all, queries_all = queue(client, status="all")
+    assert len(rows(html_all)) == 70 and len(queries_all) == len(queries_50)
