@@ -30,8 +30,9 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
-# Seconds a process waits for another's write to finish before it gives up.
-BUSY_TIMEOUT = 15.0
+# Seconds a process waits for another's write to finish before it gives up (a write holds
+# the lock for milliseconds). A publish that gives up leaves its outbox row to the sweep.
+BUSY_TIMEOUT = 5.0
 
 
 def _engine(url: str):
