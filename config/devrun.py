@@ -22,12 +22,11 @@ def _stop_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def commands(*, python: str, port: str, reload: bool = True) -> dict[str, str]:
+def commands(*, python: str, port: str) -> dict[str, str]:
     """The three processes of `make run`, by name (the broker soak test starts the same)."""
     celery = str(Path(python).with_name("celery"))
     return {
-        "web": f"{python} manage.py runserver 127.0.0.1:{port}"
-               + ("" if reload else " --noreload"),
+        "web": f"{python} manage.py runserver 127.0.0.1:{port}",
         "worker": f"{celery} -A config worker --loglevel=INFO --concurrency=2 "
                   "--without-gossip --without-mingle",
         "beat": f"{celery} -A config beat --loglevel=INFO",
