@@ -11,6 +11,7 @@ when the objection failed, closed when it was withdrawn. Running it again change
 nothing."""
 import logging
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -316,9 +317,13 @@ class Command(BaseCommand):
             if field:
                 times[field] = event.created_at
             times["updated_at"] = event.created_at
-        for entry in case.register_entries.all():
-            RegisterEntry.objects.filter(pk=entry.pk).update(
-                created_at=filed, **{"updated_at": filed, **moved.get(entry.pk, {})})
+        # A step moves all of a case's entries at once: one UPDATE per set of times.
+        same_times = defaultdict(list)
+        for pk in case.register_entries.values_list("pk", flat=True):
+            same_times[tuple(sorted(moved.get(pk, {}).items()))].append(pk)
+        for times, pks in same_times.items():
+            RegisterEntry.objects.filter(pk__in=pks).update(
+                created_at=filed, **{"updated_at": filed, **dict(times)})
 
     def _clocks_to_the_past(self, case: Case, *, filed: datetime, ended: datetime) -> None:
         case.refresh_from_db()
