@@ -34,6 +34,13 @@ def make_cases(n, **overrides):
     return [file_case(filer=filer, title=f"Case {i}", **overrides) for i in range(n)]
 
 
+def assert_no_full_count(queries) -> None:
+    for query in queries:
+        sql = query["sql"].upper()
+        if "COUNT(" in sql:
+            assert "LIMIT" in sql, f"an unbounded count: {query['sql']}"
+
+
 def test_same_queries_at_5_and_100_rows_and_no_full_count(client, operator):
     make_cases(5)
     client.force_login(operator)
@@ -43,10 +50,7 @@ def test_same_queries_at_5_and_100_rows_and_no_full_count(client, operator):
     html_100, queries_100 = queue(client)
     assert len(rows(html_5)) == 5 and len(rows(html_100)) == 100
     assert len(queries_5) == len(queries_100)
-    for query in queries_100:
-        sql = query["sql"].upper()
-        if "COUNT(" in sql:
-            assert "LIMIT" in sql, f"an unbounded count: {query['sql']}"
+    assert_no_full_count(queries_100)
 
 
 def test_ordered_by_next_deadline_with_badges(client, operator):
@@ -210,9 +214,6 @@ def test_default_view_costs_the_same_at_5_and_50_rows(client, operator):
     html_50, queries_50 = queue(client)
     assert len(rows(html_5)) == 5 and len(rows(html_50)) == 50
     assert len(queries_5) == len(queries_50)
-    for query in queries_50:
-        sql = query["sql"].upper()
-        if "COUNT(" in sql:
-            assert "LIMIT" in sql, f"an unbounded count: {query['sql']}"
+    assert_no_full_count(queries_50)
     html_all, queries_all = queue(client, status="all")
     assert len(rows(html_all)) == 70 and len(queries_all) == len(queries_50)
