@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
-from complaints.admin.queue import CappedCountPaginator
+from config.pagination import CappedCountPaginator
 
 
 class UserCreateForm(AdminUserCreationForm):

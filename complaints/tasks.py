@@ -1,4 +1,9 @@
-"""Thin Celery tasks: they take ids and call a service."""
+"""Thin Celery tasks: they take ids and call a service.
+
+Each has an explicit name, the one services send it by (complaints.services.enqueue)
+and beat schedules it by; the names are those Celery gave them before, so messages
+already queued still find their task. This is the one module that imports both Celery
+and the services."""
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -10,6 +15,7 @@ from complaints.services.webhooks import webhook_deliver, webhook_deliveries_due
 
 
 @shared_task(
+    name="complaints.tasks.notification_deliver_task",
     acks_late=True,  # idempotent: a redelivered task finds the row already sent
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
@@ -22,6 +28,7 @@ def notification_deliver_task(notification_id: int) -> bool:
 
 
 @shared_task(
+    name="complaints.tasks.notifications_deliver_many_task",
     acks_late=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
@@ -34,7 +41,8 @@ def notifications_deliver_many_task(notification_ids: list[int]) -> int:
     return sum(bool(notification_deliver(notification_id=pk)) for pk in notification_ids)
 
 
-@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+@shared_task(name="complaints.tasks.notifications_sweep",
+             acks_late=True, time_limit=300, soft_time_limit=280)
 def notifications_sweep() -> int:
     """Send what delivery after commit missed (broker or mail server was down)."""
     sent = 0
@@ -43,25 +51,29 @@ def notifications_sweep() -> int:
     return sent
 
 
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=580)
+@shared_task(name="complaints.tasks.staged_uploads_purge_task",
+             acks_late=True, time_limit=600, soft_time_limit=580)
 def staged_uploads_purge_task() -> int:
     """Delete files kept for filings that were never sent (older than a day)."""
     return staged_uploads_purge()
 
 
-@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+@shared_task(name="complaints.tasks.deadlines_sweep_task",
+             acks_late=True, time_limit=280, soft_time_limit=250)
 def deadlines_sweep_task() -> int:
     """Warnings, breaches, filer reminders and auto-closes whose time has come."""
     return deadlines_sweep()
 
 
-@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+@shared_task(name="complaints.tasks.staff_digests_task",
+             acks_late=True, time_limit=280, soft_time_limit=250)
 def staff_digests_task() -> int:
     """The 09:00 digest for each operator, in their own time zone."""
     return staff_digests_send()
 
 
 @shared_task(
+    name="complaints.tasks.webhook_deliver_task",
     acks_late=True,  # idempotent: a redelivered task finds the row delivered (or not due)
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
@@ -73,7 +85,8 @@ def webhook_deliver_task(delivery_id: int) -> bool:
     return webhook_deliver(delivery_id=delivery_id)
 
 
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+@shared_task(name="complaints.tasks.webhooks_relay",
+             acks_late=True, time_limit=120, soft_time_limit=100)
 def webhooks_relay() -> int:
     """Hand due webhook deliveries (retries, and what after-commit missed) to workers,
     one task each, so that a slow receiver holds up nobody else's."""
@@ -83,7 +96,8 @@ def webhooks_relay() -> int:
     return len(due)
 
 
-@shared_task(acks_late=True, time_limit=280, soft_time_limit=250)
+@shared_task(name="complaints.tasks.transparency_refresh_task",
+             acks_late=True, time_limit=280, soft_time_limit=250)
 def transparency_refresh_task() -> int:
     """Recompute the public transparency figures; the page reads the stored snapshot."""
     return transparency_refresh().pk

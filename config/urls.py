@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from complaints import views as complaint_views
+from complaints.portal import views as complaint_views
 from config.health import healthz
 
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("complaints.api.urls")),
-    path("", include("complaints.urls")),
+    path("", include("complaints.portal.urls")),
+    path("", include("complaints.public.urls")),
 ]

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from accounts.models import Language, Organisation, Role, User
 from accounts.services import roles_ensure, user_role_set
+from complaints.domain.status import Status
 from complaints.models import Case, Deadline
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
-from complaints.status import Status
 
 # The smallest valid PNG: a 1x1 transparent pixel.
 PNG_BYTES = bytes.fromhex(

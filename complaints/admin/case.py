@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
+from complaints.admin.forms import AnswerForm, DecisionForm, DeskMessageForm
 from complaints.admin.queue import (
     AIProductFilter,
     AssigneeFilter,
@@ -26,7 +27,6 @@ from complaints.admin.queue import (
     StatusFilter,
     deadline_state,
 )
-from complaints.admin_forms import AnswerForm, DecisionForm, DeskMessageForm
 from complaints.models import (
     CannedResponse,
     Case,
@@ -35,7 +35,7 @@ from complaints.models import (
     Question,
     Work,
 )
-from complaints.selectors import case_get_for_desk, cases_related
+from complaints.selectors.cases import case_get_for_desk, cases_related
 from complaints.services.decisions import decision_record
 from complaints.services.desk import (
     canned_for_case,

@@ -1,6 +1,6 @@
 """The answer-quality dashboard: a supervisors' screen in the admin (/admin/quality/).
 
-Reads only: the figures come from complaints.selectors_quality."""
+Reads only: the figures come from complaints.selectors.quality."""
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from complaints.models import Question
-from complaints.selectors_quality import QualityRow, quality_figures
+from complaints.selectors.quality import QualityRow, quality_figures
 
 DEFAULT_PERIOD = "last_90"
 PERIODS = [

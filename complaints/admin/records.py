@@ -4,8 +4,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
-from complaints.admin.queue import CappedCountPaginator
 from complaints.models import CaseEvent, Notification
+from config.pagination import CappedCountPaginator
 
 
 class RecordAdmin(admin.ModelAdmin):

@@ -15,7 +15,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from complaints.admin.queue import CappedCountPaginator
 from complaints.models import RegisterEntry, TrainingUse
 from complaints.services.register import (
     register_entries_apply,
@@ -24,6 +23,7 @@ from complaints.services.register import (
     register_permission_check,
     register_permission_record,
 )
+from config.pagination import CappedCountPaginator
 
 STATUS_BADGES = {
     RegisterEntry.Status.RECEIVED: "soon",

@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from complaints.api.errors import ErrorSerializer
 from complaints.api.views import ERRORS, AwareDateTimeField, KotaeApiView
 from complaints.models import RegisterEntry, TrainingUse
-from complaints.selectors_register import FORMATS, MEDIA_TYPES, register_export_lines
+from complaints.selectors.register import FORMATS, MEDIA_TYPES, register_export_lines
 
 
 class IsStaff(BasePermission):

@@ -8,7 +8,6 @@ from rest_framework import exceptions, serializers
 from accounts.models import Language
 from complaints.api import present
 from complaints.api.fields import LOCATION, Moment, Statement, Text, Whole
-from complaints.forms import ERROR_NOT_EXACT, location_validate
 from complaints.models import (
     Case,
     CaseKind,
@@ -23,6 +22,7 @@ from complaints.models import (
     TrainingUse,
     Work,
 )
+from complaints.portal.forms import ERROR_NOT_EXACT, location_validate
 from complaints.services.cases import CaseDraft, LocationData, WorkData
 
 MAX_ROWS = 500

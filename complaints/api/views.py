@@ -20,16 +20,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import selectors
 from complaints.api import present
 from complaints.api import serializers as s
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from complaints.domain.status import Status
 from complaints.models import Case, CaseKind
+from complaints.selectors import cases as selectors
 from complaints.services.cases import case_submit, case_withdraw
 from complaints.services.evidence import evidence_attach
 from complaints.services.messages import message_post
-from complaints.status import Status
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="The request has mistakes; `fields` "

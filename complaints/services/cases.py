@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
 from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
@@ -16,7 +17,6 @@ from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify_at_delivery
 from complaints.services.register import register_entries_close, register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
-from complaints.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 
 ERROR_TRANSITION = gettext_lazy("A case that is “%(current)s” cannot become “%(target)s”.")
 

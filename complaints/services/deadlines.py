@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from complaints.business_time import (
+from complaints.domain.business_time import (
     CalendarSpec,
     add_business_days,
     add_business_minutes,

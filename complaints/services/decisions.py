@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, Deadline, Decision
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open
 from complaints.services.deadlines import deadline_meet
 from complaints.services.notifications import filer_notify
-from complaints.status import OPEN_STATUSES, Status
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(

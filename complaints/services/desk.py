@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.status import Status
 from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_pause, deadline_start
 from complaints.services.messages import message_post
 from complaints.services.notifications import filer_notify
-from complaints.status import Status
 
 ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
 ERROR_REASON_REQUIRED = gettext_lazy(

@@ -1,6 +1,7 @@
 """Messages on a case: public replies (the filer sees them) and internal notes."""
 from django.db import transaction
 
+from complaints.domain.status import Status
 from complaints.models import Case, Deadline, Message
 from complaints.services.audit import event_record
 from complaints.services.cases import (
@@ -12,7 +13,6 @@ from complaints.services.cases import (
 from complaints.services.deadlines import deadline_meet, deadline_resume
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notifications import filer_notify
-from complaints.status import Status
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ delivered after commit by a Celery task, and swept later if delivery failed.
 import logging
 import zoneinfo
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 
 from complaints.models import Case, Notification
 from complaints.services.bulk import rows_insert
+from complaints.services.enqueue import task_send_on_commit, tasks_send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ def notification_queue(
     except IntegrityError:
         return Notification.objects.get(key=key)
 
-    transaction.on_commit(partial(_delivery_enqueue, notification.pk))
+    task_send_on_commit("complaints.tasks.notification_deliver_task", notification.pk,
+                        waiting=f"Notification {notification.pk}")
     return notification
 
 
@@ -102,7 +103,8 @@ def filer_notify_at_delivery(*, case: Case, event: str, template: str,
                              recipient=case.filer, case_id=case.pk, now=timezone.now(),
                              refs=refs)
     notification = Notification.objects.create(**row)
-    transaction.on_commit(partial(_delivery_enqueue, notification.pk))
+    task_send_on_commit("complaints.tasks.notification_deliver_task", notification.pk,
+                        waiting=f"Notification {notification.pk}")
     return notification
 
 
@@ -131,18 +133,15 @@ DELIVERY_CHUNK = 50
 
 def notifications_enqueue_keys(keys: list[str]) -> None:
     """After commit: hand unsent rows to the workers, DELIVERY_CHUNK per task."""
-    from complaints.tasks import notifications_deliver_many_task
-
     ids = []
     for start in range(0, len(keys), 500):
         ids += Notification.objects.filter(
             key__in=keys[start:start + 500], status=Notification.Status.PENDING
         ).values_list("pk", flat=True)
-    try:
-        for start in range(0, len(ids), DELIVERY_CHUNK):
-            notifications_deliver_many_task.delay(ids[start:start + DELIVERY_CHUNK])
-    except Exception as exc:
-        logger.warning("%s notifications wait for the relay: %s", len(ids), exc)
+    chunks = [(ids[start:start + DELIVERY_CHUNK],) for start in range(0, len(ids), DELIVERY_CHUNK)]
+    # Already after commit: sent at once.
+    tasks_send_on_commit("complaints.tasks.notifications_deliver_many_task", chunks,
+                         waiting=f"{len(ids)} notifications")
 
 
 def _context_load(notification: Notification) -> dict:
@@ -175,17 +174,6 @@ def notification_render(notification: Notification) -> None:
      notification.body_html) = _render(notification.kind, context, notification.language,
                                        time_zone)
     notification.save(update_fields=["subject", "body_text", "body_html"])
-
-
-def _delivery_enqueue(notification_id: int) -> None:
-    """After commit: hand the row to a worker. If the broker is down, the row waits
-    for the sweep; the user's request must not fail for it."""
-    from complaints.tasks import notification_deliver_task
-
-    try:
-        notification_deliver_task.delay(notification_id)
-    except Exception as exc:
-        logger.warning("Notification %s waits for the sweep: %s", notification_id, exc)
 
 
 def notification_deliver(*, notification_id: int) -> bool:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from complaints.business_time import CalendarSpec, add_business_days
+from complaints.domain.business_time import CalendarSpec, add_business_days
+from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseEvent, Deadline
 from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
@@ -29,7 +30,6 @@ from complaints.services.notifications import (
     notifications_enqueue_keys,
     notifications_insert,
 )
-from complaints.status import OPEN_STATUSES, Status
 
 SWEEP_BATCH = 1000
 # A late answer is promised again this many business days after the breach.

@@ -36,7 +36,8 @@ from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth, TruncQuarter
 from django.utils import timezone
 
-from complaints.business_time import CalendarSpec
+from complaints.domain.business_time import CalendarSpec
+from complaints.domain.status import Status
 from complaints.models import (
     Case,
     CaseKind,
@@ -46,7 +47,6 @@ from complaints.models import (
     TransparencySnapshot,
 )
 from complaints.services.deadlines import calendar_default, deadline_business_minutes
-from complaints.status import Status
 
 # The marker that replaces every figure the small-group rule withholds, in the stored
 # data, the page (translated there), the CSV and the JSON alike.

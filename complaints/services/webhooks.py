@@ -40,7 +40,6 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -53,6 +52,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from complaints.models import Case, WebhookDelivery, WebhookEndpoint
+from complaints.services.enqueue import tasks_send_on_commit
 from complaints.services.notifications import case_link
 
 logger = logging.getLogger(__name__)
@@ -182,20 +182,10 @@ def webhooks_case_status_changed(*, case: Case, old_status: str, new_status: str
                         next_attempt_at=now + FIRST_ATTEMPT_GRACE)
         for endpoint in endpoints
     )
-    transaction.on_commit(partial(_deliveries_enqueue, [d.pk for d in deliveries]))
+    tasks_send_on_commit("complaints.tasks.webhook_deliver_task",
+                         [(d.pk,) for d in deliveries],
+                         waiting=f"{len(deliveries)} webhook deliveries")
     return deliveries
-
-
-def _deliveries_enqueue(delivery_ids: list[int]) -> None:
-    """After commit: hand each row to a worker. If the broker is down, the rows wait for
-    the relay; the change that caused them must not fail for it."""
-    from complaints.tasks import webhook_deliver_task
-
-    try:
-        for delivery_id in delivery_ids:
-            webhook_deliver_task.delay(delivery_id)
-    except Exception as exc:
-        logger.warning("%s webhook deliveries wait for the relay: %s", len(delivery_ids), exc)
 
 
 # --- Delivery ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ if not _secret_file.exists():
     _secret_file.chmod(0o600)
 SECRET_KEY = env.str("SECRET_KEY", default=_secret_file.read_text().strip())
 
+INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
+
 # runserver serves static files from the apps; WhiteNoise need not scan STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

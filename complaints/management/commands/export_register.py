@@ -9,7 +9,7 @@ from django import forms
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.api.views import AwareDateTimeField
-from complaints.selectors_register import FORMATS, register_export_lines
+from complaints.selectors.register import FORMATS, register_export_lines
 
 
 class Command(BaseCommand):

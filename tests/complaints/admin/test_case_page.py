@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.domain.status import Status
 from complaints.models import CannedResponse, CaseEvent, Deadline
 from complaints.services.messages import message_post
-from complaints.status import Status
 from tests.factories import UserFactory, file_case
 
 pytestmark = pytest.mark.django_db

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from complaints.domain.status import Status
 from complaints.models import Case, Deadline, Decision, Feedback, Question
-from complaints.selectors_quality import quality_figures
+from complaints.selectors.quality import quality_figures
 from complaints.services.cases import case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.desk import question_answer
 from complaints.services.feedback import feedback_record
 from complaints.services.messages import message_post
-from complaints.status import Status
 from tests.factories import UserFactory, complaint_draft, file_case, staff_user
 
 pytestmark = pytest.mark.django_db

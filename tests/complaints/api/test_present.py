@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints import selectors
 from complaints.api import present
 from complaints.api import serializers as s
 from complaints.models import Case, Decision
+from complaints.selectors import cases as selectors
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.desk import question_answer

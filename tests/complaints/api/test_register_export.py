@@ -149,7 +149,7 @@ def test_every_line_is_described_by_the_schema(client):
     assert set(operation["responses"]["200"]["content"]) == {"application/jsonl", "text/csv"}
     assert {p["name"] for p in operation["parameters"]} == {"format", "updated_since"}
     line = schema["components"]["schemas"]["RegisterLine"]
-    from complaints.selectors_register import COLUMNS
+    from complaints.selectors.register import COLUMNS
 
     assert sorted(line["properties"]) == sorted(COLUMNS)
 

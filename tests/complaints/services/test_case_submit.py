@@ -3,8 +3,8 @@ import re
 import pytest
 from django.core import mail
 
+from complaints.domain.status import Status
 from complaints.models import CaseEvent, Deadline, Notification
-from complaints.status import Status
 from tests.factories import file_case, png_upload
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints.domain.status import Status
 from complaints.models import Case, CaseEvent, Deadline, Notification
 from complaints.services.desk import case_assign, info_request
 from complaints.services.sweep import deadlines_sweep
-from complaints.status import Status
 from tests.factories import due_cases, file_case, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,38 @@
+"""Kotae's rows, one module per noun; every model is re-exported here by name, so
+`from complaints.models import Case` finds it and Django finds them all."""
+from complaints.models.api import IdempotencyRecord
+from complaints.models.calendars import BusinessCalendar, CalendarClosure
+from complaints.models.cases import (
+    Case,
+    CaseKind,
+    FiledAs,
+    OutputLocation,
+    Priority,
+    Remedy,
+    TrainingUse,
+    Work,
+)
+from complaints.models.clocks import Deadline, DeadlinePolicy
+from complaints.models.decisions import Decision
+from complaints.models.desk import CannedResponse
+from complaints.models.events import AppendOnlyError, CaseEvent
+from complaints.models.evidence import (
+    Evidence,
+    StagedUpload,
+    evidence_upload_to,
+    staged_upload_to,
+)
+from complaints.models.feedback import Feedback
+from complaints.models.outbox import Notification
+from complaints.models.register import RegisterEntry
+from complaints.models.thread import Message, Question
+from complaints.models.transparency import TransparencySnapshot
+from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
+    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
+    "FiledAs", "IdempotencyRecord", "Message", "Notification", "OutputLocation", "Priority",
+    "Question", "RegisterEntry", "Remedy", "StagedUpload", "TrainingUse", "TransparencySnapshot",
+    "WebhookDelivery", "WebhookEndpoint", "Work", "evidence_upload_to", "staged_upload_to",
+]

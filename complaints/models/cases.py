@@ -1,0 +1,197 @@
+"""A case of one of four kinds, with the works and output locations it names.
+
+Models hold data and invariants only. Every write goes through complaints.services.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language
+from complaints.domain.status import Status
+
+
+class CaseKind(models.TextChoices):
+    OUTPUT_COMPLAINT = "output_complaint", _("Output complaint")
+    TRAINING_OBJECTION = "training_objection", _("Training objection")
+    INQUIRY = "inquiry", _("Inquiry")
+    APPEAL = "appeal", _("Appeal")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class FiledAs(models.TextChoices):
+    RIGHTS_HOLDER = "rights_holder", _("The rights holder (or their employee)")
+    AGENT = "agent", _("An agent for a named rights holder")
+
+
+class Remedy(models.TextChoices):
+    REMOVE_OUTPUT = "remove_output", _("Remove the output")
+    BLOCK_PROMPTS = "block_prompts", _("Block prompts or characters")
+    EXCLUDE_TRAINING = "exclude_training", _("Exclude the works from training")
+    EXPLANATION = "explanation", _("An explanation")
+    OTHER = "other", _("Other")
+
+
+class TrainingUse(models.TextChoices):
+    TRAINING = "training", _("Training")
+    FINE_TUNING = "fine_tuning", _("Fine-tuning")
+    RETRIEVAL = "retrieval", _("Retrieval")
+    STYLE_IMITATION = "style_imitation", _("Style imitation")
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=2, default="en",
+        choices=Language.choices,
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+
+    filer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filed_cases",
+        verbose_name=_("filer"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name=_("organisation"),
+    )
+    filed_as = models.CharField(
+        _("filing as"), max_length=16, choices=FiledAs.choices, default=FiledAs.RIGHTS_HOLDER
+    )
+    principal_name = models.CharField(_("rights holder represented"), max_length=200, blank=True)
+    authority_statement = models.TextField(_("statement of authority"), blank=True)
+
+    # Output complaint
+    ai_product = models.CharField(_("AI product"), max_length=200, blank=True, db_index=True)
+    ai_model = models.CharField(_("AI model"), max_length=200, blank=True)
+    similarity = models.TextField(_("what is similar"), blank=True)
+    remedies = models.JSONField(_("remedies asked for"), default=list, blank=True)
+    remedy_other = models.CharField(_("other remedy"), max_length=500, blank=True)
+
+    # Training objection (a reservation) or a permission the company records.
+    whole_catalogue = models.BooleanField(_("whole catalogue"), default=False)
+    training_uses = models.JSONField(_("uses covered"), default=list, blank=True)
+    catalogue_identifiers = models.TextField(
+        _("catalogue identifiers (URLs, domains, titles)"), blank=True
+    )
+    fulfilment_note = models.TextField(_("fulfilment record"), blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+
+    # Appeal
+    appeal_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name=_("appeal against"),
+    )
+    appeal_grounds = models.TextField(_("grounds of appeal"), blank=True)
+
+    # Statements (DMCA 512(c)(3), DSA Art. 16(2))
+    good_faith_statement = models.BooleanField(_("good-faith statement"), default=False)
+    accuracy_statement = models.BooleanField(_("accuracy statement"), default=False)
+    signature = models.CharField(_("signature (typed full name)"), max_length=200, blank=True)
+
+    # Desk
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_cases", verbose_name=_("assignee"),
+    )
+    escalated = models.BooleanField(_("escalated"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    linked_cases = models.ManyToManyField(
+        "self", symmetrical=True, blank=True, verbose_name=_("linked cases"),
+    )
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["next_due_at", "id"], name="case_next_due_idx"),
+            models.Index(fields=["assignee", "next_due_at"], name="case_assignee_idx"),
+            models.Index(fields=["status", "next_due_at"], name="case_queue_idx"),
+            models.Index(fields=["filer", "-last_activity_at"], name="case_filer_idx"),
+            models.Index(fields=["organisation", "-last_activity_at"], name="case_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return Status(self.status).is_open
+
+    @property
+    def remedy_labels(self) -> list[str]:
+        return [str(Remedy(r).label) for r in self.remedies if r in Remedy.values]
+
+    @property
+    def training_use_labels(self) -> list[str]:
+        return [str(TrainingUse(u).label) for u in self.training_uses if u in TrainingUse.values]
+
+
+class Work(models.Model):
+    class Kind(models.TextChoices):
+        ANIME = "anime", _("Anime")
+        MANGA = "manga", _("Manga")
+        GAME = "game", _("Game")
+        FILM = "film", _("Film")
+        ILLUSTRATION = "illustration", _("Illustration")
+        CHARACTER = "character", _("Character")
+        MUSIC = "music", _("Music")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="works")
+    title = models.CharField(_("title of the work"), max_length=300, db_index=True)
+    kind = models.CharField(_("kind of work"), max_length=16, choices=Kind.choices)
+    rights_holder = models.CharField(_("rights holder"), max_length=200, blank=True)
+    identifier = models.CharField(
+        _("official URL or identifier"), max_length=500, blank=True, db_index=True
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("work")
+        verbose_name_plural = _("works")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class OutputLocation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="locations")
+    url = models.CharField(
+        _("exact location (URL, share link or generation id)"), max_length=1000, db_index=True
+    )
+    seen_at = models.DateTimeField(_("when seen"), null=True, blank=True)
+    prompt = models.TextField(_("prompt, if known"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("output location")
+        verbose_name_plural = _("output locations")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.url

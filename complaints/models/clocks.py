@@ -1,0 +1,84 @@
+"""The desk's clocks on a case, and the policies that set how long each may run."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models.calendars import BusinessCalendar
+from complaints.models.cases import Case, CaseKind, Priority
+
+
+class Deadline(models.Model):
+    class Clock(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("First response")
+        DECISION = "decision", _("Decision")
+        FILER_REPLY = "filer_reply", _("Filer's reply")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    clock = models.CharField(_("clock"), max_length=16, choices=Clock.choices)
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"), null=True, db_index=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("filer reminded at"), null=True, blank=True)
+    # Business minutes (of the clock's calendar) from start to met, paused time
+    # included: what the transparency report's medians are made of.
+    met_business_minutes = models.PositiveIntegerField(
+        _("business minutes taken"), null=True, blank=True)
+    # When the sweep must next look at this clock (a warning, a breach, a reminder);
+    # empty when nothing is left to do. The sweep reads only this index.
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True,
+                                         db_index=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clock"], name="deadline_case_clock_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.clock} {self.due_at}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None and self.paused_at is None
+
+    @property
+    def was_met_on_time(self) -> bool | None:
+        if self.met_at is None or self.due_at is None:
+            return None
+        return self.met_at <= self.due_at
+
+
+class DeadlinePolicy(models.Model):
+    class Unit(models.TextChoices):
+        BUSINESS_DAYS = "business_days", _("business days")
+        BUSINESS_HOURS = "business_hours", _("business hours")
+        CALENDAR_DAYS = "calendar_days", _("calendar days")
+        CALENDAR_HOURS = "calendar_hours", _("calendar hours")
+
+    kind = models.CharField(_("kind of case"), max_length=24, blank=True,
+                            choices=[("", _("any kind"))] + CaseKind.choices)
+    priority = models.CharField(_("priority"), max_length=10, blank=True,
+                                choices=[("", _("any priority"))] + Priority.choices)
+    clock = models.CharField(_("clock"), max_length=16, choices=Deadline.Clock.choices)
+    amount = models.PositiveIntegerField(_("amount"))
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices,
+                            default=Unit.BUSINESS_DAYS)
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, null=True,
+                                 blank=True, verbose_name=_("calendar"),
+                                 help_text=_("Empty: the default calendar."))
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["clock", "kind", "priority"]
+        constraints = [models.UniqueConstraint(fields=["kind", "priority", "clock"],
+                                               name="one_policy_per_kind_priority_clock")]
+
+    def __str__(self):
+        return f"{self.get_clock_display()}: {self.amount} {self.get_unit_display()}"

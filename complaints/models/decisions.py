@@ -1,0 +1,49 @@
+"""The statement of reasons that decides a case."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models.cases import Case
+
+
+class Decision(models.Model):
+    """A statement of reasons (DSA Art. 17(3))."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld: action taken")
+        PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+        NOT_UPHELD = "not_upheld", _("Not upheld: no action")
+        ANSWERED = "answered", _("Answered")
+        REVERSED = "reversed", _("Earlier decision reversed")
+        CONFIRMED = "confirmed", _("Earlier decision confirmed")
+
+    class Action(models.TextChoices):
+        OUTPUT_REMOVED = "output_removed", _("Output removed")
+        PROMPT_BLOCKED = "prompt_blocked", _("Prompt or character blocked")
+        EXCLUDED_FROM_TRAINING = "excluded_from_training", _("Works excluded from training")
+        NO_ACTION = "no_action", _("No action")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    actions = models.JSONField(_("actions taken"), default=list)
+    facts = models.TextField(_("facts relied on"))
+    ground = models.TextField(_("ground (law or policy)"))
+    automated_means = models.BooleanField(_("automated means were used"), default=False)
+    automated_detail = models.TextField(_("how automated means were used"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    appeal_deadline = models.DateTimeField(_("appeal possible until"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.get_outcome_display()}"
+
+    @property
+    def action_labels(self) -> list[str]:
+        return [str(self.Action(a).label) for a in self.actions if a in self.Action.values]

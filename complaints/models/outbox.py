@@ -1,0 +1,66 @@
+"""E-mails waiting to be sent, or sent."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models.cases import Case
+
+
+class Notification(models.Model):
+    """An e-mail in the outbox. Its key makes it exist once; the worker sends it once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (will be retried)")
+
+    class Kind(models.TextChoices):
+        """One per e-mail template (templates/emails/<kind>.*)."""
+        ACCOUNT_VERIFY = "account_verify", _("Confirm your e-mail address")
+        ACCOUNT_PASSWORD_RESET = "account_password_reset", _("Password reset")
+        ORGANISATION_INVITATION = "organisation_invitation", _("Invitation to an organisation")
+        CASE_RECEIPT = "case_receipt", _("Receipt to the filer")
+        CASE_REPLY = "case_reply", _("Reply to the filer")
+        CASE_INFO_REQUESTED = "case_info_requested", _("Request for information")
+        CASE_REPLY_REMINDER = "case_reply_reminder", _("Reminder to reply")
+        CASE_CLOSED_NO_REPLY = "case_closed_no_reply", _("Closed without a reply")
+        CASE_DECISION = "case_decision", _("Decision")
+        CASE_MERGED = "case_merged", _("Merged with another case")
+        CASE_LATE = "case_late", _("Late notice to the filer")
+        DEADLINE_WARNING = "deadline_warning", _("Deadline warning (75%)")
+        DEADLINE_BREACH = "deadline_breach", _("Deadline missed")
+        STAFF_DIGEST = "staff_digest", _("Daily digest")
+        REGISTER_CONFIRMED = "register_confirmed", _("Training-use register: receipt")
+        REGISTER_APPLIED = "register_applied", _("Training-use register: applied")
+        REGISTER_NOT_POSSIBLE = "register_not_possible", _(
+            "Training-use register: not possible")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=2)
+    # Written at once for most e-mails; the sweep leaves them empty and stores in
+    # `context` what to render them from, so the worker renders them at delivery.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("plain text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

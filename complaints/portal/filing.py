@@ -1,0 +1,239 @@
+"""A filing page's parts put together: the kind's form, its rows (works, output
+locations, questions), and the files kept while the form is not complete.
+
+Rows can be added and removed without JavaScript: the "add" and "remove" buttons
+submit the page, which comes back with one row more or less and nothing lost.
+"""
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import CaseKind, StagedUpload
+from complaints.portal import forms as f
+from complaints.services.cases import CaseDraft, LocationData, WorkData
+from complaints.services.evidence import upload_stage
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    slug: str
+    form_class: type
+    heading: Promise
+    intro: Promise
+    submit_label: Promise
+    works: str = "none"  # "required", "optional" or "none"
+    locations: bool = False
+    questions: bool = False
+
+
+SPECS = {
+    spec.slug: spec
+    for spec in [
+        KindSpec(
+            kind=CaseKind.OUTPUT_COMPLAINT, slug="output-complaint",
+            form_class=f.OutputComplaintForm,
+            heading=_("Complain about an AI output"),
+            intro=_("Tell us which AI output copies which of your works. We remove what "
+                    "infringes and tell you what we did, with reasons."),
+            submit_label=_("Send the complaint"), works="required", locations=True,
+        ),
+        KindSpec(
+            kind=CaseKind.TRAINING_OBJECTION, slug="training-objection",
+            form_class=f.TrainingObjectionForm,
+            heading=_("Object to training on your works"),
+            intro=_("Name the works, or your whole catalogue, that our models must not use. "
+                    "You get a receipt now and a record when the exclusion is carried out."),
+            submit_label=_("Send the objection"), works="optional",
+        ),
+        KindSpec(
+            kind=CaseKind.INQUIRY, slug="inquiry", form_class=f.InquiryForm,
+            heading=_("Ask a question"),
+            intro=_("Ask one or more questions, for example whether your work was in the "
+                    "training data of a model. Each question gets its own answer."),
+            submit_label=_("Send the questions"), works="optional", questions=True,
+        ),
+    ]
+}
+APPEAL_SPEC = KindSpec(
+    kind=CaseKind.APPEAL, slug="appeal", form_class=f.AppealForm,
+    heading=_("Appeal against a decision"),
+    intro=_("Someone who did not take the first decision will look at the case again."),
+    submit_label=_("Send the appeal"),
+)
+
+ROW_KINDS = {
+    "works": (f.WorkForm, f.WorkFormSet),
+    "locations": (f.LocationForm, f.LocationFormSet),
+    "questions": (f.QuestionForm, f.QuestionFormSet),
+}
+
+
+def _values(form) -> dict:
+    """What the user typed into a bound form, readable without validating it."""
+    return {name: form[name].value() for name in form.fields if name != "DELETE"}
+
+
+def _deleted(form) -> bool:
+    return "DELETE" in form.fields and form.fields["DELETE"].to_python(form["DELETE"].value())
+
+
+class Filing:
+    def __init__(self, *, spec: KindSpec, user, data=None, files=None, appeal_of=None):
+        self.spec = spec
+        self.user = user
+        self.appeal_of = appeal_of
+        self.bound = data is not None
+        self.data = data
+        self.files = files or {}
+        self.staged = list(
+            StagedUpload.objects.filter(
+                owner=user, public_id__in=self._ids(data.getlist("staged") if data else [])
+            ).exclude(public_id__in=self._ids(data.getlist("unstage") if data else []))
+        )
+        self.form = spec.form_class(data, files, user=user) if self.bound else \
+            spec.form_class(user=user)
+        self.form.staged_bytes = sum(s.size for s in self.staged)
+        self.rows = {}
+        self.focus = ""
+        wanted = {"works": spec.works != "none", "locations": spec.locations,
+                  "questions": spec.questions}
+        for prefix, (form_class, base) in ROW_KINDS.items():
+            if wanted[prefix]:
+                formset = f.rows_formset(form_class, base, extra=1)
+                self.rows[prefix] = formset(data, prefix=prefix) if self.bound else \
+                    formset(prefix=prefix)
+        self._require_rows()
+
+    @staticmethod
+    def _ids(values):
+        ids = []
+        for value in values:
+            try:
+                ids.append(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        return ids
+
+    def _require_rows(self):
+        if "works" in self.rows:
+            whole = self.bound and self.form["whole_catalogue"].value() \
+                if "whole_catalogue" in self.form.fields else False
+            self.rows["works"].require_one = self.spec.works == "required" or (
+                self.spec.kind == CaseKind.TRAINING_OBJECTION and not whole
+            )
+        for prefix in ("locations", "questions"):
+            if prefix in self.rows:
+                self.rows[prefix].require_one = True
+
+    # --- Rows without JavaScript ------------------------------------------------
+    def apply_row_action(self) -> bool:
+        """Handle an "add a row" or "remove this row" button. True if it was one."""
+        if not self.bound:
+            return False
+        add = self.data.get("add_row")
+        remove = self.data.get("remove_row", "")
+        if add not in self.rows and not any(remove.startswith(p + "-") for p in self.rows):
+            return False
+        self.stage_new_files()
+        for prefix, formset in list(self.rows.items()):
+            kept = [
+                form for index, form in enumerate(formset.forms)
+                if not _deleted(form) and remove != f"{prefix}-{index}"
+            ]
+            rows = [_values(form) for form in kept]
+            if prefix == add:
+                rows.append({})
+            rows = rows or [{}]
+            form_class, base = ROW_KINDS[prefix]
+            rebuilt = f.rows_formset(form_class, base, extra=len(rows))(prefix=prefix)
+            rebuilt.row_values = rows
+            self.rows[prefix] = rebuilt
+        self.focus = f"id_{add}-{len(self.rows[add].forms) - 1}-" if add in self.rows else ""
+        self.form = self.spec.form_class(initial=_values(self.form), user=self.user)
+        self.bound = False
+        return True
+
+    # --- Validation -------------------------------------------------------------
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [rows.is_valid() for rows in self.rows.values()]
+        return all(results)
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the summary at the top of a failed form."""
+        if not self.bound:
+            return []
+        items = [("", str(e)) for e in self.form.non_field_errors()]
+        for field in self.form:
+            items += [(field.auto_id, f"{field.label}: {e}") for e in field.errors]
+        for prefix, rows in self.rows.items():
+            items += [(f"{prefix}-rows", str(e)) for e in rows.non_form_errors()]
+            for number, form in enumerate(rows.forms, start=1):
+                for field in form:
+                    items += [(field.auto_id, f"{field.label} ({number}): {e}")
+                              for e in field.errors]
+        return items
+
+    def add_error(self, error: ValidationError) -> None:
+        self.form.add_error(None, error)
+
+    # --- Files --------------------------------------------------------------------
+    def stage_new_files(self) -> None:
+        """Keep every new file that passes its checks, so it need not be chosen again."""
+        used = sum(s.size for s in self.staged)
+        for upload in self.files.getlist("evidence") if self.files else []:
+            try:
+                staged = upload_stage(owner=self.user, upload=upload, already_used_bytes=used)
+            except ValidationError:
+                continue  # the form shows why; the file is not kept
+            self.staged.append(staged)
+            used += staged.size
+
+    @property
+    def new_files(self):
+        return self.form.cleaned_data.get("evidence", [])
+
+    # --- The result -----------------------------------------------------------------
+    def draft(self, *, language: str) -> CaseDraft:
+        data = self.form.cleaned_data
+        works = self.rows.get("works")
+        locations = self.rows.get("locations")
+        questions = self.rows.get("questions")
+        title = data.get("title") or str(
+            _("Appeal against %(reference)s") % {"reference": self.appeal_of.reference}
+        )
+        return CaseDraft(
+            kind=self.spec.kind,
+            title=title,
+            language=language,
+            filed_as=data["filed_as"],
+            principal_name=data.get("principal_name", ""),
+            authority_statement=data.get("authority_statement", ""),
+            organisation_id=data.get("organisation"),
+            ai_product=data.get("ai_product", ""),
+            ai_model=data.get("ai_model", ""),
+            similarity=data.get("similarity", ""),
+            remedies=list(data.get("remedies", [])),
+            remedy_other=data.get("remedy_other", ""),
+            whole_catalogue=bool(data.get("whole_catalogue")),
+            training_uses=list(data.get("training_uses", [])),
+            catalogue_identifiers=data.get("catalogue_identifiers", ""),
+            appeal_of_id=self.appeal_of.pk if self.appeal_of else None,
+            appeal_grounds=data.get("appeal_grounds", ""),
+            good_faith_statement=bool(data.get("good_faith_statement")),
+            accuracy_statement=bool(data.get("accuracy_statement")),
+            signature=data["signature"],
+            works=[WorkData(title=r.cleaned_data["title"], kind=r.cleaned_data["kind"],
+                            rights_holder=r.cleaned_data.get("rights_holder", ""),
+                            identifier=r.cleaned_data.get("identifier", ""))
+                   for r in (works.filled_forms() if works else [])],
+            locations=[LocationData(url=r.cleaned_data["url"],
+                                    seen_at=r.cleaned_data.get("seen_at"),
+                                    prompt=r.cleaned_data.get("prompt", ""))
+                       for r in (locations.filled_forms() if locations else [])],
+            questions=[r.cleaned_data["text"]
+                       for r in (questions.filled_forms() if questions else [])],
+        )

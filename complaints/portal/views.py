@@ -1,0 +1,210 @@
+"""Portal views: validate, call a service or selector, present the result."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complaints.domain.status import Status
+from complaints.models import CaseKind
+from complaints.portal.access import filing_login_required, pending_filing_take
+from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing, KindSpec
+from complaints.portal.forms import EvidenceAddForm, FeedbackForm, ReplyForm, WithdrawForm
+from complaints.selectors import cases as selectors
+from complaints.services.cases import appeal_check, case_submit, case_withdraw
+from complaints.services.evidence import case_upload_bytes, evidence_attach
+from complaints.services.feedback import feedback_record
+from complaints.services.messages import message_post
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    return render(request, "complaints/home.html", {"specs": SPECS.values()})
+
+
+@login_required
+def case_list(request):
+    filters = selectors.CaseListFilters.from_query(request.GET)
+    page = Paginator(selectors.case_list_for_portal(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "complaints/case_list.html", {
+        "page": page, "filters": filters, "query": query.urlencode(),
+        "statuses": Status.choices, "kinds": CaseKind.choices, "specs": SPECS.values(),
+    })
+
+
+@login_required
+def case_new_choose(request):
+    return render(request, "complaints/case_new_choose.html", {"specs": SPECS.values()})
+
+
+def _filing_page(request, spec: KindSpec, appeal_of=None):
+    data = pending_filing_take(request)
+    files = None
+    if data is None and request.method == "POST":
+        data, files = request.POST, request.FILES
+    filing = Filing(spec=spec, user=request.user, data=data, files=files, appeal_of=appeal_of)
+    status = 200
+    if filing.bound and not filing.apply_row_action():
+        if filing.is_valid():
+            try:
+                case = case_submit(filer=request.user,
+                                   draft=filing.draft(language=get_language()[:2]),
+                                   uploads=filing.new_files, staged=filing.staged)
+            except ValidationError as exc:
+                filing.add_error(exc)
+            else:
+                return redirect("complaints:case_filed", reference=case.reference)
+        filing.stage_new_files()
+        status = 400
+    return render(request, "complaints/case_form.html",
+                  {"filing": filing, "spec": spec, "appeal_of": appeal_of}, status=status)
+
+
+@filing_login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request, kind):
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise Http404
+    return _filing_page(request, spec)
+
+
+@filing_login_required
+@require_http_methods(["GET", "POST"])
+def case_appeal(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    try:
+        appeal_check(case=case)
+    except ValidationError as exc:
+        return render(request, "complaints/appeal_refused.html",
+                      {"case": case, "reasons": exc.messages}, status=400)
+    return _filing_page(request, APPEAL_SPEC, appeal_of=case)
+
+
+@login_required
+def case_filed(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    return render(request, "complaints/case_filed.html", {"case": case})
+
+
+def _case_page(request, case, *, status=200, **forms):
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceAddForm(),
+        "feedback_form": forms.get("feedback_form") or FeedbackForm(
+            initial=selectors.feedback_initial(case, request.user)),
+        "can_appeal": selectors.case_can_appeal(case),
+        "is_filer": case.filer_id == request.user.pk,
+    }
+    return render(request, "complaints/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, reference):
+    return _case_page(request, selectors.case_get_for_portal(request.user, reference))
+
+
+@login_required
+@require_POST
+def case_reply(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    form = ReplyForm(request.POST, request.FILES)
+    form.staged_bytes = case_upload_bytes(case=case)
+    if form.is_valid():
+        try:
+            message_post(case=case, author=request.user, body=form.cleaned_data["body"],
+                         uploads=form.cleaned_data["evidence"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your reply was sent."))
+            return redirect("complaints:case_detail", reference=case.reference)
+    return _case_page(request, case, status=400, reply_form=form)
+
+
+@login_required
+@require_POST
+def case_evidence_add(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    form = EvidenceAddForm(request.POST, request.FILES)
+    form.staged_bytes = case_upload_bytes(case=case)
+    if form.is_valid():
+        try:
+            for upload in form.cleaned_data["evidence"]:
+                evidence_attach(case=case, uploaded_by=request.user, upload=upload)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The files were added to the case."))
+            return redirect("complaints:case_detail", reference=case.reference)
+    return _case_page(request, case, status=400, evidence_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw_confirm(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_withdraw(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The case was withdrawn."))
+            return redirect("complaints:case_detail", reference=case.reference)
+    return render(request, "complaints/case_withdraw.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def case_feedback(request, reference):
+    case = selectors.case_get_for_portal(request.user, reference)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            feedback_record(case=case, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you for telling us."))
+            return redirect("complaints:case_detail", reference=case.reference)
+    return _case_page(request, case, status=400, feedback_form=form)
+
+
+@login_required
+def evidence_download(request, reference, public_id):
+    evidence = selectors.evidence_get_for_user(request.user, reference, public_id)
+    # Images may be previewed inline; everything else is a download. nosniff is global.
+    inline = evidence.is_image and request.GET.get("preview") == "1"
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def staged_download(request, public_id):
+    """A file kept for a filing not yet sent: only its owner sees it."""
+    staged = selectors.staged_upload_get(request.user, public_id)
+    response = FileResponse(staged.file.open("rb"), as_attachment=True,
+                            filename=staged.original_name, content_type=staged.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

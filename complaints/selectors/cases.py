@@ -1,0 +1,214 @@
+"""Reads that more than one caller needs. Each owns its joins and prefetches."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from complaints.domain.status import Status
+from complaints.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Evidence,
+    Feedback,
+    Message,
+    OutputLocation,
+    StagedUpload,
+    Work,
+)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases a portal user may see: their own and their organisations'."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    org_ids = user.memberships.values("organisation_id")
+    return Case.objects.filter(Q(filer=user) | Q(organisation_id__in=org_ids))
+
+
+@dataclass(frozen=True)
+class CaseListFilters:
+    status: str = ""
+    kind: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "CaseListFilters":
+        status = query.get("status", "")
+        kind = query.get("kind", "")
+        return cls(
+            status=status if status in Status.values else "",
+            kind=kind if kind in CaseKind.values else "",
+            q=query.get("q", "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.q)
+
+
+def case_list_for_portal(user, filters: CaseListFilters | None = None) -> QuerySet[Case]:
+    queryset = cases_visible_to(user).select_related("organisation")
+    if filters:
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        if filters.kind:
+            queryset = queryset.filter(kind=filters.kind)
+        if filters.q:
+            queryset = queryset.filter(
+                Q(reference__iexact=filters.q) | Q(title__icontains=filters.q)
+            )
+    return queryset.order_by("-last_activity_at", "-pk")
+
+
+def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What a case's page (portal or API) shows, in a fixed number of queries."""
+    queryset = queryset.select_related(
+        "filer", "organisation", "decision", "decision__decided_by", "appeal_of"
+    )
+    return queryset.prefetch_related(
+        "works",
+        "locations",
+        "questions",
+        "deadlines",
+        "appeals",
+        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+        Prefetch(
+            "messages",
+            queryset=Message.objects.filter(visibility=Message.Visibility.PUBLIC)
+            .select_related("author")
+            .prefetch_related("attachments"),
+            to_attr="public_messages",
+        ),
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.filter(public=True).select_related("actor"),
+            to_attr="public_events",
+        ),
+    )
+
+
+def case_get_for_portal(user, reference: str) -> Case:
+    """The case, with what its page shows; 404 for anyone who may not see it."""
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses them
+        raise Http404
+    return get_object_or_404(_case_with_page(cases_visible_to(user)), reference=reference)
+
+
+def case_get_for_api(pk: int) -> Case:
+    """A case already checked as the caller's, read afresh with what the API shows (not
+    the timeline's events, nor appeals, which the API does not return)."""
+    return (Case.objects.select_related("decision", "appeal_of")
+            .prefetch_related(
+                "works", "locations", "questions", "deadlines",
+                Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+                Prefetch("messages",
+                         queryset=Message.objects.filter(visibility=Message.Visibility.PUBLIC)
+                         .select_related("author"),
+                         to_attr="public_messages"))
+            .get(pk=pk))
+
+
+def evidence_get_for_user(user, reference: str, public_id) -> Evidence:
+    """An evidence file for its case's filer, their organisation, or staff; else 404."""
+    if user.is_authenticated and user.is_staff:
+        cases = Case.objects.all()
+    else:
+        cases = cases_visible_to(user)
+    return get_object_or_404(
+        Evidence.objects.select_related("case"),
+        case__in=cases.filter(reference=reference),
+        public_id=public_id,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    message: Message | None = None
+    event: CaseEvent | None = None
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Public messages and public events of a case fetched by case_get_for_portal, in order."""
+    entries = [TimelineEntry(at=m.created_at, message=m) for m in case.public_messages]
+    entries += [TimelineEntry(at=e.created_at, event=e) for e in case.public_events
+                if e.event_type not in ("reply_sent", "filer_replied")]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def case_can_appeal(case: Case) -> bool:
+    decision = getattr(case, "decision", None)
+    if case.kind == CaseKind.APPEAL or decision is None:
+        return False
+    if timezone.now() > decision.appeal_deadline:
+        return False
+    return not any(a.status not in (Status.WITHDRAWN, Status.REJECTED)
+                   for a in case.appeals.all())
+
+
+def feedback_initial(case: Case, user) -> dict:
+    feedback = Feedback.objects.filter(case=case, author=user).first()
+    if feedback is None:
+        return {}
+    return {"helpful": "yes" if feedback.helpful else "no", "comment": feedback.comment}
+
+
+def staged_upload_get(user, public_id) -> StagedUpload:
+    return get_object_or_404(StagedUpload, owner=user, public_id=public_id)
+
+
+def case_get_for_desk(pk) -> Case:
+    """A case with everything its desk page shows, in a fixed number of queries."""
+    case = get_object_or_404(
+        Case.objects.select_related(
+            "filer", "assignee", "organisation", "duplicate_of", "decision",
+            "decision__decided_by", "appeal_of", "appeal_of__decision",
+            "appeal_of__decision__decided_by",
+        ).prefetch_related(
+            "works", "locations", "deadlines",
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+            Prefetch("messages", queryset=Message.objects.select_related("author"),
+                     to_attr="desk_messages"),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor"),
+                     to_attr="desk_events"),
+        ),
+        pk=pk,
+    )
+    by_message = {}
+    for evidence in case.evidence.all():
+        by_message.setdefault(evidence.message_id, []).append(evidence)
+    for message in case.desk_messages:
+        message.files = by_message.get(message.pk, [])
+    return case
+
+
+def cases_related(case: Case, limit: int = 20) -> list[Case]:
+    """Other cases naming the same output location or the same work, and linked ones.
+
+    The ids come first from one UNION of indexed lookups, then the cases by primary key:
+    an OR of subqueries would make the database read every case.
+    """
+    urls = [loc.url for loc in case.locations.all()]
+    works = list(case.works.all())
+    titles = [w.title for w in works]
+    identifiers = [w.identifier for w in works if w.identifier]
+    parts = [Case.linked_cases.through.objects.filter(from_case_id=case.pk)
+             .values_list("to_case_id", flat=True)]
+    if urls:
+        parts.append(OutputLocation.objects.filter(url__in=urls).values_list("case_id", flat=True))
+    if titles:
+        parts.append(Work.objects.filter(title__in=titles).values_list("case_id", flat=True))
+    if identifiers:
+        parts.append(Work.objects.filter(identifier__in=identifiers)
+                     .values_list("case_id", flat=True))
+    parts = [part.order_by() for part in parts]  # a compound query has no per-part order
+    ids = set(parts[0].union(*parts[1:])) - {case.pk}
+    if not ids:
+        return []
+    return list(
+        Case.objects.filter(pk__in=ids).select_related("filer").order_by("-submitted_at")[:limit]
+    )

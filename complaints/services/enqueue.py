@@ -1,0 +1,46 @@
+"""Hand work to the Celery workers after the transaction commits, by task name.
+
+A service names the task (`"complaints.tasks.notification_deliver_task"`) instead of
+importing it, so services never import `complaints.tasks` — which imports the services —
+and there is no import circle. A broker that is down never fails the user's request: the
+row the task was about stays due, and the relay or sweep sends it later.
+"""
+import logging
+from functools import partial
+
+from celery import current_app
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def task_send(name: str, *args) -> None:
+    """Send the task now. In eager mode (the test settings) it runs here, as `.delay` would."""
+    app = current_app
+    if app.conf.task_always_eager:
+        app.loader.import_default_modules()  # registers the tasks (autodiscovery)
+        app.tasks[name].delay(*args)
+    else:
+        app.send_task(name, args=list(args))
+
+
+def _send_quietly(name: str, arg_sets: list[tuple], waiting: str) -> None:
+    try:
+        for args in arg_sets:
+            task_send(name, *args)
+    except Exception as exc:  # the broker's failure must not become the user's
+        logger.warning("%s waits for the relay: %s", waiting, exc)
+
+
+def task_send_on_commit(name: str, *args, waiting: str = "Work") -> None:
+    """Send the task once the current transaction commits (at once outside one).
+
+    `waiting` says, in the log, what is left for the relay if the broker is down."""
+    transaction.on_commit(partial(_send_quietly, name, [args], waiting))
+
+
+def tasks_send_on_commit(name: str, arg_sets: list[tuple], waiting: str = "Work") -> None:
+    """One task per set of arguments, after commit; the first broker failure stops the
+    rest (they are all left for the relay) rather than waiting on a dead broker N times."""
+    if arg_sets:
+        transaction.on_commit(partial(_send_quietly, name, list(arg_sets), waiting))
