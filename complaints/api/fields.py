@@ -14,17 +14,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from complaints.domain.text import SPACE
+
 # No NUL characters anywhere (PostgreSQL cannot store them); "text" also has a visible
 # character. The same patterns go into the schema and are checked here. Whitespace is
 # spelled out rather than written `\s`, which means different characters in Python and
 # in the ECMA regular expressions of JSON Schema.
-SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 NO_NUL = r"^[^\x00]*$"
 TEXT = rf"^[^\x00]*[^{SPACE}][^\x00]*$"
-# An exact output location: a web address with a path (not a site's or channel's home
-# page), or a generation id of letters, digits, "_" and "-".
-LOCATION = (rf"^(https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{{1,5}})?/[^{SPACE}/?#]"
-            rf"[^{SPACE}]*|[A-Za-z0-9_-]{{6,200}})(?![\s\S])")  # the very end, in both dialects
 IDEMPOTENCY_KEY = r"^[!-~]{1,200}$"  # printable ASCII, no spaces
 
 

@@ -7,7 +7,8 @@ from rest_framework import exceptions, serializers
 
 from accounts.models import Language
 from complaints.api import present
-from complaints.api.fields import LOCATION, Moment, Statement, Text, Whole
+from complaints.api.fields import Moment, Statement, Text, Whole
+from complaints.domain.locations import ERROR_NOT_EXACT, LOCATION, location_validate
 from complaints.models import (
     Case,
     CaseKind,
@@ -22,7 +23,6 @@ from complaints.models import (
     TrainingUse,
     Work,
 )
-from complaints.portal.forms import ERROR_NOT_EXACT, location_validate
 from complaints.services.cases import CaseDraft, LocationData, WorkData
 
 MAX_ROWS = 500

@@ -2,7 +2,7 @@
 service or a selector, and presents the result; only the caller's own and their
 organisations' cases exist here (anything else is a 404)."""
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -24,6 +23,7 @@ from complaints.api import present
 from complaints.api import serializers as s
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from complaints.domain.moments import ERROR_MOMENT, MomentError, moment_parse
 from complaints.domain.status import Status
 from complaints.models import Case, CaseKind
 from complaints.selectors import cases as selectors
@@ -109,17 +109,9 @@ class AwareDateTimeField(forms.CharField):
         if not value:
             return None
         try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            raise forms.ValidationError(_("Give a date and time with its zone, e.g. "
-                                          "2026-11-20T10:30:00+09:00."), code="invalid")
-        try:
-            return parsed.astimezone(UTC)
-        except OverflowError:
-            return datetime.min.replace(tzinfo=UTC) if parsed.year < 2 else \
-                datetime.max.replace(tzinfo=UTC)
+            return moment_parse(value)
+        except MomentError:
+            raise forms.ValidationError(ERROR_MOMENT, code="invalid")
 
 
 class AwareDateTimeFilter(django_filters.Filter):

@@ -1,37 +1,12 @@
 """Portal forms. They validate and build a CaseDraft; services do the rest."""
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.locations import location_validate
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
-
-ERROR_NOT_EXACT = _(
-    "This points to a whole site or channel. Give the exact output: the URL of the video "
-    "or image itself, a share link, or the generation id."
-)
-ERROR_LOCATION_FORMAT = _(
-    "Give a web address starting with http:// or https://, or a generation id "
-    "without spaces."
-)
-
-
-def location_validate(value: str) -> str:
-    """An exact output: a URL with a path, query or fragment, or a generation id."""
-    value = value.strip()
-    if "://" in value or value.startswith("www.") or "." in value.split("/")[0]:
-        url = value if "://" in value else f"https://{value}"
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError(ERROR_LOCATION_FORMAT, code="format")
-        if parts.path.strip("/") == "" and not parts.query and not parts.fragment:
-            raise ValidationError(ERROR_NOT_EXACT, code="not_exact")
-        return url
-    if " " in value or len(value) < 6:
-        raise ValidationError(ERROR_LOCATION_FORMAT, code="format")
-    return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
+from complaints.domain.suppression import SUPPRESSED, WITHHELD
 from complaints.models import CaseKind, Decision, Question
 from complaints.services.transparency import (
     PERCENTILES,
-    SUPPRESSED,
     TIMED_CLOCKS,
-    WITHHELD,
     transparency_snapshot_latest,
 )
 

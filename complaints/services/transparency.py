@@ -13,21 +13,10 @@ Definitions (the page and the README say the same in words):
 - appeals and reversals count appeals against the cases of the group (by the appealed
   case's quarter and kind); answers count the questions of inquiries by answer category.
 
-The small-group rule: a count of 1 to 4 is SUPPRESSED ("fewer than 5"), and so is every
-figure of a (quarter, kind) group of 1 to 4 cases and any median, percentile or share from
-fewer than 5 values.
-Secondary suppression then keeps withheld figures from being worked out by subtraction:
-within each set of figures that add up to a published figure (a group's outcomes to its
-decided count; its actions, treated the same way; the kinds' received counts of a quarter
-to the months of that quarter), while the sum and the markers' ranges (1 to 4, 5 or more)
-would still fix a hidden figure, the smallest other non-zero figure of the set is WITHHELD
-("withheld"), the set's total last. Answer categories add up to no published figure.
-It is a pure step over the grouped results, after the queries.
+The small-group rule and secondary suppression: complaints.domain.suppression.
 """
-import math
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +27,18 @@ from django.utils import timezone
 
 from complaints.domain.business_time import CalendarSpec
 from complaints.domain.status import Status
+from complaints.domain.suppression import (
+    MIN_GROUP,
+    SUPPRESSED,
+    WITHHELD,
+    figure_count,
+    figure_measure,
+    figure_share,
+    next_month,
+    next_quarter,
+    secondary_suppression,
+    withhold_all,
+)
 from complaints.models import (
     Case,
     CaseKind,
@@ -48,14 +49,6 @@ from complaints.models import (
 )
 from complaints.services.deadlines import calendar_default, deadline_business_minutes
 
-# The marker that replaces every figure the small-group rule withholds, in the stored
-# data, the page (translated there), the CSV and the JSON alike.
-SUPPRESSED = "fewer than 5"
-# The marker of a figure of 5 or more (or 0) withheld only so that a small one cannot be
-# worked out from it by subtraction (secondary suppression).
-WITHHELD = "withheld"
-HIDDEN = (SUPPRESSED, WITHHELD)
-MIN_GROUP = 5
 KEEP_SNAPSHOTS = 5
 MONTHS_SHOWN = 12
 # Clocks met before met_business_minutes existed are filled in this many at a refresh.
@@ -81,14 +74,6 @@ def _local_date(value) -> date:
 
 def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _next_quarter(start: date) -> date:
-    return date(start.year + start.month // 10, (start.month + 2) % 12 + 1, 1)
-
-
-def _next_month(start: date) -> date:
-    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
 def _action_taken(action: str) -> Q:
@@ -212,142 +197,27 @@ def _month_counts(tz, since) -> dict:
     return {_local_date(r.pop("month")): r for r in rows}
 
 
-# --- The small-group rule ---------------------------------------------------------------
-
-def _count(value: int) -> int | str:
-    return SUPPRESSED if 0 < value < MIN_GROUP else value
-
-
-def _measure(value, n: int):
-    """A median or percentile of n values: nothing to say of none, withheld below five."""
-    if n == 0:
-        return None
-    return SUPPRESSED if n < MIN_GROUP else value
-
-
-def _share(part: int, whole: int) -> float | str | None:
-    """A share of `whole` cases, withheld below five of them. (Withholding it whenever
-    the late cases number 1 to 4 as well would blank nearly every month of the on-time
-    chart; what a share lets one work out is how many were late, which says nothing of
-    who filed. The README says so.)"""
-    if whole == 0:
-        return None
-    return SUPPRESSED if whole < MIN_GROUP else round(part / whole, 4)
-
-
-def _withhold_all(value):
-    if isinstance(value, dict):
-        return {key: (val if key == "kind" else _withhold_all(val))
-                for key, val in value.items()}
-    return SUPPRESSED
-
-
 def _group(kind: str, counts: dict, appeals: dict, answers: dict, times: dict) -> dict:
     timed = {clock: times.get(clock, {"n": 0}) for clock in TIMED_CLOCKS}
     group = {
         "kind": kind,
-        "received": _count(counts.get("received", 0)),
-        "withdrawn": _count(counts.get("withdrawn", 0)),
-        "decided": _count(counts.get("decided", 0)),
-        **{f"{clock}_{name}_business_minutes": _measure(timed[clock].get(name),
+        "received": figure_count(counts.get("received", 0)),
+        "withdrawn": figure_count(counts.get("withdrawn", 0)),
+        "decided": figure_count(counts.get("decided", 0)),
+        **{f"{clock}_{name}_business_minutes": figure_measure(timed[clock].get(name),
                                                          timed[clock]["n"])
            for clock in TIMED_CLOCKS for name in PERCENTILES},
-        "decided_on_time_share": _share(counts.get("decided_on_time", 0),
+        "decided_on_time_share": figure_share(counts.get("decided_on_time", 0),
                                         counts.get("decided_timed", 0)),
-        "outcomes": {o: _count(counts.get(f"outcome_{o}", 0))
+        "outcomes": {o: figure_count(counts.get(f"outcome_{o}", 0))
                      for o in Decision.Outcome.values},
-        "actions": {a: _count(counts.get(f"action_{a}", 0)) for a in Decision.Action.values},
-        "appeals": _count(appeals.get("appeals", 0)),
-        "reversals": _count(appeals.get("reversals", 0)),
-        "answers": {c: _count(answers.get(c, 0)) for c in Question.Category.values},
+        "actions": {a: figure_count(counts.get(f"action_{a}", 0)) for a in Decision.Action.values},
+        "appeals": figure_count(appeals.get("appeals", 0)),
+        "reversals": figure_count(appeals.get("reversals", 0)),
+        "answers": {c: figure_count(answers.get(c, 0)) for c in Question.Category.values},
     }
     received = counts.get("received", 0)
-    return _withhold_all(group) if 0 < received < MIN_GROUP else group
-
-
-# --- Secondary suppression ---------------------------------------------------------------
-
-@dataclass
-class _Cell:
-    """A published figure (holder[key]), its true value, and its sign in its set's sum."""
-    holder: dict
-    key: str
-    value: int
-    sign: int = 1
-    total: bool = False
-
-    @property
-    def hidden(self) -> bool:
-        return self.holder[self.key] in HIDDEN
-
-    def bounds(self) -> tuple[float, float]:
-        """What a reader knows of a hidden figure from its marker."""
-        if self.holder[self.key] == SUPPRESSED:  # 0 only inside a withheld group
-            return min(self.value, 1), MIN_GROUP - 1
-        return MIN_GROUP, math.inf
-
-
-def _pinned(cells: list[_Cell]) -> bool:
-    """Whether the set's sum (zero, with signs) and the hidden figures' ranges leave any
-    hidden figure a single possible value."""
-    known = sum(c.sign * c.value for c in cells if not c.hidden)
-    hidden = [c for c in cells if c.hidden]
-    for cell in hidden:
-        others = [c for c in hidden if c is not cell]
-        low = sum(min(c.sign * b for b in c.bounds()) for c in others)
-        high = sum(max(c.sign * b for b in c.bounds()) for c in others)
-        first, last = cell.bounds()
-        if cell.sign > 0:  # value = -(known + others)
-            first, last = max(first, -known - high), min(last, -known - low)
-        else:  # value = known + others
-            first, last = max(first, known + low), min(last, known + high)
-        if first == last:
-            return True
-    return False
-
-
-def _protect(cells: list[_Cell]) -> bool:
-    """Withhold figures of the set until none of its hidden figures can be worked out;
-    whether anything changed. A set whose figures do not truly add up (actions: a decision
-    can take several) is still given two hidden figures or none."""
-    exact = sum(c.sign * c.value for c in cells) == 0
-    changed = False
-    while _pinned(cells) if exact else sum(c.hidden for c in cells) == 1:
-        candidates = sorted((c for c in cells if not c.hidden and c.value),
-                            key=lambda c: (c.total, c.value))
-        if not candidates:
-            break
-        candidates[0].holder[candidates[0].key] = WITHHELD
-        changed = True
-    return changed
-
-
-def _secondary_suppression(groups: list[tuple[date, dict, dict]],
-                           months: list[tuple[date, dict, dict]], today: date) -> None:
-    """Apply secondary suppression in place. `groups`: (quarter start, published group,
-    its counts); `months`: (month start, published month, its counts)."""
-    sets = []
-    for _start, group, counts in groups:
-        decided = _Cell(group, "decided", counts.get("decided", 0), sign=-1, total=True)
-        for part, prefix in (("outcomes", "outcome"), ("actions", "action")):
-            sets.append([_Cell(group[part], key, counts.get(f"{prefix}_{key}", 0))
-                         for key in group[part]] + [decided])
-    month_cells = {start: _Cell(month, "received", row.get("received", 0), sign=-1)
-                   for start, month, row in months}
-    for start in sorted({start for start, _group, _counts in groups}):
-        spanned, day = [], start
-        while day < _next_quarter(start) and day <= today:
-            spanned.append(day)
-            day = _next_month(day)
-        if all(day in month_cells for day in spanned):  # the whole quarter is charted
-            sets.append([_Cell(group, "received", counts.get("received", 0))
-                         for quarter, group, counts in groups if quarter == start]
-                        + [month_cells[day] for day in spanned])
-    changed = True
-    while changed:  # "decided" belongs to two sets
-        changed = False
-        for cells in sets:
-            changed |= _protect(cells)
+    return withhold_all(group) if 0 < received < MIN_GROUP else group
 
 
 # --- Building, storing, reading -----------------------------------------------------------
@@ -375,7 +245,7 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
     if keys:
         start, current = min(day for day, _kind in keys), _quarter_start(today)
         while start <= current:
-            following = _next_quarter(start)
+            following = next_quarter(start)
             kinds = [_group(kind, counts.get((start, kind), {}),
                             appeals.get((start, kind), {}),
                             answers.get((start, kind), {}),
@@ -402,14 +272,14 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
         row = by_month.get(month, {})
         months.append({
             "month": f"{month:%Y-%m}",
-            "complete": _next_month(month) <= today,
-            "received": _count(row.get("received", 0)),
-            "decided_on_time_share": _share(row.get("decided_on_time", 0),
+            "complete": next_month(month) <= today,
+            "received": figure_count(row.get("received", 0)),
+            "decided_on_time_share": figure_share(row.get("decided_on_time", 0),
                                             row.get("decided_timed", 0)),
         })
         published_months.append((month, months[-1], row))
-        month = _next_month(month)
-    _secondary_suppression(published_groups, published_months, today)
+        month = next_month(month)
+    secondary_suppression(published_groups, published_months, today)
 
     calendar = calendar_default()
     spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)

@@ -5,10 +5,9 @@ answers it:
         --output register.jsonl
 
 Without --output it writes to standard output."""
-from django import forms
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.api.views import AwareDateTimeField
+from complaints.domain.moments import MomentError, moment_parse
 from complaints.selectors.register import FORMATS, register_export_lines
 
 
@@ -23,10 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="A file to write (default: stdout).")
 
     def handle(self, *args, **options):
-        try:
-            since = AwareDateTimeField(required=False).clean(options["updated_since"])
-        except forms.ValidationError as exc:
-            raise CommandError(f"--updated-since: {' '.join(exc.messages)}") from exc
+        since = None
+        if options["updated_since"]:
+            try:
+                since = moment_parse(options["updated_since"])
+            except MomentError as exc:
+                raise CommandError(f"--updated-since: {exc.message}") from exc
         lines = register_export_lines(fmt=options["format"], updated_since=since)
         if not options["output"]:
             for line in lines:
