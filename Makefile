@@ -26,6 +26,8 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layout.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install
