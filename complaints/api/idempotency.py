@@ -6,7 +6,6 @@ import re
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from complaints.api.errors import error_response
 from complaints.api.fields import IDEMPOTENCY_KEY
 from complaints.models import IdempotencyRecord
+from complaints.services.idempotency import idempotency_record_find, idempotency_record_run
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key", location=OpenApiParameter.HEADER, required=False,
@@ -58,7 +58,7 @@ def idempotent(request, create) -> Response:
                               _("An Idempotency-Key is 1 to 200 printable characters without "
                                 "spaces; a UUID is a good choice."))
     fingerprint = _fingerprint(request)
-    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    existing = idempotency_record_find(user=request.user, key=key)
     if existing is not None:
         if existing.fingerprint != fingerprint:
             return error_response(
@@ -66,18 +66,15 @@ def idempotent(request, create) -> Response:
                 _("This Idempotency-Key was used for a different request. Use a new key "
                   "for a new request."), status.HTTP_409_CONFLICT)
         return _replay(existing)
-    try:
-        with transaction.atomic():
-            response = create()
-            if 200 <= response.status_code < 300:
-                body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-                IdempotencyRecord.objects.create(user=request.user, key=key,
-                                                 fingerprint=fingerprint,
-                                                 status_code=response.status_code, body=body)
-    except IntegrityError:
-        # The same key arrived twice at once: the other request won; answer as it did.
-        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if existing is None:
-            raise
-        return _replay(existing)
-    return response
+    response, existing = idempotency_record_run(
+        user=request.user, key=key, fingerprint=fingerprint, create=create,
+        answer=_answer_kept)
+    # The same key arrived twice at once: the other request won; answer as it did.
+    return _replay(existing) if existing is not None else response
+
+
+def _answer_kept(response: Response) -> tuple[int, object] | None:
+    if 200 <= response.status_code < 300:
+        return response.status_code, json.loads(json.dumps(response.data,
+                                                            cls=DjangoJSONEncoder))
+    return None
