@@ -1,14 +1,11 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, User, _time_zone_choices
-from accounts.services import user_verification_send
-from complaints.services.notifications import notification_queue
+from accounts.services import user_password_reset_send, user_verification_send
 
 
 class SignupForm(forms.Form):
@@ -77,18 +74,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
-        user = context["user"]
-        notification_queue(
-            key=f"user:{user.pk}:password_reset:{context['token']}",
-            template="account_password_reset",
-            recipient_email=to_email,
-            language=user.language,
-            time_zone=user.time_zone,
-            context={"user": user,
-                     "link": settings.SITE_URL + reverse(
-                         "accounts:password_reset_confirm", args=[context["uid"], context["token"]]
-                     )},
-        )
+        user_password_reset_send(user=context["user"], uid=context["uid"],
+                                 token=context["token"])
 
 
 class ApiTokenForm(forms.Form):

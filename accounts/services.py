@@ -27,7 +27,7 @@ from accounts.models import (
     Role,
     User,
 )
-from complaints.services.notifications import notification_queue
+from complaints.services.outbox import Recipient, notify
 
 # What each staff role may do in the admin. Audit events and notifications are
 # view-only for everyone: they are records, not working data.
@@ -118,14 +118,15 @@ def user_verification_send(*, user: User, next_path: str = "") -> None:
         link += "?" + urlencode({"next": next_path})
     # At most one link an hour, however often an unverified user tries to log in.
     hour = timezone.now().strftime("%Y%m%d%H")
-    notification_queue(
-        key=f"user:{user.pk}:verify:{hour}",
-        template="account_verify",
-        recipient_email=user.email,
-        language=user.language,
-        time_zone=user.time_zone,
-        context={"user": user, "link": link},
-    )
+    notify(key=f"user:{user.pk}:verify:{hour}", template="account_verify", recipient=user,
+           refs={"user_id": user.pk, "link": link})
+
+
+def user_password_reset_send(*, user: User, uid: str, token: str) -> None:
+    """E-mail a link to choose a new password (Django's reset view checks the token)."""
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+    notify(key=f"user:{user.pk}:password_reset:{token}", template="account_password_reset",
+           recipient=user, refs={"user_id": user.pk, "link": link})
 
 
 def user_verify_email(*, user: User, token: str) -> bool:
@@ -235,15 +236,16 @@ def organisation_invitation_send(*, invitation: OrganisationInvitation) -> None:
     recipient = User.objects.filter(email__iexact=invitation.email).first()
     speaker = recipient or invitation.invited_by
     inviter = invitation.invited_by
-    notification_queue(
+    notify(
         key=f"organisation_invitation:{invitation.pk}:{invitation.sent_at:%Y%m%dT%H%M%S.%f}",
         template="organisation_invitation",
-        recipient_email=invitation.email,
-        language=speaker.language if speaker else settings.LANGUAGE_CODE[:2],
-        time_zone=speaker.time_zone if speaker else "Asia/Tokyo",
-        context={
-            "invitation": invitation,
-            "organisation": invitation.organisation,
+        recipient=Recipient(
+            email=invitation.email,
+            language=speaker.language if speaker else settings.LANGUAGE_CODE[:2],
+            time_zone=speaker.time_zone if speaker else "Asia/Tokyo"),
+        refs={
+            "invitation_id": invitation.pk,
+            "organisation_id": invitation.organisation_id,
             "inviter_name": inviter.get_full_name() if inviter else "",
             "link": settings.SITE_URL
             + reverse("accounts:invitation_accept", args=[invitation.token]),

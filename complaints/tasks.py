@@ -8,10 +8,14 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from complaints.services.evidence import staged_uploads_purge
-from complaints.services.notifications import notification_deliver, notifications_due_ids
+from complaints.services.outbox import (
+    notification_deliver,
+    notifications_due_ids,
+    webhook_deliver,
+    webhook_deliveries_due_ids,
+)
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
 from complaints.services.transparency import transparency_refresh
-from complaints.services.webhooks import webhook_deliver, webhook_deliveries_due_ids
 
 
 @shared_task(

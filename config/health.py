@@ -31,9 +31,9 @@ def healthz(request):
     body = {"status": "ok" if healthy else "unavailable", "database": db_detail,
             "broker": broker_detail}
     if db_ok:
-        from complaints.services.notifications import notifications_oldest_pending_age
+        from complaints.services.outbox import oldest_pending_age
 
-        age = notifications_oldest_pending_age()
+        age = oldest_pending_age()
         body["oldest_pending_notification_seconds"] = None if age is None else round(age)
     return JsonResponse(
         body,

@@ -1,6 +1,6 @@
 """/api/v1/webhooks/: a filer's URLs that hear of status changes on their cases, and
 what was sent to each. Only the caller's own webhooks exist here (anything else is a 404).
-How deliveries are signed and how to check them: complaints/services/webhooks.py."""
+How deliveries are signed and how to check them: complaints/services/outbox/webhooks.py."""
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError

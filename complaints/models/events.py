@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.events import event_label
 from complaints.models.cases import Case
 
 
@@ -31,7 +32,7 @@ class CaseEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.case_id} {self.event_type}"
+        return f"{self.case_id} {event_label(self.event_type)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

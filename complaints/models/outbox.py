@@ -41,8 +41,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipient = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=2)
-    # Written at once for most e-mails; the sweep leaves them empty and stores in
-    # `context` what to render them from, so the worker renders them at delivery.
+    # What was sent (or last tried): every e-mail is written with `context` only (ids and
+    # plain values) and rendered from it by the worker at each attempt
+    # (complaints.services.outbox).
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("plain text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)

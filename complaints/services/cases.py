@@ -8,13 +8,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.events import EventType
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
 from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
-from complaints.services.notifications import filer_notify_at_delivery
+from complaints.services.outbox import filer_notify
 from complaints.services.register import register_entries_close, register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
 
@@ -174,9 +175,9 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     )
     Deadline.objects.bulk_create(clocks)
     events_record(case=case, actor=filer, events=[
-        {"event_type": "case_submitted",
+        {"event_type": EventType.CASE_SUBMITTED,
          "new": {"reference": case.reference, "kind": case.kind, "status": case.status}},
-        *({"event_type": "deadline_started",
+        *({"event_type": EventType.DEADLINE_STARTED,
            "new": {"clock": d.clock, "due_at": d.due_at.isoformat()}} for d in clocks),
     ])
     evidence = [evidence_attach(case=case, uploaded_by=filer, upload=upload)
@@ -186,8 +187,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     register_entries_from_filing(case=case, works=works, evidence=evidence)
 
     first = next(d for d in clocks if d.clock == Deadline.Clock.FIRST_RESPONSE)
-    filer_notify_at_delivery(case=case, event="receipt", template="case_receipt",
-                             refs={"first_response_due_at": first.due_at.isoformat()})
+    filer_notify(case=case, event="receipt", template="case_receipt", known_new=True,
+                 refs={"first_response_due_at": first.due_at})
     case.as_filed = AsFiled(works=works, locations=locations, questions=questions,
                             deadlines=clocks, evidence=evidence)
     return case
@@ -213,7 +214,7 @@ def case_transition(*, case: Case, target: str, actor, reason: str = "") -> Case
         update.append("closed_at")
     case.save(update_fields=update)
     event = event_record(
-        case=case, actor=actor, event_type="status_changed",
+        case=case, actor=actor, event_type=EventType.STATUS_CHANGED,
         old={"status": current}, new={"status": target, **({"reason": reason} if reason else {})},
     )
     if target != current:

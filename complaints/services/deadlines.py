@@ -15,6 +15,7 @@ from complaints.domain.business_time import (
     add_business_minutes,
     business_minutes_between,
 )
+from complaints.domain.events import EventType
 from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
 from complaints.services.audit import event_record
 
@@ -133,8 +134,8 @@ def deadline_start(*, case: Case, clock: str, actor=None,
     deadline.next_check_at = deadline_next_check(deadline)
     deadline.save(update_fields=["next_check_at"])
     event_record(
-        case=case, actor=actor, event_type="deadline_started",
-        new={"clock": clock, "due_at": deadline.due_at.isoformat()}, public=True,
+        case=case, actor=actor, event_type=EventType.DEADLINE_STARTED,
+        new={"clock": clock, "due_at": deadline.due_at.isoformat()},
     )
     case_next_due_refresh(case=case)
     return deadline
@@ -195,7 +196,7 @@ def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
     deadline.save(update_fields=["met_at", "paused_at", "next_check_at",
                                  "met_business_minutes"])
     event_record(
-        case=case, actor=actor, event_type="deadline_met",
+        case=case, actor=actor, event_type=EventType.DEADLINE_MET,
         new={"clock": clock, "met_at": deadline.met_at.isoformat(),
              "on_time": deadline.was_met_on_time},
     )
@@ -212,7 +213,7 @@ def deadline_pause(*, case: Case, clock: str, actor) -> Deadline | None:
     deadline.paused_at = timezone.now()
     deadline.next_check_at = None
     deadline.save(update_fields=["paused_at", "next_check_at"])
-    event_record(case=case, actor=actor, event_type="deadline_paused",
+    event_record(case=case, actor=actor, event_type=EventType.DEADLINE_PAUSED,
                  new={"clock": clock, "paused_at": deadline.paused_at.isoformat()})
     case_next_due_refresh(case=case)
     return deadline
@@ -232,7 +233,7 @@ def deadline_resume(*, case: Case, clock: str, actor) -> Deadline | None:
     deadline.paused_at = None
     deadline.next_check_at = deadline_next_check(deadline)
     deadline.save(update_fields=["due_at", "warn_at", "paused_at", "next_check_at"])
-    event_record(case=case, actor=actor, event_type="deadline_resumed",
+    event_record(case=case, actor=actor, event_type=EventType.DEADLINE_RESUMED,
                  old={"clock": clock, "due_at": old_due.isoformat()},
                  new={"clock": clock, "due_at": deadline.due_at.isoformat(),
                       "paused_seconds": int(paused_for.total_seconds())})
@@ -250,8 +251,8 @@ def deadlines_cancel_open(*, case: Case, actor=None) -> None:
         deadline.cancelled_at = now
         deadline.next_check_at = None
         deadline.save(update_fields=["cancelled_at", "next_check_at"])
-        event_record(case=case, actor=actor, event_type="deadline_cancelled",
-                     new={"clock": deadline.clock}, public=False)
+        event_record(case=case, actor=actor, event_type=EventType.DEADLINE_CANCELLED,
+                     new={"clock": deadline.clock})
     case_next_due_refresh(case=case)
 
 

@@ -5,12 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.events import EventType
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, Deadline, Decision
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open
 from complaints.services.deadlines import deadline_meet
-from complaints.services.notifications import filer_notify
+from complaints.services.outbox import filer_notify
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(
@@ -48,13 +49,13 @@ def decision_record(
     )
     case_advance_to(case=case, target=Status.DECIDED, actor=decided_by)
     event_record(
-        case=case, actor=decided_by, event_type="decision_recorded",
+        case=case, actor=decided_by, event_type=EventType.DECISION_RECORDED,
         new={"outcome": outcome, "actions": list(actions), "automated_means": automated_means},
     )
     deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=decided_by)
     deadline_meet(case=case, clock=Deadline.Clock.DECISION, actor=decided_by)
     filer_notify(case=case, event="decision", template="case_decision",
-                 context={"decision": decision})
+                 refs={"decision_id": decision.pk})
     # Merged duplicates share the decision; each of their filers is told.
     for duplicate in case.duplicates.filter(status__in=OPEN_STATUSES):
         decision_record(case=duplicate, decided_by=decided_by, outcome=outcome,

@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.events import EventType
 from complaints.domain.status import Status
 from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_pause, deadline_start
 from complaints.services.messages import message_post
-from complaints.services.notifications import filer_notify
+from complaints.services.outbox import filer_notify
 
 ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
 ERROR_REASON_REQUIRED = gettext_lazy(
@@ -30,7 +31,7 @@ def case_assign(*, case: Case, actor, assignee) -> Case:
     if assignee == case.assignee:
         return case
     event_record(
-        case=case, actor=actor, event_type="assignee_changed", public=False,
+        case=case, actor=actor, event_type=EventType.ASSIGNEE_CHANGED,
         old={"assignee": case.assignee.email if case.assignee else None},
         new={"assignee": assignee.email if assignee else None},
     )
@@ -44,7 +45,7 @@ def case_priority_set(*, case: Case, actor, priority: str) -> Case:
     priority = Priority(priority)
     if priority == case.priority:
         return case
-    event_record(case=case, actor=actor, event_type="priority_changed", public=False,
+    event_record(case=case, actor=actor, event_type=EventType.PRIORITY_CHANGED,
                  old={"priority": case.priority}, new={"priority": priority.value})
     case.priority = priority
     case.save(update_fields=["priority"])
@@ -68,7 +69,7 @@ def cases_link(*, cases: list[Case], actor) -> None:
     for case in cases:
         others = [c for c in cases if c.pk != case.pk]
         case.linked_cases.add(*others)
-        event_record(case=case, actor=actor, event_type="cases_linked", public=False,
+        event_record(case=case, actor=actor, event_type=EventType.CASES_LINKED,
                      new={"linked": [c.reference for c in others]})
 
 
@@ -86,12 +87,12 @@ def cases_merge(*, primary: Case, duplicates: list[Case], actor) -> None:
         duplicate.duplicate_of = primary
         duplicate.save(update_fields=["duplicate_of"])
         primary.linked_cases.add(duplicate)
-        event_record(case=duplicate, actor=actor, event_type="merged_into",
+        event_record(case=duplicate, actor=actor, event_type=EventType.MERGED_INTO,
                      new={"primary": primary.reference})
-        event_record(case=primary, actor=actor, event_type="merged_from", public=False,
+        event_record(case=primary, actor=actor, event_type=EventType.MERGED_FROM,
                      new={"duplicate": duplicate.reference})
         filer_notify(case=duplicate, event=f"merged:{primary.pk}", template="case_merged",
-                     context={"primary": primary})
+                     refs={"primary_id": primary.pk})
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def info_request(*, case: Case, actor, body: str) -> Message:
     deadline_pause(case=case, clock=Deadline.Clock.DECISION, actor=actor)
     reply_by = deadline_start(case=case, clock=Deadline.Clock.FILER_REPLY, actor=actor).due_at
     filer_notify(case=case, event=f"info_request:{message.pk}", template="case_info_requested",
-                 context={"message": message, "reply_by": reply_by})
+                 refs={"message_id": message.pk, "reply_by_at": reply_by})
     return message
 
 
@@ -122,7 +123,7 @@ def question_answer(*, question: Question, actor, category: str, text: str) -> Q
     question.answered_at = timezone.now()
     question.save(update_fields=["answer_category", "answer_text", "answered_by",
                                  "answered_at"])
-    event_record(case=question.case, actor=actor, event_type="question_answered",
+    event_record(case=question.case, actor=actor, event_type=EventType.QUESTION_ANSWERED,
                  old=old, new={"question_id": question.pk, "category": category.value})
     return question
 

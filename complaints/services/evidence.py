@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.domain.events import EventType
 from complaints.models import Case, Evidence, Message, StagedUpload
 from complaints.services.audit import event_record
 
@@ -84,7 +85,7 @@ def evidence_attach(
     evidence.file.save("upload", upload, save=False)
     evidence.save()
     event_record(
-        case=case, actor=uploaded_by, event_type="evidence_added",
+        case=case, actor=uploaded_by, event_type=EventType.EVIDENCE_ADDED,
         new={"file": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size},
     )
     return evidence
@@ -131,7 +132,7 @@ def evidence_from_staged(*, case: Case, staged: StagedUpload, uploaded_by,
     )
     staged.delete()  # the row only; the file now belongs to the evidence
     event_record(
-        case=case, actor=uploaded_by, event_type="evidence_added",
+        case=case, actor=uploaded_by, event_type=EventType.EVIDENCE_ADDED,
         new={"file": evidence.original_name, "sha256": evidence.sha256, "size": evidence.size},
     )
     return evidence

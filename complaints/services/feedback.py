@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.events import EventType
 from complaints.models import Case, Feedback
 from complaints.services.audit import event_record
 
@@ -17,6 +18,6 @@ def feedback_record(*, case: Case, author, helpful: bool, comment: str = "") -> 
     feedback, created = Feedback.objects.update_or_create(
         case=case, author=author, defaults={"helpful": helpful, "comment": comment},
     )
-    event_record(case=case, actor=author, event_type="feedback_given", public=False,
+    event_record(case=case, actor=author, event_type=EventType.FEEDBACK_GIVEN,
                  new={"helpful": helpful, "changed": not created})
     return feedback

@@ -1,6 +1,7 @@
 """Messages on a case: public replies (the filer sees them) and internal notes."""
 from django.db import transaction
 
+from complaints.domain.events import EventType
 from complaints.domain.status import Status
 from complaints.models import Case, Deadline, Message
 from complaints.services.audit import event_record
@@ -12,7 +13,7 @@ from complaints.services.cases import (
 )
 from complaints.services.deadlines import deadline_meet, deadline_resume
 from complaints.services.evidence import evidence_attach, evidence_from_staged
-from complaints.services.notifications import filer_notify
+from complaints.services.outbox import filer_notify
 
 
 @transaction.atomic
@@ -37,9 +38,9 @@ def message_post(
     is_public = visibility == Message.Visibility.PUBLIC
     event_record(
         case=case, actor=author,
-        event_type="reply_sent" if from_staff and is_public
-        else "note_added" if from_staff else "filer_replied",
-        new={"message_id": message.pk}, public=is_public,
+        event_type=EventType.REPLY_SENT if from_staff and is_public
+        else EventType.NOTE_ADDED if from_staff else EventType.FILER_REPLIED,
+        new={"message_id": message.pk},
     )
     case_touch(case=case)
     if from_staff and is_public:
@@ -48,7 +49,7 @@ def message_post(
         deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=author)
         if notify:
             filer_notify(case=case, event=f"message:{message.pk}", template="case_reply",
-                         context={"message": message})
+                         refs={"message_id": message.pk})
     elif not from_staff and case.status == Status.AWAITING_FILER:
         # The filer answered what the desk asked: the decision clock runs again.
         case_transition(case=case, target=Status.IN_REVIEW, actor=author)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from complaints.domain.events import EventType
 from complaints.models import Case, CaseKind, Evidence, FiledAs, RegisterEntry, TrainingUse, Work
 from complaints.services.audit import event_record, events_record
-from complaints.services.notifications import filer_notify
+from complaints.services.outbox import filer_notify
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +170,9 @@ def register_entries_from_filing(*, case: Case, works: list[Work],
         entry.updated_at = now
     entries = RegisterEntry.objects.bulk_create(entries)
     if entries:
-        event_record(case=case, actor=case.filer, event_type="register_entries_received",
-                     new={"entries": len(entries)}, public=False)
+        event_record(case=case, actor=case.filer,
+                     event_type=EventType.REGISTER_ENTRIES_RECEIVED,
+                     new={"entries": len(entries)})
     return entries
 
 
@@ -211,8 +213,9 @@ def register_permission_record(*, actor, rights_holder: str, scope: str, uses: l
             urls=found.urls, domains=found.domains, uses=uses, created_at=now,
             confirmed_at=now, updated_at=now, changed_by=actor)
         if case is not None:
-            event_record(case=case, actor=actor, event_type="register_permission_recorded",
-                         new={"entry": entry.pk, "covers": entry.subject}, public=False)
+            event_record(case=case, actor=actor,
+                         event_type=EventType.REGISTER_PERMISSION_RECORDED,
+                         new={"entry": entry.pk, "covers": entry.subject})
     return entry
 
 
@@ -232,6 +235,11 @@ def _event_key(step: str, entries: list[RegisterEntry]) -> str:
     return f"register_{step}:{ids}"
 
 
+STEP_EVENTS = {"confirmed": EventType.REGISTER_ENTRY_CONFIRMED,
+               "applied": EventType.REGISTER_ENTRY_APPLIED,
+               "not_possible": EventType.REGISTER_ENTRY_NOT_POSSIBLE}
+
+
 def _record_and_tell(*, entries: list[RegisterEntry], actor, step: str,
                      old_status: dict[int, str], extra: dict) -> None:
     """Audit events on each case, then one e-mail to the case's filer for its entries."""
@@ -242,12 +250,13 @@ def _record_and_tell(*, entries: list[RegisterEntry], actor, step: str,
     for case_entries in by_case.values():
         case = case_entries[0].case
         events_record(case=case, actor=actor, events=[
-            {"event_type": f"register_entry_{step}", "public": False,
+            {"event_type": STEP_EVENTS[step],
              "old": {"status": old_status[e.pk]},
              "new": {"entry": e.pk, "covers": e.subject, "status": e.status, **extra}}
             for e in case_entries])
         filer_notify(case=case, event=_event_key(step, case_entries),
-                     template=f"register_{step}", context={"entries": case_entries})
+                     template=f"register_{step}",
+                     refs={"entries_ids": [e.pk for e in case_entries]})
 
 
 def _change(*, entry_ids: Iterable[int], actor, from_statuses: list[str], step: str,
@@ -342,7 +351,7 @@ def register_entries_close(*, case: Case, actor, ending: str, reason: str = "") 
     RegisterEntry.objects.bulk_update(entries, ["status", "reason", "updated_at",
                                                 "changed_by"])
     events_record(case=case, actor=actor, events=[
-        {"event_type": "register_entry_closed", "public": False,
+        {"event_type": EventType.REGISTER_ENTRY_CLOSED,
          "old": {"status": old_status[e.pk]},
          "new": {"entry": e.pk, "covers": e.subject, "status": e.status, "reason": why}}
         for e in entries])

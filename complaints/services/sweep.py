@@ -18,17 +18,18 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from complaints.domain.business_time import CalendarSpec, add_business_days
+from complaints.domain.events import EventType
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseEvent, Deadline
 from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
 from complaints.services.deadlines import calendar_default, deadline_next_check
-from complaints.services.notifications import (
+from complaints.services.outbox import (
     filer_notify,
     notification_build,
-    notification_queue,
     notifications_enqueue_keys,
     notifications_insert,
+    notify,
 )
 
 SWEEP_BATCH = 1000
@@ -87,11 +88,12 @@ class _SweepBatch:
             key += f":{recipient.pk}"
         self.notifications.append(notification_build(
             key=key, template=template, recipient=recipient, case_id=case.pk, now=self.now,
-            refs={"deadline": deadline.pk, **refs}))
+            refs={"deadline_id": deadline.pk, **refs}))
 
-    def event(self, *, deadline: Deadline, event_type: str, public: bool, new: dict) -> None:
-        self.events.append({"case_id": deadline.case_id, "event_type": event_type,
-                            "public": public, "new_value": new})
+    def event(self, *, deadline: Deadline, event_type: EventType, new: dict) -> None:
+        event_type = EventType(event_type)
+        self.events.append({"case_id": deadline.case_id, "event_type": event_type.value,
+                            "public": event_type.filer_sees, "new_value": new})
 
     def clock_changed(self, deadline: Deadline, **changes) -> None:
         for name, value in changes.items():
@@ -117,7 +119,7 @@ def _warn(deadline: Deadline, batch: _SweepBatch) -> None:
     for user in [case.assignee] if case.assignee else batch.operators:
         batch.notify(deadline=deadline, recipient=user, threshold="warn",
                      template="deadline_warning")
-    batch.event(deadline=deadline, event_type="deadline_warning", public=False,
+    batch.event(deadline=deadline, event_type=EventType.DEADLINE_WARNING,
                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat()})
     batch.clock_changed(deadline, warned_at=batch.now)
 
@@ -126,7 +128,7 @@ def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
     case = deadline.case
     expected = batch.new_expected
     batch.escalate.add(case.pk)
-    batch.event(deadline=deadline, event_type="deadline_breached", public=True,
+    batch.event(deadline=deadline, event_type=EventType.DEADLINE_BREACHED,
                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
                      "new_expected": expected.isoformat()})
     users = {u.pk: u for u in batch.supervisors}
@@ -145,7 +147,7 @@ def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
 def _remind_filer(deadline: Deadline, batch: _SweepBatch) -> None:
     batch.notify(deadline=deadline, recipient=deadline.case.filer, threshold="remind",
                  template="case_reply_reminder")
-    batch.event(deadline=deadline, event_type="filer_reminded", public=True,
+    batch.event(deadline=deadline, event_type=EventType.FILER_REMINDED,
                 new={"reply_by": deadline.due_at.isoformat()})
     batch.clock_changed(deadline, reminded_at=batch.now)
 
@@ -157,7 +159,7 @@ def _close_unanswered(deadline: Deadline) -> None:
         case_transition(case=case, target=Status.CLOSED, actor=None,
                         reason="no reply from the filer within the time given")
         filer_notify(case=case, event=_key(deadline, "closed"), template="case_closed_no_reply",
-                     context={"deadline": deadline})
+                     refs={"deadline_id": deadline.pk})
 
 
 def _act(deadline: Deadline, batch: _SweepBatch) -> None:
@@ -229,21 +231,21 @@ def staff_digests_send(*, now: datetime | None = None) -> int:
         if local.hour != DIGEST_HOUR:
             continue
         end_of_day = local.replace(hour=23, minute=59, second=59)
-        cases = list(
+        due = list(
             Case.objects.filter(status__in=OPEN_STATUSES, next_due_at__lte=end_of_day)
             .filter(Q(assignee=user) | Q(assignee__isnull=True))
-            .select_related("assignee").order_by("next_due_at")[:100]
+            .order_by("next_due_at").values_list("pk", "next_due_at")[:100]
         )
-        if not cases:
+        if not due:
             continue
-        notification_queue(
+        notify(
             key=f"digest:{user.pk}:{local.date().isoformat()}", template="staff_digest",
-            recipient_email=user.email, language=user.language, time_zone=user.time_zone,
-            context={"recipient": user, "count": len(cases),
-                     "overdue": [c for c in cases if c.next_due_at < now],
-                     "today": [c for c in cases if c.next_due_at >= now],
-                     "queue_url": settings.SITE_URL
-                     + reverse("admin:complaints_case_changelist")},
+            recipient=user,
+            refs={"count": len(due),
+                  "overdue_ids": [pk for pk, due_at in due if due_at < now],
+                  "today_ids": [pk for pk, due_at in due if due_at >= now],
+                  "queue_url": settings.SITE_URL
+                  + reverse("admin:complaints_case_changelist")},
         )
         sent += 1
     return sent

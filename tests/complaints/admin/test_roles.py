@@ -33,10 +33,12 @@ def test_records_cannot_be_edited_or_deleted(client, request, role):
     assert Notification.objects.filter(pk=notification.pk).exists()
 
 
-def test_operators_read_every_sent_e_mail(client, operator):
-    case = file_case()
+def test_operators_read_every_sent_e_mail(client, operator, on_commit):
+    with on_commit():  # the receipt is rendered and sent by the worker, after commit
+        case = file_case()
     client.force_login(operator)
     notification = Notification.objects.get(case=case)
+    assert notification.status == Notification.Status.SENT and notification.subject
     page = client.get(reverse("admin:complaints_notification_change", args=[notification.pk]))
     html = page.content.decode()
     assert notification.subject in html and case.reference in html

@@ -19,13 +19,9 @@ from accounts.models import Membership
 from complaints.api import urls as api_urls
 from complaints.models import WebhookDelivery, WebhookEndpoint
 from complaints.services.cases import case_withdraw
-from complaints.services.notifications import case_link
-from complaints.services.webhooks import (
-    MAX_ATTEMPTS,
-    webhook_deliver,
-    webhook_endpoint_create,
-    webhook_signature,
-)
+from complaints.services.outbox import case_link, webhook_deliver
+from complaints.services.outbox.webhooks import MAX_ATTEMPTS, webhook_signature
+from complaints.services.webhooks import webhook_endpoint_create
 from complaints.tasks import webhooks_relay
 from tests.complaints.api.test_api import client_for
 from tests.factories import OrganisationFactory, UserFactory, file_case
@@ -80,7 +76,7 @@ def receiver():
 
 
 def kotae_verify(secret: str, raw_body: bytes, header: str, tolerance=300) -> bool:
-    """What a receiver does (as documented in complaints.services.webhooks)."""
+    """What a receiver does (as documented in complaints.services.outbox.webhooks)."""
     parts = dict(item.split("=", 1) for item in header.split(","))
     timestamp, signature = int(parts["t"]), parts["v1"]
     signed = f"{timestamp}.".encode() + raw_body

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from complaints.models import Notification
-from complaints.services.notifications import (
+from complaints.services.outbox import (
     filer_notify,
     notification_deliver,
 )
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def queue_receipt_again(case):
     return filer_notify(case=case, event="receipt", template="case_receipt",
-                        context={"first_response_due_at": case.next_due_at})
+                        refs={"first_response_due_at": case.next_due_at})
 
 
 def test_the_same_key_is_one_notification_sent_once(creator, on_commit):

@@ -162,7 +162,8 @@ def test_two_sweeps_at_once_send_each_notification_exactly_once(creator, operato
     assert Case.objects.filter(escalated=True).count() == len(cases)
 
 
-def test_daily_digest_at_nine_in_each_operators_time_zone(creator, operator, supervisor):
+def test_daily_digest_at_nine_in_each_operators_time_zone(creator, operator, supervisor,
+                                                          on_commit):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -173,7 +174,8 @@ def test_daily_digest_at_nine_in_each_operators_time_zone(creator, operator, sup
     overdue = file_case(filer=creator, title="Old one")
     Case.objects.filter(pk=overdue.pk).update(next_due_at=timezone.now() - timedelta(days=1))
     today_9 = datetime.now(ZoneInfo("Asia/Tokyo")).replace(hour=9, minute=5)
-    assert staff_digests_send(now=today_9) == 1  # 09:05 in Tokyo, 00:05 in London
+    with on_commit():  # delivered (and so rendered) after commit
+        assert staff_digests_send(now=today_9) == 1  # 09:05 in Tokyo, 00:05 in London
     digest = Notification.objects.get(kind="staff_digest")
     assert digest.recipient == operator.email
     assert "Old one" in digest.body_text and overdue.reference in digest.body_text

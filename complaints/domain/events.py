@@ -1,0 +1,435 @@
+"""The audit trail's event types: what can happen to a case, the label of each, which
+of them the filer sees, and each event told as a sentence a person reads.
+
+The values are what CaseEvent.event_type stores (a plain column, so no migration):
+never rename one, old rows keep theirs.
+"""
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from complaints.domain.choices import Choices
+from complaints.domain.status import Status
+
+
+class EventType(Choices):
+    CASE_SUBMITTED = "case_submitted", _("Case filed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REPLY_SENT = "reply_sent", _("Public reply sent")
+    NOTE_ADDED = "note_added", _("Internal note added")
+    FILER_REPLIED = "filer_replied", _("The filer replied")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    DECISION_RECORDED = "decision_recorded", _("Decision made")
+    DEADLINE_STARTED = "deadline_started", _("Deadline set")
+    DEADLINE_MET = "deadline_met", _("Deadline met")
+    DEADLINE_PAUSED = "deadline_paused", _("Deadline paused")
+    DEADLINE_RESUMED = "deadline_resumed", _("Deadline resumed")
+    DEADLINE_CANCELLED = "deadline_cancelled", _("Deadline stopped")
+    DEADLINE_WARNING = "deadline_warning", _("Deadline warning sent")
+    DEADLINE_BREACHED = "deadline_breached", _("Deadline missed")
+    FILER_REMINDED = "filer_reminded", _("The filer was reminded to reply")
+    ASSIGNEE_CHANGED = "assignee_changed", _("Assignee changed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    CASES_LINKED = "cases_linked", _("Cases linked")
+    MERGED_INTO = "merged_into", _("Merged into another case")
+    MERGED_FROM = "merged_from", _("A duplicate was merged in")
+    QUESTION_ANSWERED = "question_answered", _("Question answered")
+    FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
+    REGISTER_ENTRIES_RECEIVED = "register_entries_received", _(
+        "Training-use register entries made")
+    REGISTER_ENTRY_CONFIRMED = "register_entry_confirmed", _("Register entry confirmed")
+    REGISTER_ENTRY_APPLIED = "register_entry_applied", _("Register entry applied")
+    REGISTER_ENTRY_NOT_POSSIBLE = "register_entry_not_possible", _(
+        "Register entry not possible")
+    REGISTER_ENTRY_CLOSED = "register_entry_closed", _("Register entry no longer in force")
+    REGISTER_PERMISSION_RECORDED = "register_permission_recorded", _(
+        "Permission recorded in the register")
+
+    @property
+    def filer_sees(self) -> bool:
+        """Whether the event is shown to the case's filer (its `public` flag)."""
+        return self not in DESK_ONLY
+
+
+# What only the desk reads: its own work on the case, the register's steps (the filer
+# hears of those by e-mail) and what the filer said about the answer.
+DESK_ONLY = frozenset({
+    EventType.NOTE_ADDED, EventType.DEADLINE_CANCELLED, EventType.DEADLINE_WARNING,
+    EventType.ASSIGNEE_CHANGED, EventType.PRIORITY_CHANGED, EventType.CASES_LINKED,
+    EventType.MERGED_FROM, EventType.FEEDBACK_GIVEN, EventType.REGISTER_ENTRIES_RECEIVED,
+    EventType.REGISTER_ENTRY_CONFIRMED, EventType.REGISTER_ENTRY_APPLIED,
+    EventType.REGISTER_ENTRY_NOT_POSSIBLE, EventType.REGISTER_ENTRY_CLOSED,
+    EventType.REGISTER_PERMISSION_RECORDED,
+})
+
+# On the filer's page these are the messages themselves, not lines of their own.
+SHOWN_AS_MESSAGES = frozenset({EventType.REPLY_SENT, EventType.FILER_REPLIED})
+
+OTHER_EVENT = _("Other event")
+
+
+def event_label(event_type: str) -> str:
+    """The label of a stored type; a type no longer known is never shown as its code."""
+    try:
+        return EventType(event_type).label
+    except ValueError:
+        return OTHER_EVENT
+
+
+# --- The values events carry, as a person names them ------------------------------
+# domain/ cannot import the models, so the labels of their choices are spelled here with
+# the same words (tests/complaints/domain/test_events.py keeps the two in step).
+
+DEADLINES = {  # a clock's deadline, as a noun inside a sentence
+    "first_response": _("first-response deadline"),
+    "decision": _("decision deadline"),
+    "filer_reply": _("deadline for the filer's reply"),
+}
+ANY_DEADLINE = _("deadline")
+PRIORITIES = {"low": _("Low"), "normal": _("Normal"), "high": _("High"),
+              "urgent": _("Urgent")}
+OUTCOMES = {
+    "upheld": _("Upheld: action taken"),
+    "partly_upheld": _("Partly upheld"),
+    "not_upheld": _("Not upheld: no action"),
+    "answered": _("Answered"),
+    "reversed": _("Earlier decision reversed"),
+    "confirmed": _("Earlier decision confirmed"),
+}
+ACTIONS = {  # "no_action" is left out: a decision without action names none
+    "output_removed": _("Output removed"),
+    "prompt_blocked": _("Prompt or character blocked"),
+    "excluded_from_training": _("Works excluded from training"),
+}
+ANSWERS = {"yes": _("Yes"), "no": _("No"), "partly": _("Partly"), "unknown": _("Unknown"),
+           "cannot_disclose": _("Cannot disclose")}
+
+# Formats a time for the reader (their time zone and language): the face passes it.
+When = Callable[[datetime], str]
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _label(labels: Mapping[str, Any], value: Any) -> str:
+    return str(labels[value]) if isinstance(value, str) and value in labels else ""
+
+
+def _status(value: Any) -> str:
+    return str(Status(value).label) if isinstance(value, str) and value in Status.values else ""
+
+
+def _time(value: Any, when: When) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        return when(datetime.fromisoformat(value))
+    except ValueError:
+        return ""
+
+
+def _deadline(values: dict) -> str:
+    return str(DEADLINES.get(values.get("clock"), ANY_DEADLINE))
+
+
+def _listed(items: list[str]) -> str:
+    return pgettext("between the items of a list", ", ").join(items)
+
+
+def _then(first: str, second: str) -> str:
+    """Two sentences in a row (Japanese puts no space between them)."""
+    if not first or not second:
+        return first or second
+    return pgettext("two sentences in a row", "%(first)s %(second)s") % {
+        "first": first, "second": second}
+
+
+def _with_reason(sentence: str, values: dict) -> str:
+    reason = _text(values.get("reason"))
+    return _then(sentence, gettext("Reason given: %(reason)s") % {"reason": reason}
+                 if reason else "")
+
+
+# --- One sentence per type: (old values, new values, when) -> text, "" when unknown ---
+
+def _case_submitted(old: dict, new: dict, when: When) -> str:
+    if reference := _text(new.get("reference")):
+        return gettext("The case was filed with the reference %(reference)s.") % {
+            "reference": reference}
+    return gettext("The case was filed.")
+
+
+def _status_changed(old: dict, new: dict, when: When) -> str:
+    before, after = _status(old.get("status")), _status(new.get("status"))
+    if not after:
+        return ""
+    if before and before != after:
+        sentence = gettext("The status changed from “%(old)s” to “%(new)s”.") % {
+            "old": before, "new": after}
+    else:
+        sentence = gettext("The status changed to “%(new)s”.") % {"new": after}
+    return _with_reason(sentence, new)
+
+
+def _reply_sent(old: dict, new: dict, when: When) -> str:
+    return gettext("The desk replied to the filer.")
+
+
+def _note_added(old: dict, new: dict, when: When) -> str:
+    return gettext("An internal note was added; the filer does not see it.")
+
+
+def _filer_replied(old: dict, new: dict, when: When) -> str:
+    return gettext("The filer replied.")
+
+
+def _evidence_added(old: dict, new: dict, when: When) -> str:
+    if name := _text(new.get("file")):
+        return gettext("The evidence file “%(file)s” was added.") % {"file": name}
+    return ""
+
+
+def _decision_recorded(old: dict, new: dict, when: When) -> str:
+    outcome = _label(OUTCOMES, new.get("outcome"))
+    if not outcome:
+        return ""
+    sentence = gettext("The decision was made: “%(outcome)s”.") % {"outcome": outcome}
+    actions = new.get("actions")
+    taken = [_label(ACTIONS, a) for a in actions] if isinstance(actions, list) else []
+    if taken := [a for a in taken if a]:
+        sentence = _then(sentence, ngettext("Action taken: %(actions)s.",
+                                            "Actions taken: %(actions)s.", len(taken)) % {
+            "actions": _listed(taken)})
+    if new.get("automated_means") is True:
+        sentence = _then(sentence, gettext("Automated means were used in reaching it."))
+    return sentence
+
+
+def _deadline_started(old: dict, new: dict, when: When) -> str:
+    deadline = _deadline(new)
+    if due := _time(new.get("due_at"), when):
+        return gettext("The %(deadline)s was set for %(due)s.") % {
+            "deadline": deadline, "due": due}
+    return gettext("The %(deadline)s was set.") % {"deadline": deadline}
+
+
+def _deadline_met(old: dict, new: dict, when: When) -> str:
+    deadline = _deadline(new)
+    on_time = new.get("on_time")
+    if on_time is True:
+        return gettext("The %(deadline)s was met on time.") % {"deadline": deadline}
+    if on_time is False:
+        return gettext("The %(deadline)s was met after it had passed.") % {
+            "deadline": deadline}
+    return gettext("The %(deadline)s was met.") % {"deadline": deadline}
+
+
+def _deadline_paused(old: dict, new: dict, when: When) -> str:
+    return gettext("The %(deadline)s was paused.") % {"deadline": _deadline(new)}
+
+
+def _deadline_resumed(old: dict, new: dict, when: When) -> str:
+    deadline = _deadline(new)
+    due, before = _time(new.get("due_at"), when), _time(old.get("due_at"), when)
+    if due and before:
+        return gettext("The %(deadline)s was resumed and moved from %(old_due)s to "
+                       "%(due)s.") % {"deadline": deadline, "old_due": before, "due": due}
+    if due:
+        return gettext("The %(deadline)s was resumed; it is now %(due)s.") % {
+            "deadline": deadline, "due": due}
+    return gettext("The %(deadline)s was resumed.") % {"deadline": deadline}
+
+
+def _deadline_cancelled(old: dict, new: dict, when: When) -> str:
+    return gettext("The %(deadline)s no longer applies and was stopped.") % {
+        "deadline": _deadline(new)}
+
+
+def _deadline_warning(old: dict, new: dict, when: When) -> str:
+    deadline = _deadline(new)
+    if due := _time(new.get("due_at"), when):
+        return gettext("The desk was warned that the %(deadline)s (%(due)s) is near.") % {
+            "deadline": deadline, "due": due}
+    return gettext("The desk was warned that the %(deadline)s is near.") % {
+        "deadline": deadline}
+
+
+def _deadline_breached(old: dict, new: dict, when: When) -> str:
+    deadline = _deadline(new)
+    due, expected = _time(new.get("due_at"), when), _time(new.get("new_expected"), when)
+    if not due:
+        return gettext("The %(deadline)s was missed.") % {"deadline": deadline}
+    sentence = gettext("The %(deadline)s (%(due)s) was missed.") % {
+        "deadline": deadline, "due": due}
+    if expected:
+        sentence = _then(sentence, gettext("The new expected time is %(expected)s.") % {
+            "expected": expected})
+    return sentence
+
+
+def _filer_reminded(old: dict, new: dict, when: When) -> str:
+    if reply_by := _time(new.get("reply_by"), when):
+        return gettext("The filer was reminded by e-mail to reply by %(reply_by)s.") % {
+            "reply_by": reply_by}
+    return gettext("The filer was reminded by e-mail to reply.")
+
+
+def _assignee_changed(old: dict, new: dict, when: When) -> str:
+    before, after = _text(old.get("assignee")), _text(new.get("assignee"))
+    if before and after:
+        return gettext("The assignee changed from %(old)s to %(new)s.") % {
+            "old": before, "new": after}
+    if after:
+        return gettext("The case was assigned to %(new)s.") % {"new": after}
+    if before:
+        return gettext("%(old)s is no longer assigned to the case.") % {"old": before}
+    return ""
+
+
+def _priority_changed(old: dict, new: dict, when: When) -> str:
+    before, after = _label(PRIORITIES, old.get("priority")), _label(
+        PRIORITIES, new.get("priority"))
+    if before and after:
+        return gettext("The priority changed from “%(old)s” to “%(new)s”.") % {
+            "old": before, "new": after}
+    if after:
+        return gettext("The priority was set to “%(new)s”.") % {"new": after}
+    return ""
+
+
+def _cases_linked(old: dict, new: dict, when: When) -> str:
+    linked = new.get("linked")
+    references = [_text(r) for r in linked] if isinstance(linked, list) else []
+    if references := [r for r in references if r]:
+        return gettext("This case was linked to %(references)s.") % {
+            "references": _listed(references)}
+    return ""
+
+
+def _merged_into(old: dict, new: dict, when: When) -> str:
+    if reference := _text(new.get("primary")):
+        return gettext("This case was merged into %(reference)s; the decision will be made "
+                       "there.") % {"reference": reference}
+    return ""
+
+
+def _merged_from(old: dict, new: dict, when: When) -> str:
+    if reference := _text(new.get("duplicate")):
+        return gettext("%(reference)s was merged into this case as a duplicate.") % {
+            "reference": reference}
+    return ""
+
+
+def _question_answered(old: dict, new: dict, when: When) -> str:
+    before, after = _label(ANSWERS, old.get("category")), _label(ANSWERS, new.get("category"))
+    if not after:
+        return ""
+    if before and before != after:
+        return gettext("An answer was changed from “%(old)s” to “%(new)s”.") % {
+            "old": before, "new": after}
+    return gettext("A question was answered “%(answer)s”.") % {"answer": after}
+
+
+def _feedback_given(old: dict, new: dict, when: When) -> str:
+    helpful, changed = new.get("helpful"), new.get("changed") is True
+    if helpful is True:
+        return (gettext("The feedback was changed: the answer helped.") if changed
+                else gettext("Feedback was given: the answer helped."))
+    if helpful is False:
+        return (gettext("The feedback was changed: the answer did not help.") if changed
+                else gettext("Feedback was given: the answer did not help."))
+    return ""
+
+
+def _register_entries_received(old: dict, new: dict, when: When) -> str:
+    count = new.get("entries")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        return ""
+    return ngettext("%(count)s entry was made in the training-use register.",
+                    "%(count)s entries were made in the training-use register.",
+                    count) % {"count": count}
+
+
+def _register_entry_confirmed(old: dict, new: dict, when: When) -> str:
+    if covers := _text(new.get("covers")):
+        return gettext("The register entry “%(covers)s” was confirmed.") % {"covers": covers}
+    return ""
+
+
+def _register_entry_applied(old: dict, new: dict, when: When) -> str:
+    covers, snapshot = _text(new.get("covers")), _text(new.get("snapshot"))
+    if covers and snapshot:
+        return gettext("The register entry “%(covers)s” was applied from the dataset "
+                       "snapshot “%(snapshot)s”.") % {"covers": covers, "snapshot": snapshot}
+    if covers:
+        return gettext("The register entry “%(covers)s” was applied.") % {"covers": covers}
+    return ""
+
+
+def _register_entry_not_possible(old: dict, new: dict, when: When) -> str:
+    if covers := _text(new.get("covers")):
+        return _with_reason(gettext("The register entry “%(covers)s” cannot be carried "
+                                    "out.") % {"covers": covers}, new)
+    return ""
+
+
+def _register_entry_closed(old: dict, new: dict, when: When) -> str:
+    if covers := _text(new.get("covers")):
+        return _with_reason(gettext("The register entry “%(covers)s” is no longer in "
+                                    "force.") % {"covers": covers}, new)
+    return ""
+
+
+def _register_permission_recorded(old: dict, new: dict, when: When) -> str:
+    if covers := _text(new.get("covers")):
+        return gettext("Permission to use “%(covers)s” was recorded in the register.") % {
+            "covers": covers}
+    return ""
+
+
+SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
+    EventType.CASE_SUBMITTED: _case_submitted,
+    EventType.STATUS_CHANGED: _status_changed,
+    EventType.REPLY_SENT: _reply_sent,
+    EventType.NOTE_ADDED: _note_added,
+    EventType.FILER_REPLIED: _filer_replied,
+    EventType.EVIDENCE_ADDED: _evidence_added,
+    EventType.DECISION_RECORDED: _decision_recorded,
+    EventType.DEADLINE_STARTED: _deadline_started,
+    EventType.DEADLINE_MET: _deadline_met,
+    EventType.DEADLINE_PAUSED: _deadline_paused,
+    EventType.DEADLINE_RESUMED: _deadline_resumed,
+    EventType.DEADLINE_CANCELLED: _deadline_cancelled,
+    EventType.DEADLINE_WARNING: _deadline_warning,
+    EventType.DEADLINE_BREACHED: _deadline_breached,
+    EventType.FILER_REMINDED: _filer_reminded,
+    EventType.ASSIGNEE_CHANGED: _assignee_changed,
+    EventType.PRIORITY_CHANGED: _priority_changed,
+    EventType.CASES_LINKED: _cases_linked,
+    EventType.MERGED_INTO: _merged_into,
+    EventType.MERGED_FROM: _merged_from,
+    EventType.QUESTION_ANSWERED: _question_answered,
+    EventType.FEEDBACK_GIVEN: _feedback_given,
+    EventType.REGISTER_ENTRIES_RECEIVED: _register_entries_received,
+    EventType.REGISTER_ENTRY_CONFIRMED: _register_entry_confirmed,
+    EventType.REGISTER_ENTRY_APPLIED: _register_entry_applied,
+    EventType.REGISTER_ENTRY_NOT_POSSIBLE: _register_entry_not_possible,
+    EventType.REGISTER_ENTRY_CLOSED: _register_entry_closed,
+    EventType.REGISTER_PERMISSION_RECORDED: _register_permission_recorded,
+}
+
+
+def event_sentence(event_type: str, old: Any, new: Any, *, when: When) -> str:
+    """What happened, as one or two sentences in the active language, the values named
+    by their labels and times formatted by `when`. Plain text (the page escapes it);
+    empty when the stored values say nothing more than the event's label."""
+    try:
+        told = SENTENCES[EventType(event_type)]
+    except ValueError:
+        return ""
+    return told(old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {},
+                when)

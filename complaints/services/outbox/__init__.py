@@ -1,0 +1,54 @@
+"""The outbox: e-mails and webhook deliveries are rows written in the transaction that
+caused them, handed to a worker after commit, and delivered by one mechanism
+(`delivery`): locked while sent, attempts counted, retried with a growing pause, given up
+after the channel's last attempt; the relay sends what the hand-over missed.
+
+E-mails store what they are rendered from (ids and plain values, `context`) and are
+rendered by the worker at each attempt (`email`); webhooks are signed POSTs (`webhooks`).
+
+This is the one part of `complaints` that `accounts` may import: what is exported here.
+"""
+from complaints.services.outbox import delivery
+from complaints.services.outbox.context import case_link
+from complaints.services.outbox.email import EMAIL
+from complaints.services.outbox.webhooks import WEBHOOKS, webhook_deliveries_write
+from complaints.services.outbox.writes import (
+    Recipient,
+    filer_notify,
+    notification_build,
+    notifications_enqueue_keys,
+    notifications_insert,
+    notify,
+)
+
+__all__ = [
+    "EMAIL", "WEBHOOKS", "Recipient", "case_link", "filer_notify", "notification_build",
+    "notification_deliver", "notifications_due_ids", "notifications_enqueue_keys",
+    "notifications_insert", "notify", "oldest_pending_age", "webhook_deliver",
+    "webhook_deliveries_due_ids", "webhook_deliveries_write",
+]
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one e-mail if it is still to send and due. True when it was sent now."""
+    return delivery.deliver(EMAIL, notification_id)
+
+
+def notifications_due_ids(*, limit: int | None = None) -> list[int]:
+    """E-mails that should have gone out and have not: for the notifications sweep."""
+    return delivery.due_ids(EMAIL, limit=limit)
+
+
+def oldest_pending_age() -> float | None:
+    """Seconds since the oldest unsent e-mail was written (None when all are sent)."""
+    return delivery.oldest_waiting_age(EMAIL)
+
+
+def webhook_deliver(*, delivery_id: int) -> bool:
+    """POST one webhook delivery if it is still to send and due. True when delivered now."""
+    return delivery.deliver(WEBHOOKS, delivery_id)
+
+
+def webhook_deliveries_due_ids(*, limit: int | None = None) -> list[int]:
+    """Webhook deliveries whose (next) attempt is due: for the relay."""
+    return delivery.due_ids(WEBHOOKS, limit=limit)

@@ -1,0 +1,153 @@
+"""The one delivery mechanism of the outbox, for every channel (e-mail, webhooks).
+
+A row waits in its table (PENDING) until a worker claims it: the row is locked while it
+is sent (select_for_update with skip_locked, so a second worker skips it rather than
+sending it again), the attempt is counted, the channel sends it, and the row is marked
+sent, or failed with its next attempt after a growing pause, or given up after the
+channel's last attempt. A failure is data on the row, never an exception for the caller.
+The relay (a periodic task) hands `due_ids` back to the workers: rows whose hand-over
+after commit was lost, and retries whose time has come.
+"""
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX_LENGTH = 2000
+
+
+class SendFailed(Exception):
+    """A channel's send did not succeed; its message is recorded as the row's last error
+    as it is (other exceptions are recorded as "<type>: <message>")."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How one kind of row is delivered. The row's model has the outbox's fields:
+    status (with PENDING and FAILED), attempts, last_error, next_attempt_at and the time
+    it was delivered (`done_at`)."""
+
+    name: str  # for the log: "Notification", "Webhook delivery"
+    model: type[models.Model]
+    send: Callable[[models.Model], None]  # raises when the row was not delivered
+    done_status: str
+    done_at: str
+    # The status of a row after its last attempt failed (e-mails stay "failed", with no
+    # next attempt; webhooks say "gave up").
+    gave_up_status: str
+    max_attempts: int
+    backoff_base_seconds: int
+    backoff_max_seconds: int
+    relay_limit: int
+    # Fields `send` fills in, saved with the outcome (what was sent, the answer).
+    recorded: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # select_related when the row is claimed
+    # The reason a row cannot be sent at all (given up without an attempt), or "".
+    refusal: Callable[[models.Model], str] | None = None
+
+
+def backoff(channel: Channel, attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt: doubling from the channel's base,
+    never longer than its maximum."""
+    return timedelta(seconds=min(2 ** attempts * channel.backoff_base_seconds,
+                                 channel.backoff_max_seconds))
+
+
+def _claimable(channel: Channel) -> Q:
+    """A new row, or a failed one whose next attempt is due (a duplicate task must not
+    skip the pause; a sent or given-up row is never claimed)."""
+    status = channel.model.Status
+    return Q(status=status.PENDING) | Q(status=status.FAILED,
+                                        next_attempt_at__lte=timezone.now())
+
+
+def _claim(channel: Channel, pk: int):
+    return (channel.model.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(*channel.related)
+            .filter(_claimable(channel), pk=pk)
+            .first())
+
+
+def deliver(channel: Channel, pk: int) -> bool:
+    """Send one row if it is still to send and due. Returns True when it was sent now.
+
+    The row stays locked until its outcome is saved, so two workers never send it at
+    once. If the process dies after the channel's send succeeded and before this commit,
+    the row is sent again later: the one window where a delivery can arrive twice (the
+    channels make it recognisable: an e-mail keeps its Message-ID, a webhook its event id).
+    """
+    with transaction.atomic():
+        row = _claim(channel, pk)
+        if row is None:
+            return False
+        reason = channel.refusal(row) if channel.refusal else ""
+        if reason:
+            _gave_up(channel, row, reason)
+            return False
+        row.attempts += 1
+        try:
+            channel.send(row)
+        except Exception as exc:  # the receiver's failure is data, not a crash
+            error = str(exc) if isinstance(exc, SendFailed) else f"{type(exc).__name__}: {exc}"
+            _failed(channel, row, error)
+            return False
+        _delivered(channel, row)
+        return True
+
+
+def _save(channel: Channel, row, fields: list[str]) -> None:
+    row.save(update_fields=[*fields, *channel.recorded])
+
+
+def _delivered(channel: Channel, row) -> None:
+    row.status = channel.done_status
+    setattr(row, channel.done_at, timezone.now())
+    row.next_attempt_at = None
+    row.last_error = ""
+    _save(channel, row, ["status", channel.done_at, "attempts", "next_attempt_at",
+                         "last_error"])
+
+
+def _failed(channel: Channel, row, error: str) -> None:
+    logger.warning("%s %s not delivered: %s", channel.name, row.pk, error)
+    row.last_error = error[:ERROR_MAX_LENGTH]
+    if row.attempts >= channel.max_attempts:
+        row.status = channel.gave_up_status
+        row.next_attempt_at = None
+    else:
+        row.status = channel.model.Status.FAILED
+        row.next_attempt_at = timezone.now() + backoff(channel, row.attempts)
+    _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at"])
+
+
+def _gave_up(channel: Channel, row, reason: str) -> None:
+    logger.info("%s %s given up: %s", channel.name, row.pk, reason)
+    row.status = channel.gave_up_status
+    row.next_attempt_at = None
+    row.last_error = reason[:ERROR_MAX_LENGTH]
+    row.save(update_fields=["status", "next_attempt_at", "last_error"])
+
+
+def _waiting(channel: Channel):
+    status = channel.model.Status
+    return channel.model.objects.filter(status__in=[status.PENDING, status.FAILED])
+
+
+def due_ids(channel: Channel, *, limit: int | None = None) -> list[int]:
+    """Ids of rows whose (next) attempt is due, oldest first: for the relay."""
+    return list(_waiting(channel).filter(next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)[:limit or channel.relay_limit])
+
+
+def oldest_waiting_age(channel: Channel) -> float | None:
+    """Seconds since the oldest row not yet delivered was written (None when none waits)."""
+    oldest = (_waiting(channel).order_by("created_at")
+              .values_list("created_at", flat=True).first())
+    return None if oldest is None else (timezone.now() - oldest).total_seconds()
