@@ -4,7 +4,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.events import EventType, event_label
 from complaints.models import CaseEvent, Notification
+from complaints.templatetags.kotae import event_sentence
 from config.pagination import CappedCountPaginator
 
 
@@ -23,13 +25,37 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class EventTypeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("event")
+    parameter_name = "event_type"
+
+    def lookups(self, request, model_admin):
+        return EventType.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in EventType.values:
+            return queryset.filter(event_type=self.value())
+        return queryset
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(RecordAdmin):
-    list_display = ["created_at", "case", "event_type", "actor", "old_value", "new_value"]
+    # Events in words, as on the case page: never their stored codes.
+    list_display = ["created_at", "case", "event", "actor", "what_happened"]
     list_select_related = ["case", "actor"]
-    list_filter = ["event_type"]
+    list_filter = [EventTypeFilter]
+    fields = ["case", "created_at", "event", "what_happened", "actor", "public"]
+    readonly_fields = fields
     search_fields = ["=case__reference"]
     ordering = ["-created_at", "-pk"]
+
+    @admin.display(description=gettext_lazy("event"), ordering="event_type")
+    def event(self, obj):
+        return event_label(obj.event_type)
+
+    @admin.display(description=gettext_lazy("what happened"))
+    def what_happened(self, obj):
+        return event_sentence(obj)
 
 
 @admin.register(Notification)

@@ -12,6 +12,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.choices import Choices
+from complaints.domain.decisions import Action, Outcome
+from complaints.domain.priority import Priority
+from complaints.domain.questions import AnswerCategory
 from complaints.domain.status import Status
 
 
@@ -80,8 +83,6 @@ def event_label(event_type: str) -> str:
 
 
 # --- The values events carry, as a person names them ------------------------------
-# domain/ cannot import the models, so the labels of their choices are spelled here with
-# the same words (tests/complaints/domain/test_events.py keeps the two in step).
 
 DEADLINES = {  # a clock's deadline, as a noun inside a sentence
     "first_response": _("first-response deadline"),
@@ -89,23 +90,11 @@ DEADLINES = {  # a clock's deadline, as a noun inside a sentence
     "filer_reply": _("deadline for the filer's reply"),
 }
 ANY_DEADLINE = _("deadline")
-PRIORITIES = {"low": _("Low"), "normal": _("Normal"), "high": _("High"),
-              "urgent": _("Urgent")}
-OUTCOMES = {
-    "upheld": _("Upheld: action taken"),
-    "partly_upheld": _("Partly upheld"),
-    "not_upheld": _("Not upheld: no action"),
-    "answered": _("Answered"),
-    "reversed": _("Earlier decision reversed"),
-    "confirmed": _("Earlier decision confirmed"),
-}
-ACTIONS = {  # "no_action" is left out: a decision without action names none
-    "output_removed": _("Output removed"),
-    "prompt_blocked": _("Prompt or character blocked"),
-    "excluded_from_training": _("Works excluded from training"),
-}
-ANSWERS = {"yes": _("Yes"), "no": _("No"), "partly": _("Partly"), "unknown": _("Unknown"),
-           "cannot_disclose": _("Cannot disclose")}
+PRIORITIES = dict(Priority.choices)
+OUTCOMES = dict(Outcome.choices)
+# "no_action" is left out: a decision without action names none.
+ACTIONS = {value: label for value, label in Action.choices if value != Action.NO_ACTION}
+ANSWERS = dict(AnswerCategory.choices)
 
 # Formats a time for the reader (their time zone and language): the face passes it.
 When = Callable[[datetime], str]

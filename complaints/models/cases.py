@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from complaints.domain.priority import Priority
 from complaints.domain.status import Status
 
 
@@ -16,13 +17,6 @@ class CaseKind(models.TextChoices):
     TRAINING_OBJECTION = "training_objection", _("Training objection")
     INQUIRY = "inquiry", _("Inquiry")
     APPEAL = "appeal", _("Appeal")
-
-
-class Priority(models.TextChoices):
-    LOW = "low", _("Low")
-    NORMAL = "normal", _("Normal")
-    HIGH = "high", _("High")
-    URGENT = "urgent", _("Urgent")
 
 
 class FiledAs(models.TextChoices):

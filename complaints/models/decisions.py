@@ -3,25 +3,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.decisions import Action, Outcome
 from complaints.models.cases import Case
 
 
 class Decision(models.Model):
     """A statement of reasons (DSA Art. 17(3))."""
 
-    class Outcome(models.TextChoices):
-        UPHELD = "upheld", _("Upheld: action taken")
-        PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
-        NOT_UPHELD = "not_upheld", _("Not upheld: no action")
-        ANSWERED = "answered", _("Answered")
-        REVERSED = "reversed", _("Earlier decision reversed")
-        CONFIRMED = "confirmed", _("Earlier decision confirmed")
-
-    class Action(models.TextChoices):
-        OUTPUT_REMOVED = "output_removed", _("Output removed")
-        PROMPT_BLOCKED = "prompt_blocked", _("Prompt or character blocked")
-        EXCLUDED_FROM_TRAINING = "excluded_from_training", _("Works excluded from training")
-        NO_ACTION = "no_action", _("No action")
+    # The domain's choices, under the names callers know (Decision.Outcome.UPHELD).
+    Outcome = Outcome
+    Action = Action
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)

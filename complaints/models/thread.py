@@ -4,18 +4,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.questions import AnswerCategory
 from complaints.models.cases import Case
 
 
 class Question(models.Model):
     """One question of an inquiry, and its answer with an explicit category."""
 
-    class Category(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        PARTLY = "partly", _("Partly")
-        UNKNOWN = "unknown", _("Unknown")
-        CANNOT_DISCLOSE = "cannot_disclose", _("Cannot disclose")
+    Category = AnswerCategory  # the domain's choices, as Question.Category
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField(_("question"))

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from complaints.domain.events import SHOWN_AS_MESSAGES
 from complaints.domain.status import Status
 from complaints.models import (
     Case,
@@ -136,7 +137,7 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     """Public messages and public events of a case fetched by case_get_for_portal, in order."""
     entries = [TimelineEntry(at=m.created_at, message=m) for m in case.public_messages]
     entries += [TimelineEntry(at=e.created_at, event=e) for e in case.public_events
-                if e.event_type not in ("reply_sent", "filer_replied")]
+                if e.event_type not in SHOWN_AS_MESSAGES]
     return sorted(entries, key=lambda entry: entry.at)
 
 

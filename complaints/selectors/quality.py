@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from accounts.models import User
+from complaints.domain.events import EventType
 from complaints.models import Case, CaseEvent, CaseKind, Deadline, Decision, Feedback, Question
 
 FIRST_RESPONSE = Deadline.Clock.FIRST_RESPONSE
@@ -83,7 +84,7 @@ def _first_responder():
     """Who met the case's first-response clock: the actor of its latest `deadline_met`
     event (a public reply's author, or the decider when the decision came first)."""
     return Subquery(
-        CaseEvent.objects.filter(case_id=OuterRef("case_id"), event_type="deadline_met",
+        CaseEvent.objects.filter(case_id=OuterRef("case_id"), event_type=EventType.DEADLINE_MET,
                                  new_value__clock=FIRST_RESPONSE)
         .order_by("-created_at", "-pk").values("actor_id")[:1]
     )

@@ -150,3 +150,68 @@ def test_audit_trail_names_what_the_sweep_and_the_register_wrote(client, operato
     html = page(client, objection)
     assert "Register entry no longer in force" in html
     assert "register_entry_closed" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_audit_trail_tells_every_event_in_words(client, operator, creator, language):
+    """One event of every type: each shows its label and a sentence, never its stored
+    code nor its values as "key: value;", and staff text stays escaped."""
+    import html as html_lib
+    import re
+
+    from django.utils import translation
+
+    from complaints.domain.events import EventType
+    from tests.support.events import CODE, KEY_VALUE, events_of_every_type
+
+    case = file_case(filer=creator)
+    events_of_every_type(case, actor=operator)
+    operator.language = language
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+    html = page(client, case)
+    trail = re.search(r'<ol class="plain audit">(.*?)</ol>', html, re.S).group(1)
+    assert "<script>alert" not in trail and "&lt;script&gt;alert" in trail
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", trail))
+    with translation.override(language):
+        labels = {t: str(t.label) for t in EventType}
+    for event_type in EventType:
+        assert labels[event_type] in text, event_type
+        assert event_type.value not in html, event_type
+    assert not CODE.search(text), CODE.findall(text)
+    assert not KEY_VALUE.search(text), KEY_VALUE.findall(text)
+    assert len(re.findall(r"<small>", trail)) >= len(EventType)  # a sentence for each
+    if language == "ja":
+        assert "判断期限（2026年12月8日 16:34 JST）を超過しました。" in text
+        assert "ステータスが「確認中」から「却下」に変わりました。" in text
+    else:
+        assert "The decision deadline (8 Dec 2026, 16:34 JST) was missed." in text
+
+
+def test_audit_event_records_are_listed_in_words(client, operator, creator):
+    import html as html_lib
+    import re
+
+    from complaints.domain.events import EventType
+    from tests.support.events import CODE, events_of_every_type
+
+    case = file_case(filer=creator)
+    events_of_every_type(case, actor=operator)
+    client.force_login(operator)
+    listing = client.get(reverse("admin:complaints_caseevent_changelist"), {"all": ""})
+    assert listing.status_code == 200
+    table = re.search(r'<table id="result_list">(.*?)</table>',
+                      listing.content.decode(), re.S).group(1)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", table))
+    assert "Deadline missed" in text and "Register entry applied" in text
+    assert "The decision deadline (8 Dec 2026, 16:34 JST) was missed." in text
+    assert not CODE.search(text), CODE.findall(text)
+    only = client.get(reverse("admin:complaints_caseevent_changelist"),
+                      {"event_type": EventType.DEADLINE_BREACHED.value}).content.decode()
+    only = re.search(r'<table id="result_list">(.*?)</table>', only, re.S).group(1)
+    assert "Deadline missed" in only and "Register entry applied" not in only
+    event = case.events.get(event_type=EventType.PRIORITY_CHANGED)
+    view = client.get(reverse("admin:complaints_caseevent_change", args=[event.pk]))
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", view.content.decode()))
+    assert "The priority changed from “Normal” to “Urgent”." in text
+    assert "priority_changed" not in text

@@ -141,3 +141,41 @@ def test_case_page_timeline_and_deadlines(client, creator, operator):
     assert "Met on time" in html  # the first response clock
     assert "Due by" in html  # the decision clock
     assert "Case filed" in html
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_timeline_tells_the_filer_each_event_in_words(client, creator, operator, language):
+    """One event of every type: the filer reads those shown to filers, each as its label
+    and a sentence, never a stored code; the desk's own steps stay hidden."""
+    import html as html_lib
+    import re
+
+    from django.utils import translation
+
+    from complaints.domain.events import SHOWN_AS_MESSAGES, EventType
+    from tests.support.events import CODE, KEY_VALUE, events_of_every_type
+
+    case = file_case(filer=creator)
+    events_of_every_type(case, actor=operator)
+    creator.language = language
+    creator.save(update_fields=["language"])
+    client.force_login(creator)
+    html = client.get(reverse("complaints:case_detail", args=[case.reference])).content.decode()
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
+    assert "<script>alert" not in timeline and "&lt;script&gt;alert" in timeline
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", timeline))
+    with translation.override(language):
+        labels = {t: str(t.label) for t in EventType}
+    for event_type in EventType:
+        assert event_type.value not in html, event_type
+        if event_type.filer_sees and event_type not in SHOWN_AS_MESSAGES:
+            assert labels[event_type] in text, event_type
+        else:
+            assert labels[event_type] not in text, event_type
+    assert not CODE.search(text), CODE.findall(text)
+    assert not KEY_VALUE.search(text), KEY_VALUE.findall(text)
+    if language == "ja":
+        assert "判断期限（2026年12月8日 16:34 JST）を超過しました。" in text
+        assert "このケースは KT-2026-000100 に統合されました。" in text
+    else:
+        assert "The decision deadline (8 Dec 2026, 16:34 JST) was missed." in text

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from accounts.services import roles_ensure, user_role_set
+from complaints.domain.events import EventType
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import (
     Case,
@@ -180,11 +181,12 @@ class Command(BaseCommand):
                                         created_at=submitted + timedelta(hours=6 * (i + 1)),
                                         from_staff=True, body=f"Reply {i} on case {pk}.",
                                         visibility=rng.choice(["public", "internal"])))
-            events.append(CaseEvent(case_id=pk, actor_id=filer_id, event_type="case_submitted",
+            events.append(CaseEvent(case_id=pk, actor_id=filer_id,
+                                    event_type=EventType.CASE_SUBMITTED.value,
                                     created_at=submitted,
                                     new_value={"reference": f"KT-{submitted.year}-{pk:06d}"}))
             if status != Status.SUBMITTED:
-                events.append(CaseEvent(case_id=pk, event_type="status_changed",
+                events.append(CaseEvent(case_id=pk, event_type=EventType.STATUS_CHANGED.value,
                                         created_at=submitted + timedelta(hours=20),
                                         old_value={"status": "submitted"},
                                         new_value={"status": status}))

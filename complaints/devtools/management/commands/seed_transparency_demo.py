@@ -28,6 +28,7 @@ from complaints.domain.business_time import (
     add_business_minutes,
     business_minutes_between,
 )
+from complaints.domain.events import EventType
 from complaints.models import (
     Case,
     CaseEvent,
@@ -76,9 +77,10 @@ DAY = 9 * 60  # business minutes in a working day of the default calendar
 SNAPSHOT = "dreamreel-train-{:%Y-%m}"
 NOT_UPHELD = ("The objection was not upheld (see the decision): the work stays in the "
               "training data under the licence the decision names.")
-REGISTER_STEPS = {"register_entry_confirmed": "confirmed_at",
-                  "register_entry_applied": "applied_at",
-                  "register_entry_not_possible": None, "register_entry_closed": None}
+REGISTER_STEPS = {EventType.REGISTER_ENTRY_CONFIRMED: "confirmed_at",
+                  EventType.REGISTER_ENTRY_APPLIED: "applied_at",
+                  EventType.REGISTER_ENTRY_NOT_POSSIBLE: None,
+                  EventType.REGISTER_ENTRY_CLOSED: None}
 
 
 @dataclass
@@ -332,16 +334,16 @@ class Command(BaseCommand):
         reference = f"KT-{timezone.localtime(filed).year}-{case.pk:06d}"
         Case.objects.filter(pk=case.pk).update(
             submitted_at=filed, reference=reference, last_activity_at=ended,
-            decided_at=events.get("decision_recorded"),
-            closed_at=events.get("decision_recorded") or ended, next_due_at=None)
+            decided_at=events.get(EventType.DECISION_RECORDED),
+            closed_at=events.get(EventType.DECISION_RECORDED) or ended, next_due_at=None)
         if decision is not None:
-            decided = events["decision_recorded"]
+            decided = events[EventType.DECISION_RECORDED]
             Decision.objects.filter(pk=decision.pk).update(
                 decided_at=decided, appeal_deadline=decided + APPEAL_WINDOW)
         Question.objects.filter(case=case, answered_at__isnull=False).update(
-            answered_at=events.get("question_answered", ended))
+            answered_at=events.get(EventType.QUESTION_ANSWERED, ended))
         met = {e.new_value["clock"]: e.created_at
-               for e in case.events.filter(event_type="deadline_met")}
+               for e in case.events.filter(event_type=EventType.DEADLINE_MET)}
         for deadline in case.deadlines.all():
             values = {"started_at": filed, "warn_at": None, "next_check_at": None,
                       "due_at": deadline_due_for(case=case, clock=deadline.clock, start=filed)}
