@@ -137,8 +137,18 @@ def _then(first: str, second: str) -> str:
         "first": first, "second": second}
 
 
+class Reason(Choices):
+    """Reasons Kotae itself gives (a person's own reason is stored as they wrote it). The
+    value is the English stored in events before reasons had labels, so those read
+    in the reader's language too."""
+
+    NO_REPLY = ("no reply from the filer within the time given",
+                _("no reply from the filer within the time given"))
+
+
 def _with_reason(sentence: str, values: dict) -> str:
-    reason = _text(values.get("reason"))
+    reason = values.get("reason")
+    reason = str(Reason(reason).label) if reason in Reason.values else _text(reason)
     return _then(sentence, gettext("Reason given: %(reason)s") % {"reason": reason}
                  if reason else "")
 

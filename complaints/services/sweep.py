@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from complaints.domain.business_time import CalendarSpec, add_business_days
-from complaints.domain.events import EventType
+from complaints.domain.events import EventType, Reason
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseEvent, Deadline
 from complaints.services.bulk import rows_insert
@@ -157,7 +157,7 @@ def _close_unanswered(deadline: Deadline) -> None:
     case = deadline.case
     if case.status == Status.AWAITING_FILER:
         case_transition(case=case, target=Status.CLOSED, actor=None,
-                        reason="no reply from the filer within the time given")
+                        reason=Reason.NO_REPLY)
         filer_notify(case=case, event=_key(deadline, "closed"), template="case_closed_no_reply",
                      refs={"deadline_id": deadline.pk})
 

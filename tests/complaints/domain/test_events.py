@@ -152,3 +152,14 @@ def test_the_formatter_gets_an_aware_time():
     event_sentence(EventType.DEADLINE_STARTED, None, {"clock": "decision", "due_at": DUE},
                    when=lambda at: seen.append(at) or "")
     assert seen == [datetime.fromisoformat(DUE)] and seen[0].tzinfo is not None
+
+
+def test_a_reason_kotae_gives_reads_in_the_readers_language():
+    # The sweep's reason for closing a case nobody answered, as stored since before
+    # reasons had labels: in Japanese it must not show in English.
+    closed = {"status": "closed", "reason": "no reply from the filer within the time given"}
+    with translation.override("ja"):
+        sentence = event_sentence("status_changed", {"status": "awaiting_filer"}, closed,
+                                  when=str)
+    assert "期限内に申立人からの返信がありませんでした" in sentence
+    assert "no reply" not in sentence
