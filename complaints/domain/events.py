@@ -316,6 +316,13 @@ def _merged_into(old: dict, new: dict, when: When) -> str:
     return ""
 
 
+def _merged_into_for_filer(old: dict, new: dict, when: When) -> str:
+    # The filer is not told which case: it is someone else's (as in the case_merged e-mail).
+    return gettext("Other people told us about the same output or work; we will decide "
+                   "these cases together, and you will receive the decision for your own "
+                   "case.")
+
+
 def _merged_from(old: dict, new: dict, when: When) -> str:
     if reference := _text(new.get("duplicate")):
         return gettext("%(reference)s was merged into this case as a duplicate.") % {
@@ -422,13 +429,22 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
 }
 
 
-def event_sentence(event_type: str, old: Any, new: Any, *, when: When) -> str:
+# What the filer reads instead, where the desk's sentence names another filer's case.
+FILER_SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
+    EventType.MERGED_INTO: _merged_into_for_filer,
+}
+
+
+def event_sentence(event_type: str, old: Any, new: Any, *, when: When,
+                   for_filer: bool = False) -> str:
     """What happened, as one or two sentences in the active language, the values named
     by their labels and times formatted by `when`. Plain text (the page escapes it);
-    empty when the stored values say nothing more than the event's label."""
+    empty when the stored values say nothing more than the event's label. `for_filer`:
+    the words on the filer's own timeline, which never name another filer's case."""
     try:
-        told = SENTENCES[EventType(event_type)]
+        event_type = EventType(event_type)
     except ValueError:
         return ""
+    told = (for_filer and FILER_SENTENCES.get(event_type)) or SENTENCES[event_type]
     return told(old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {},
                 when)

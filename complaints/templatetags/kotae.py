@@ -40,3 +40,11 @@ def event_sentence(event):
     time zone; plain text, escaped by the page like any other value."""
     return events.event_sentence(event.event_type, event.old_value, event.new_value,
                                  when=when)
+
+
+@register.filter
+def event_sentence_for_filer(event):
+    """`event_sentence` as the filer's timeline tells it: never naming another filer's
+    case."""
+    return events.event_sentence(event.event_type, event.old_value, event.new_value,
+                                 when=when, for_filer=True)

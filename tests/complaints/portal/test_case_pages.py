@@ -174,8 +174,11 @@ def test_timeline_tells_the_filer_each_event_in_words(client, creator, operator,
             assert labels[event_type] not in text, event_type
     assert not CODE.search(text), CODE.findall(text)
     assert not KEY_VALUE.search(text), KEY_VALUE.findall(text)
+    # Merged into another filer's case: the filer is not told which (its reference).
+    assert "KT-2026-000100" not in text
     if language == "ja":
         assert "判断期限（2026年12月8日 16:34 JST）を超過しました。" in text
-        assert "このケースは KT-2026-000100 に統合されました。" in text
+        assert "まとめて判断し、あなたのケースについても判断をお知らせします" in text
     else:
         assert "The decision deadline (8 Dec 2026, 16:34 JST) was missed." in text
+        assert "you will receive the decision for your own case" in text
