@@ -87,3 +87,13 @@ def test_import_linter_contracts_are_kept(monkeypatch):
 
     monkeypatch.chdir(ROOT)
     assert lint_imports(no_cache=True, no_logo=True) == 0
+
+
+def test_the_domain_contract_reads_an_import_spread_over_lines(tmp_path, monkeypatch):
+    from config.lint import _imports
+
+    (tmp_path / "spread_import.py").write_text(
+        "from django import (\n    db,\n)\nfrom django.utils import translation\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = {name for _line, name in _imports("spread_import")}
+    assert "django.db" in names and "django.utils.translation" in names

@@ -16,6 +16,14 @@ class ChoicesType(enum.EnumType):
     def labels(cls) -> list[str]:
         return [member.label for member in cls]
 
+    @property
+    def names(cls) -> list[str]:
+        return [member.name for member in cls]
+
+    def __contains__(cls, value) -> bool:
+        """`"submitted" in Status`, as with Django's choices (Python 3.11's enums raise)."""
+        return isinstance(value, str) and value in cls._value2member_map_
+
 
 class Choices(enum.StrEnum, metaclass=ChoicesType):
     """`NAME = "value", _("Label")`: the value is stored, the label is shown."""

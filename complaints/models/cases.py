@@ -43,7 +43,9 @@ class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True)
     kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices, db_index=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        # Plain values as defaults: a migration then names "submitted", not the domain's enum.
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED.value,
+        db_index=True,
     )
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(
@@ -51,7 +53,7 @@ class Case(models.Model):
         choices=Language.choices,
     )
     priority = models.CharField(
-        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL.value
     )
 
     filer = models.ForeignKey(

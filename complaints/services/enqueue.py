@@ -10,26 +10,45 @@ from functools import partial
 
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
+
+
+# What a broker that is down or unreachable raises while a task is sent.
+BROKER_ERRORS = (OSError, OperationalError)
+
+
+def _registered(app, name: str):
+    """The task of that name; the tasks module is imported (autodiscovered) on first use.
+    A name no task has is a bug, raised at once, never left to a worker's log."""
+    if name not in app.tasks:
+        app.autodiscover_tasks(force=True)
+    if name not in app.tasks:
+        raise LookupError(f"No Celery task is named {name!r}.")
+    return app.tasks[name]
 
 
 def task_send(name: str, *args) -> None:
     """Send the task now. In eager mode (the test settings) it runs here, as `.delay` would."""
     app = current_app
+    task = _registered(app, name)
     if app.conf.task_always_eager:
-        app.loader.import_default_modules()  # registers the tasks (autodiscovery)
-        app.tasks[name].delay(*args)
+        task.delay(*args)
     else:
         app.send_task(name, args=list(args))
 
 
 def _send_quietly(name: str, arg_sets: list[tuple], waiting: str) -> None:
+    _registered(current_app, name)
     try:
         for args in arg_sets:
             task_send(name, *args)
-    except Exception as exc:  # the broker's failure must not become the user's
-        logger.warning("%s waits for the relay: %s", waiting, exc)
+    except Exception as exc:
+        if current_app.conf.task_always_eager and not isinstance(exc, BROKER_ERRORS):
+            raise  # the task ran here and failed: a bug to see, not a broker to wait for
+        # Whatever the transport raises, the broker's failure must not become the user's.
+        logger.warning("%s waits for the relay: %s", waiting, exc, exc_info=True)
 
 
 def task_send_on_commit(name: str, *args, waiting: str = "Work") -> None:

@@ -68,10 +68,10 @@ def _claimable(channel: Channel) -> Q:
 
 
 def _claim(channel: Channel, pk: int):
-    return (channel.model.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(*channel.related)
-            .filter(_claimable(channel), pk=pk)
-            .first())
+    rows = channel.model.objects.select_for_update(skip_locked=True, of=("self",))
+    if channel.related:  # select_related() with no names would follow every foreign key
+        rows = rows.select_related(*channel.related)
+    return rows.filter(_claimable(channel), pk=pk).first()
 
 
 def deliver(channel: Channel, pk: int) -> bool:
@@ -93,9 +93,15 @@ def deliver(channel: Channel, pk: int) -> bool:
         row.attempts += 1
         try:
             channel.send(row)
-        except Exception as exc:  # the receiver's failure is data, not a crash
-            error = str(exc) if isinstance(exc, SendFailed) else f"{type(exc).__name__}: {exc}"
-            _failed(channel, row, error)
+        except SendFailed as exc:  # the receiver's failure is data, not a crash
+            _failed(channel, row, str(exc))
+            return False
+        except OSError as exc:  # no answer (refused, timed out; SMTP errors are OSErrors)
+            _failed(channel, row, f"{type(exc).__name__}: {exc}")
+            return False
+        except Exception as exc:  # a bug (a template, a missing row): data too, and loud
+            logger.exception("%s %s: delivery raised", channel.name, row.pk)
+            _failed(channel, row, f"{type(exc).__name__}: {exc}")
             return False
         _delivered(channel, row)
         return True
