@@ -1,15 +1,12 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import Role, User
-from complaints.models import Case
-from complaints.services.sweep import deadlines_sweep
+from accounts.models import User
+
+# seed_demo's logins and demo clock: tests/complaints/devtools/test_seed_demo.py.
 
 pytestmark = pytest.mark.django_db
 
@@ -90,30 +87,6 @@ def test_language_switch_is_remembered(client, creator):
     assert client.get(reverse("complaints:case_list"))["Content-Language"] == "ja"
 
 
-def test_seed_demo_is_idempotent(settings, capsys):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    first = capsys.readouterr().out
-    call_command("seed_demo")
-    second = capsys.readouterr().out
-
-    def logins(out):
-        return [line for line in out.splitlines() if not line.startswith("Demo clock")]
-
-    assert logins(first) == logins(second)
-    assert Case.objects.filter(filer__email="creator@example.com").count() == 3
-    assert "creator@example.com" in first and "kotae-operator-demo" in first
-    people = User.objects.exclude(email="history@example.com")  # the transparency history's
-    assert people.count() == 3
-    roles = {u.email: u.role for u in people}
-    assert roles == {"creator@example.com": Role.CREATOR, "operator@example.com": Role.OPERATOR,
-                     "supervisor@example.com": Role.SUPERVISOR}
-    operator = User.objects.get(email="operator@example.com")
-    assert operator.has_perm("complaints.view_case")
-    assert not operator.has_perm("complaints.change_caseevent")
-    assert not operator.has_perm("complaints.delete_notification")
-
-
 def test_password_change(client, creator):
     client.force_login(creator)
     page = client.get(reverse("accounts:password_change"))
@@ -154,26 +127,3 @@ def test_signup_ignores_a_next_that_leaves_the_site(client, on_commit):
     path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
     assert "next" not in path
     assert client.get(path)["Location"] == reverse("complaints:case_list")
-
-
-def test_seed_demo_sets_a_clock_that_comes_due_minutes_later(settings, capsys, on_commit):
-    """What `make run` shows: a warning to the desk after about two minutes, then the
-    breach and the filer's late notice (in Japanese) after about four."""
-    settings.DEBUG = True
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    case = Case.objects.filter(status="submitted").order_by("pk").first()
-    assert f"Demo clock: {case.reference} warns" in out
-    clock = case.deadlines.get(clock="first_response")
-    now = timezone.now()
-    assert now < clock.warn_at <= now + timedelta(minutes=2)
-    assert clock.warn_at < clock.due_at <= now + timedelta(minutes=4)
-    with on_commit():
-        deadlines_sweep(now=now + timedelta(minutes=2, seconds=30))
-    assert {m.to[0] for m in mail.outbox} == {"operator@example.com", "supervisor@example.com"}
-    mail.outbox.clear()
-    with on_commit():
-        deadlines_sweep(now=now + timedelta(minutes=4, seconds=30))
-    late = [m for m in mail.outbox if m.to == ["creator@example.com"]]
-    assert len(late) == 1 and case.reference in late[0].subject
-    assert "お約束していました" in late[0].body  # the filer's language, rendered at delivery

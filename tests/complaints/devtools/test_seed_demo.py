@@ -1,18 +1,50 @@
-"""The demo that `make run` seeds on every start: a second start changes nothing a person
-could see, and the history's training objections left the register where the desk would
-have taken them."""
+"""The demo that `make run` seeds on every start: the logins it prints, a demo clock that
+comes due minutes later, a second start that changes nothing a person could see, and a
+transparency history that is finished, in the past, made once, and whose training
+objections left the register where the desk would have taken them.
+
+Making the demo (the history above all) takes seconds, so the first start is made once for
+the module (`first_start`): every test here begins just after it, and what a test changes
+(a sweep, a second start) is undone after it."""
 import hashlib
+import io
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
-from complaints.models import Case, CaseEvent, CaseKind, Notification, RegisterEntry
+from accounts.models import Role, User
+from complaints.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Deadline,
+    Notification,
+    Question,
+    RegisterEntry,
+    TransparencySnapshot,
+)
 from complaints.services.sweep import deadlines_sweep
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_start")]
+
+
+@pytest.fixture(scope="module")
+def first_start(shared_rows):
+    """`make run`'s first start on an empty database, seed_demo with DEBUG on (it makes the
+    transparency history too); the value is what it printed."""
+    def seed_demo() -> str:
+        out = io.StringIO()
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=out)
+        return out.getvalue()
+
+    with shared_rows(seed_demo) as printed:
+        yield printed
 
 
 def tables() -> dict[str, tuple[int, str]]:
@@ -30,17 +62,59 @@ def tables() -> dict[str, tuple[int, str]]:
     return state
 
 
+def test_seed_demo_sets_a_clock_that_comes_due_minutes_later(first_start, on_commit):
+    """What `make run` shows: a warning to the desk after about two minutes, then the
+    breach and the filer's late notice (in Japanese) after about four."""
+    out = first_start
+    case = Case.objects.filter(status="submitted").order_by("pk").first()
+    assert f"Demo clock: {case.reference} warns" in out
+    clock = case.deadlines.get(clock="first_response")
+    now = timezone.now()
+    assert now < clock.warn_at <= now + timedelta(minutes=2)
+    assert clock.warn_at < clock.due_at <= now + timedelta(minutes=4)
+    with on_commit():
+        deadlines_sweep(now=now + timedelta(minutes=2, seconds=30))
+    assert {m.to[0] for m in mail.outbox} == {"operator@example.com", "supervisor@example.com"}
+    mail.outbox.clear()
+    with on_commit():
+        deadlines_sweep(now=now + timedelta(minutes=4, seconds=30))
+    late = [m for m in mail.outbox if m.to == ["creator@example.com"]]
+    assert len(late) == 1 and case.reference in late[0].subject
+    assert "お約束していました" in late[0].body  # the filer's language, rendered at delivery
+
+
+def test_seed_demo_is_idempotent(first_start, settings, capsys):
+    settings.DEBUG = True
+    first = first_start
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+
+    def logins(out):
+        return [line for line in out.splitlines() if not line.startswith("Demo clock")]
+
+    assert logins(first) == logins(second)
+    assert Case.objects.filter(filer__email="creator@example.com").count() == 3
+    assert "creator@example.com" in first and "kotae-operator-demo" in first
+    people = User.objects.exclude(email="history@example.com")  # the transparency history's
+    assert people.count() == 3
+    roles = {u.email: u.role for u in people}
+    assert roles == {"creator@example.com": Role.CREATOR, "operator@example.com": Role.OPERATOR,
+                     "supervisor@example.com": Role.SUPERVISOR}
+    operator = User.objects.get(email="operator@example.com")
+    assert operator.has_perm("complaints.view_case")
+    assert not operator.has_perm("complaints.change_caseevent")
+    assert not operator.has_perm("complaints.delete_notification")
+
+
 def test_a_second_start_changes_nothing(settings, capsys):
     """`make run` twice, each start followed by its server's sweep a few minutes on (the
     demo clock warns at 2 minutes and runs out at 4): the second start adds no timeline
     event, no e-mail (the filer's late notice least of all) and changes no row."""
     settings.DEBUG = True
-    call_command("seed_demo")
     assert deadlines_sweep(now=timezone.now() + timedelta(minutes=5)) == 1
     demo = Case.objects.filter(filer__email="creator@example.com").order_by("pk").first()
     assert demo.events.filter(event_type="deadline_breached").count() == 1
     first = tables()
-    capsys.readouterr()
 
     call_command("seed_demo")
     deadlines_sweep(now=timezone.now() + timedelta(minutes=10))
@@ -54,13 +128,11 @@ def test_a_second_start_changes_nothing(settings, capsys):
     assert f"Demo clock: {demo.reference} ran out at" in out
 
 
-def test_history_register_entries_are_where_the_desk_took_them(settings):
+def test_history_register_entries_are_where_the_desk_took_them():
     """A decided objection's entries are not left "received": excluded works are applied
     from a dataset snapshot (confirmed while the next one is still to come), refusals
     are not possible, withdrawals closed; each step by the register's services (its
     event and e-mail), at the time it happened."""
-    settings.DEBUG = True
-    call_command("seed_transparency_demo")
     now = timezone.now()
     objections = (Case.objects.filter(filer__email="history@example.com",
                                       kind=CaseKind.TRAINING_OBJECTION)
@@ -99,3 +171,36 @@ def test_history_register_entries_are_where_the_desk_took_them(settings):
                     case=case, kind=f"register_{entry.status}", status="sent").exists()
     assert seen == {"applied", "confirmed", "not_possible", "closed"}
     assert not RegisterEntry.objects.filter(case__in=objections, status="received").exists()
+
+
+def test_demo_history_is_finished_in_the_past_and_made_once(first_start, settings, capsys):
+    made = [line for line in first_start.splitlines(keepends=True)
+            if line.startswith("Demo history")]  # what seed_transparency_demo printed
+    assert len(made) == 1
+    history = Case.objects.filter(filer__email="history@example.com")
+    count = history.count()
+    assert 150 <= count <= 250
+    assert set(history.values_list("kind", flat=True)) == set(CaseKind.values)
+    assert set(history.values_list("status", flat=True)) == {"decided", "withdrawn"}
+    assert set(Question.objects.filter(case__in=history, case__status="decided").values_list(
+        "answer_category", flat=True)) == set(Question.Category.values)
+    assert history.filter(decision__outcome="reversed").exists()
+    oldest = history.order_by("submitted_at").first().submitted_at
+    assert timezone.now() - oldest > timedelta(days=365)
+    # Nothing for the sweep or the outbox: no clock left running, every e-mail sent.
+    clocks = Deadline.objects.filter(case__in=history)
+    assert not clocks.filter(met_at__isnull=True, cancelled_at__isnull=True).exists()
+    assert not clocks.filter(next_check_at__isnull=False).exists()
+    assert not clocks.filter(met_at__isnull=False, met_business_minutes__isnull=True).exists()
+    assert not Notification.objects.filter(case__in=history).exclude(status="sent").exists()
+    deadlines_sweep()
+    assert not Notification.objects.filter(case__in=history).exclude(status="sent").exists()
+    recent = timezone.now() - timedelta(hours=1)
+    assert not CaseEvent.objects.filter(case__in=history, created_at__gt=recent).exists()
+    assert not User.objects.get(email="history@example.com").has_usable_password()
+    assert TransparencySnapshot.objects.exists()
+
+    settings.DEBUG = True
+    call_command("seed_transparency_demo")
+    assert capsys.readouterr().out == made[0]
+    assert history.count() == count

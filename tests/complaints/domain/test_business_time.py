@@ -1,10 +1,11 @@
 """Business-time arithmetic against a naive minute-by-minute count, and the dates a
 Japanese desk meets: weekends, Golden Week, the year-end closure; and daylight saving."""
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from complaints.domain.business_time import (
@@ -19,13 +20,19 @@ TOKYO = CalendarSpec()
 YEAR_END = closures_from_ranges([(date(2026, 12, 29), date(2027, 1, 3))])
 
 
+@cache
+def naive_holidays(country: str, year: int) -> holidays.HolidayBase:
+    """The library's holidays of a year, built once: the count below asks every minute."""
+    return holidays.country_holidays(country, years=year)
+
+
 def naive_is_working(instant: datetime, spec: CalendarSpec) -> bool:
     local = instant.astimezone(ZoneInfo(spec.time_zone))
     day = local.date()
     hours = spec.hours.get(day.weekday())
     if hours is None or day in spec.closures:
         return False
-    if spec.country and day in holidays.country_holidays(spec.country, years=day.year):
+    if spec.country and day in naive_holidays(spec.country, day.year):
         return False
     return hours[0] <= local.time().replace(tzinfo=None) < hours[1]
 
@@ -78,21 +85,50 @@ STARTS = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+# Tried on every run, whatever hypothesis draws: the dates a desk meets, each crossed whole
+# (the starts before a change of clocks are at 22:00 local on the evening before).
+ALWAYS_OPEN = {d: (time(0), time(23)) for d in range(7)}
+NEW_YORK = CalendarSpec(time_zone="America/New_York", hours=ALWAYS_OPEN, country="US")
+BERLIN = CalendarSpec(time_zone="Europe/Berlin", hours=ALWAYS_OPEN, country="DE",
+                      closures=YEAR_END)
+CROSSINGS = [
+    (TOKYO, datetime(2026, 4, 28, 6, tzinfo=UTC)),  # Golden Week, from Tuesday 15:00
+    (CalendarSpec(closures=YEAR_END), datetime(2026, 12, 25, 8, tzinfo=UTC)),  # year end
+    (NEW_YORK, datetime(2026, 3, 8, 3, tzinfo=UTC)),  # clocks go forward on 8 March
+    (NEW_YORK, datetime(2026, 11, 1, 2, tzinfo=UTC)),  # and back on 1 November
+    (BERLIN, datetime(2026, 3, 28, 21, tzinfo=UTC)),  # forward on 29 March
+    (BERLIN, datetime(2026, 10, 24, 20, tzinfo=UTC)),  # back on 25 October
+    (BERLIN, datetime(2026, 12, 28, 12, tzinfo=UTC)),  # closed 29 December - 3 January
+]
+
+
+def crossing(**arguments):
+    """@example for each of the CROSSINGS, with these other arguments."""
+    def decorate(test):
+        for spec, start in reversed(CROSSINGS):
+            test = example(spec=spec, start=start, **arguments)(test)
+        return test
+    return decorate
+
+
+@settings(deadline=None)  # as many examples as the profile says (tests/conftest.py)
 @given(spec=calendars(), start=STARTS, minutes=st.integers(1, 3 * 9 * 60))
+@crossing(minutes=3 * 9 * 60)
 def test_adding_business_minutes_matches_a_minute_by_minute_count(spec, start, minutes):
     assert add_business_minutes(start, minutes, spec) == naive_add(start, minutes, spec)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(spec=calendars(), start=STARTS, span=st.integers(0, 5 * 24 * 60))
+@crossing(span=5 * 24 * 60)
 def test_business_minutes_between_matches_a_minute_by_minute_count(spec, start, span):
     end = start + timedelta(minutes=span)
     assert business_minutes_between(start, end, spec) == naive_between(start, end, spec)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(spec=calendars(), start=STARTS, days=st.integers(1, 8))
+@crossing(days=8)
 def test_business_days_end_at_close_of_the_nth_working_day(spec, start, days):
     due = add_business_days(start, days, spec)
     tz = ZoneInfo(spec.time_zone)
