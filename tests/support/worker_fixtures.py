@@ -24,4 +24,4 @@ def start_worker(tmp_path):
     finally:
         celery_app.conf.task_always_eager = previous
         for worker in started:
-            worker.stop()
+            worker.discard()
