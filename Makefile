@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Bytecode caches make each Python start (the suite's, and its workers' and servers') faster.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test install lint migrations-check messages worker-smoke clean
 
@@ -27,7 +29,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -p no:cacheprovider tests/test_layout.py
+	$(PY) -m pytest -q -n 0 -p no:cacheprovider tests/test_layout.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install

@@ -2,7 +2,9 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env
+from urllib.parse import urlsplit
+
+from .base import CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, VAR_DIR, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -25,10 +27,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# Keep test messages apart from a development worker on the same broker.
-CELERY_TASK_DEFAULT_QUEUE = "kotae-test"
+# Keep test messages apart from a development worker on the same broker, and the suite's
+# processes apart from each other (pytest-xdist names them gw0, gw1, ...): each has its
+# own queue, broker file and cache database, so one's real workers and cache.clear() never
+# touch another's. (Its test database is its own already: a file per process id above;
+# pytest-django adds the gw suffix on PostgreSQL.)
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_apart = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+CELERY_TASK_DEFAULT_QUEUE = f"kotae-test{_apart}"
 if CELERY_BROKER_URL.startswith("sqlite"):  # the embedded broker: a file of the tests' own
-    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'test-broker.sqlite3'}"
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / f'test-broker{_apart}.sqlite3'}"
+if REDIS_URL and XDIST_WORKER.startswith("gw"):  # the broker keeps database 0
+    _redis = urlsplit(REDIS_URL)
+    CACHES["default"]["LOCATION"] = _redis._replace(
+        path=f"/{1 + int(XDIST_WORKER[2:])}").geturl()
 # A real worker started by a test writes its e-mails where the test can read them.
 if env.str("KOTAE_TEST_EMAIL_DIR", default=""):  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
