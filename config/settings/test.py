@@ -1,9 +1,8 @@
 """The test suite: fast hashing, tasks run in-process unless a test says otherwise."""
 import os
-
-from .base import *  # noqa: F403
 from urllib.parse import urlsplit
 
+from .base import *  # noqa: F403
 from .base import CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, VAR_DIR, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
