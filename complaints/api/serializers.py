@@ -198,8 +198,12 @@ CASE_IN = {
     CaseKind.TRAINING_OBJECTION: TrainingObjectionInSerializer,
     CaseKind.INQUIRY: InquiryInSerializer,
 }
+# The mapping from each kind to its body is given, not guessed: guessed from the serializers'
+# fields, it came out as {null: InquiryInRequest}, and a client generated from the schema
+# would refuse a valid inquiry.
 CASE_CREATE_SCHEMA = PolymorphicProxySerializer(
-    component_name="CaseCreate", serializers=list(CASE_IN.values()),
+    component_name="CaseCreate",
+    serializers={kind.value: serializer for kind, serializer in CASE_IN.items()},
     resource_type_field_name="kind")
 
 

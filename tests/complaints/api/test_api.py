@@ -370,3 +370,15 @@ def test_tokens_page_and_revoking_are_the_owners_only(client, creator, other_cre
     assert 'id="new-token"' in page and "theirs" in page
     again = client.get(reverse("accounts:api_tokens")).content.decode()
     assert 'id="new-token"' not in again  # shown once
+
+
+def test_the_schema_maps_each_kind_to_its_own_body(client):
+    """A client generated from the schema picks the body by `kind`: each kind a filer
+    may file must map to its own schema (it once read {null: InquiryInRequest})."""
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    mapping = schema.json()["components"]["schemas"]["CaseCreateRequest"]["discriminator"]["mapping"]
+    assert mapping == {
+        "output_complaint": "#/components/schemas/OutputComplaintInRequest",
+        "training_objection": "#/components/schemas/TrainingObjectionInRequest",
+        "inquiry": "#/components/schemas/InquiryInRequest",
+    }
