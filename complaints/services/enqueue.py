@@ -6,6 +6,7 @@ and there is no import circle. A broker that is down never fails the user's requ
 row the task was about stays due, and the relay or sweep sends it later.
 """
 import logging
+import threading
 from functools import partial
 
 from celery import current_app
@@ -19,11 +20,18 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OSError, OperationalError)
 
 
+# Celery's autodiscovery returns at once, importing nothing, while another thread is in
+# it (celery/loaders/base.py, _RACE_PROTECTION): threads of one web process that send
+# their first task together take turns here instead.
+_discovery = threading.Lock()
+
+
 def _registered(app, name: str):
     """The task of that name; the tasks module is imported (autodiscovered) on first use.
     A name no task has is a bug, raised at once, never left to a worker's log."""
-    if name not in app.tasks:
-        app.autodiscover_tasks(force=True)
+    with _discovery:
+        if name not in app.tasks:
+            app.autodiscover_tasks(force=True)
     if name not in app.tasks:
         raise LookupError(f"No Celery task is named {name!r}.")
     return app.tasks[name]
@@ -32,15 +40,15 @@ def _registered(app, name: str):
 def task_send(name: str, *args) -> None:
     """Send the task now. In eager mode (the test settings) it runs here, as `.delay` would."""
     app = current_app
-    task = _registered(app, name)
     if app.conf.task_always_eager:
-        task.delay(*args)
-    else:
+        _registered(app, name).delay(*args)
+    else:  # by name alone: the web process need not import the tasks (the tests check names)
         app.send_task(name, args=list(args))
 
 
 def _send_quietly(name: str, arg_sets: list[tuple], waiting: str) -> None:
-    _registered(current_app, name)
+    if current_app.conf.task_always_eager:
+        _registered(current_app, name)  # outside the try: a wrong name is no broker outage
     try:
         for args in arg_sets:
             task_send(name, *args)

@@ -42,3 +42,38 @@ def test_a_task_that_fails_in_eager_mode_is_not_taken_for_a_broker(monkeypatch, 
     monkeypatch.setattr("complaints.tasks.notification_deliver_task.delay", task_bug)
     with pytest.raises(ZeroDivisionError), on_commit():
         enqueue.task_send_on_commit(writes.DELIVER_TASK, 1)
+
+
+def test_threads_sending_their_first_task_together_all_find_it():
+    """Celery's autodiscovery returns at once, importing nothing, while another thread is
+    in it; two web threads sending their first task together once got a LookupError (a
+    500 after the filing was saved). A stand-in app with that behaviour:"""
+    import threading
+    import time
+
+    class App:
+        tasks: dict = {}
+        busy = False
+
+        def autodiscover_tasks(self, force):
+            if App.busy:  # as celery/loaders/base.py's _RACE_PROTECTION
+                return
+            App.busy = True
+            time.sleep(0.2)  # importing complaints.tasks
+            App.tasks = {"complaints.tasks.x": "the task"}
+            App.busy = False
+
+    found, failed = [], []
+
+    def first_send():
+        try:
+            found.append(enqueue._registered(App(), "complaints.tasks.x"))
+        except LookupError as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=first_send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert failed == [] and found == ["the task", "the task"]
