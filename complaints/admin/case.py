@@ -22,7 +22,6 @@ from complaints.admin.forms import AnswerForm, DecisionForm, DeskMessageForm
 from complaints.admin.queue import (
     AIProductFilter,
     AssigneeFilter,
-    CappedCountPaginator,
     DeadlineStateFilter,
     StatusFilter,
     deadline_state,
@@ -50,6 +49,7 @@ from complaints.services.desk import (
 )
 from complaints.services.messages import message_post
 from complaints.templatetags.kotae import when as when_filter
+from config.pagination import CappedCountPaginator
 
 SEARCH_CAP = 1000
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case
-from config.pagination import CappedCountPaginator  # noqa: F401 (the queue's, re-exported)
 
 DUE_SOON = timedelta(days=1)
 

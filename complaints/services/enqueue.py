@@ -47,13 +47,14 @@ def task_send(name: str, *args) -> None:
 
 
 def _send_quietly(name: str, arg_sets: list[tuple], waiting: str) -> None:
-    if current_app.conf.task_always_eager:
+    eager = current_app.conf.task_always_eager
+    if eager:
         _registered(current_app, name)  # outside the try: a wrong name is no broker outage
     try:
         for args in arg_sets:
             task_send(name, *args)
     except Exception as exc:
-        if current_app.conf.task_always_eager and not isinstance(exc, BROKER_ERRORS):
+        if eager and not isinstance(exc, BROKER_ERRORS):
             raise  # the task ran here and failed: a bug to see, not a broker to wait for
         # Whatever the transport raises, the broker's failure must not become the user's.
         logger.warning("%s waits for the relay: %s", waiting, exc, exc_info=True)
