@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain import text
 from complaints.domain.choices import Choices
 from complaints.domain.decisions import Action, Outcome
 from complaints.domain.priority import Priority
@@ -125,16 +126,8 @@ def _deadline(values: dict) -> str:
     return str(DEADLINES.get(values.get("clock"), ANY_DEADLINE))
 
 
-def _listed(items: list[str]) -> str:
-    return pgettext("between the items of a list", ", ").join(items)
-
-
-def _then(first: str, second: str) -> str:
-    """Two sentences in a row (Japanese puts no space between them)."""
-    if not first or not second:
-        return first or second
-    return pgettext("two sentences in a row", "%(first)s %(second)s") % {
-        "first": first, "second": second}
+_listed = text.listing
+_then = text.sentences
 
 
 class Reason(Choices):

@@ -1,4 +1,26 @@
-"""What counts as blank, spelled out once for Python and for JSON Schema's regular
-expressions (where `\\s` means other characters than in Python's)."""
+"""Text as a reader sees it: what counts as blank (spelled out once for Python and for
+JSON Schema's regular expressions, where `\\s` means other characters than in Python's),
+and lists and titles punctuated for the active language."""
+from django.utils.translation import pgettext
 
 SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def listing(items) -> str:
+    """Items as a list a reader of the active language expects: 「A、B、C」 in Japanese,
+    "A, B, C" in English (the separator is the catalogue's)."""
+    return pgettext("between the items of a list", ", ").join(
+        str(item) for item in items if str(item))
+
+
+def quoted(title) -> str:
+    """A title as quoted in running text: 「…」 in Japanese, “…” in English."""
+    return pgettext("a title in running text", "“%(title)s”") % {"title": title}
+
+
+def sentences(first: str, second: str) -> str:
+    """Two sentences in a row (Japanese puts no space between them)."""
+    if not first or not second:
+        return first or second
+    return pgettext("two sentences in a row", "%(first)s %(second)s") % {
+        "first": first, "second": second}

@@ -1,19 +1,15 @@
-"""The public transparency report (/transparency/) and its downloads (CSV, JSON).
+"""The public transparency report (/transparency/); its downloads are in downloads.py.
 
-All three read the latest stored snapshot (complaints.services.transparency), whose
-figures already follow the small-group rule; here they are only presented."""
-import csv
-import io
-import json
+Both read the latest stored snapshot (complaints.services.transparency), whose figures
+already follow the small-group rule; here they are only presented."""
 import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_safe
 
 from complaints.domain.suppression import SUPPRESSED, WITHHELD
@@ -115,8 +111,22 @@ def quarter_label(quarter: dict) -> str:
 
 def quarter_span(quarter: dict) -> str:
     first, last = (date.fromisoformat(quarter[k]) for k in ("first_day", "last_day"))
-    return _("%(first)s to %(last)s") % {"first": dateformat.format(first, "M"),
+    span = _("%(first)s to %(last)s") % {"first": dateformat.format(first, "M"),
                                          "last": dateformat.format(last, "M")}
+    if quarter["complete"]:
+        return span
+    # Translators: the months of the current quarter, whose figures are counted so far.
+    return _("%(span)s · so far") % {"span": span}
+
+
+def timing_label(clock: str, name: str) -> str:
+    """The row of one business-time figure, as the page and the CSV name it."""
+    return {
+        ("first_response", "median"): _("Time to first response: median"),
+        ("first_response", "p90"): _("Time to first response: 9 in 10 within"),
+        ("decision", "median"): _("Time to decision: median"),
+        ("decision", "p90"): _("Time to decision: 9 in 10 within"),
+    }[clock, name]
 
 
 def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Section]:
@@ -134,12 +144,6 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
     def duration(minutes):
         return duration_cell(minutes, day_minutes)
 
-    timing_labels = {
-        ("first_response", "median"): _("Time to first response: median"),
-        ("first_response", "p90"): _("Time to first response: 9 in 10 within"),
-        ("decision", "median"): _("Time to decision: median"),
-        ("decision", "p90"): _("Time to decision: 9 in 10 within"),
-    }
     sections = [
         Section(_("Cases"), [
             row(_("Received"), count_cell, "received"),
@@ -147,7 +151,7 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
             row(_("Decided"), count_cell, "decided"),
         ]),
         Section(_("Speed, in business time"), [
-            *(row(timing_labels[clock, name], duration,
+            *(row(timing_label(clock, name), duration,
                   f"{clock}_{name}_business_minutes")
               for clock in TIMED_CLOCKS for name in PERCENTILES),
             row(_("Decided on time"), share_cell, "decided_on_time_share"),
@@ -199,7 +203,9 @@ def _month_axis(months: list[dict]) -> list[dict]:
         axis.append({
             "x": round(LEFT + band * (i + 0.5), 1),
             "label": dateformat.format(day, "M"),
-            "year": str(day.year) if i == 0 or day.month == 1 else "",
+            # Translators: the year under January (and the first month) on a chart's axis.
+            "year": (pgettext("chart axis", "%(year)s") % {"year": day.year}
+                     if i == 0 or day.month == 1 else ""),
             "long": formats.date_format(day, "YEAR_MONTH_FORMAT"),
             "complete": month["complete"],
         })
@@ -290,76 +296,3 @@ def report_context(snapshot) -> dict:
 def transparency_report(request):
     snapshot = transparency_snapshot_latest()
     return render(request, "complaints/transparency.html", report_context(snapshot))
-
-
-def _download_name(snapshot, extension: str) -> str:
-    return f"kotae-transparency-{timezone.localtime(snapshot.computed_at):%Y%m%d-%H%M}.{extension}"
-
-
-CSV_COLUMNS = [
-    "quarter", "first_day", "last_day", "complete", "kind", "received", "withdrawn", "decided",
-    *(f"{clock}_{name}_business_minutes" for clock in TIMED_CLOCKS for name in PERCENTILES),
-    "decided_on_time_share",
-    *(f"outcome_{o}" for o in Decision.Outcome.values),
-    *(f"action_{a}" for a in Decision.Action.values),
-    "appeals", "reversals",
-    *(f"answers_{c}" for c in Question.Category.values),
-]
-
-
-def _csv_rows(data: dict):
-    for quarter in data["quarters"]:
-        for group in quarter["kinds"]:
-            flat = {key: quarter[key] for key in ("quarter", "first_day", "last_day")}
-            flat["complete"] = "true" if quarter["complete"] else "false"
-            for key, value in group.items():
-                if isinstance(value, dict):
-                    prefix = {"outcomes": "outcome", "actions": "action",
-                              "answers": "answers"}[key]
-                    flat.update({f"{prefix}_{k}": v for k, v in value.items()})
-                else:
-                    flat[key] = value
-            yield ["" if flat.get(column) is None else flat[column] for column in CSV_COLUMNS]
-
-
-@require_safe
-def transparency_csv(request):
-    snapshot = transparency_snapshot_latest()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(snapshot.data))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(snapshot, "csv")}"')
-    return response
-
-
-JSON_NOTES = {
-    "quarter": "Calendar quarter of submission, in the time zone given.",
-    "times": "Business minutes of the business calendar, from filing until the first "
-             "response or the decision; median and p90 use the nearest-rank definition.",
-    "decided_on_time_share": "Share (0 to 1) of decided cases whose decision was made by "
-                             "its deadline.",
-    "appeals": "Appeals filed against the decisions on this quarter's cases of this kind; "
-               "reversals are those that reversed the decision.",
-    "answers": "Questions of inquiries, by answer category.",
-    "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
-                    "1 to 4 cases, and a median, percentile or share computed from fewer "
-                    "than 5 values are the string in suppressed_marker. null: nothing to "
-                    "measure.",
-    "withheld": "A figure of 5 or more (or 0) hidden only so that a small figure cannot "
-                "be worked out from the others of its set by subtraction (outcomes and "
-                "actions against decided, the kinds' received counts of a quarter against "
-                "the months) is the string in withheld_marker.",
-}
-
-
-@require_safe
-def transparency_json(request):
-    snapshot = transparency_snapshot_latest()
-    body = json.dumps({**snapshot.data, "notes": JSON_NOTES}, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(snapshot, "json")}"')
-    return response

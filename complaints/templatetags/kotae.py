@@ -1,31 +1,85 @@
+"""What pages and e-mails share: dates, lists and titles as the reader's language writes
+them, audit events in sentences, and the parts of every e-mail (greeting, signature)."""
 from django import template
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from complaints.domain import events
+from complaints.domain import events, text
+from complaints.domain.kinds import kind_in_a_sentence
 
 register = template.Library()
-
-# "3 Dec 2026, 18:00 JST" / "2026年12月3日 18:00 JST": always with the zone, so a
-# deadline is never ambiguous for a filer abroad.
-FORMATS = {"ja": "Y年n月j日 H:i T", "en": "j M Y, H:i T"}
 
 
 @register.filter
 def when(value):
+    """A moment in the active time zone, with the zone: "3 Dec 2026, 18:00 JST" /
+    「2026年12月3日 18:00 JST」 (config/formats, which the admin uses too)."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return formats.date_format(local, FORMATS.get((get_language() or "en")[:2], FORMATS["en"]))
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 @register.filter
 def day(value):
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return formats.date_format(local, "Y年n月j日" if (get_language() or "en")[:2] == "ja"
-                               else "j M Y")
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+@register.filter
+def listing(items):
+    """「A、B」 in Japanese, "A, B" in English."""
+    return text.listing(items)
+
+
+@register.filter
+def quoted(title):
+    """「title」 in Japanese, “title” in English."""
+    return text.quoted(title)
+
+
+@register.filter
+def kind_noun(kind):
+    """A kind of case as running text names it: "inquiry" / 「お問い合わせ」."""
+    return kind_in_a_sentence(kind)
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+@register.simple_tag(takes_context=True)
+def greeting(context):
+    """「山田 太郎 様」 / "Dear Taro Yamada,": the e-mail's recipient, else the case's filer;
+    with no name known, the polite form for a reader not known by name."""
+    person = context.get("recipient") or context.get("filer")
+    name = getattr(person, "display_name", "") or context.get("recipient_name", "")
+    if name:
+        return _("Dear %(name)s,") % {"name": name}
+    return _("Hello,")
+
+
+def _signature(context) -> dict:
+    language = _language()
+    return {"company": settings.KOTAE_COMPANY_NAME.get(language,
+                                                       settings.KOTAE_COMPANY_NAME["en"]),
+            "desk": settings.KOTAE_DESK_NAME.get(language, settings.KOTAE_DESK_NAME["en"]),
+            "site_url": context.get("site_url") or settings.SITE_URL}
+
+
+@register.inclusion_tag("emails/parts/signature.txt", takes_context=True)
+def signature_text(context):
+    """The desk's signature block and the send-only line, in plain text."""
+    return _signature(context)
+
+
+@register.inclusion_tag("emails/parts/signature.html", takes_context=True)
+def signature_html(context):
+    """The same block in HTML."""
+    return _signature(context)
 
 
 @register.filter
@@ -48,3 +102,15 @@ def event_sentence_for_filer(event):
     case."""
     return events.event_sentence(event.event_type, event.old_value, event.new_value,
                                  when=when, for_filer=True)
+
+
+@register.simple_tag
+def colon():
+    """Between a label and its value: 「受付番号：KT-…」 / "Reference: KT-…"."""
+    return pgettext("between a label and its value", ": ")
+
+
+@register.simple_tag
+def dot():
+    """Between the parts of a line: 「「星空クエスト」・権利留保」 / "“Quest” · Reservation"."""
+    return pgettext("between the parts of a line", " · ")

@@ -116,6 +116,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- Who speaks: the signature block of every e-mail -------------------------
+# The company that runs the desk and the desk's name, in each language (Japanese falls
+# back to the English name when none is set).
+KOTAE_COMPANY_NAME = {"en": env.str("COMPANY_NAME", default="Kotae Demo Inc.")}
+KOTAE_COMPANY_NAME["ja"] = env.str("COMPANY_NAME_JA", default=KOTAE_COMPANY_NAME["en"])
+KOTAE_DESK_NAME = {"en": env.str("DESK_NAME", default="Creator and Rights Holder Desk"),
+                   "ja": env.str("DESK_NAME_JA", default="クリエイター・権利者窓口")}
 
 # --- Static and uploaded files -----------------------------------------------
 STATIC_URL = "static/"

@@ -49,10 +49,10 @@ def test_invite_sends_one_email_with_an_accept_link(client, creator, studio, on_
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["taro@example.com"]
-    assert message.subject == "You are invited to join Studio Hoshizora on Kotae"
+    assert message.subject == "[Kotae] An invitation to join Studio Hoshizora"
     invitation = OrganisationInvitation.objects.get(organisation=studio)
     assert link_in(message) == f"{SITE}/accounts/invitations/{invitation.token}/"
-    assert "Hanako Yamada invited you to join Studio Hoshizora" in message.body
+    assert "Hanako Yamada has invited you to join “Studio Hoshizora”" in message.body
     html, mime = message.alternatives[0]
     assert mime == "text/html" and f"/accounts/invitations/{invitation.token}/" in html
 

@@ -66,3 +66,8 @@ def test_a_visitor_reads_the_report(page: Page, live_server, transactional_db, a
     expect(page.get_by_role("table", name=ja("%(kind)s per quarter").replace(
         "%(kind)s", ja("Inquiries")))).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "transparency-ja-1280.png"), full_page=True)
+    with page.expect_download() as download:  # the CSV follows the page into Japanese
+        page.get_by_role("link", name=ja("CSV (spreadsheet)")).click()
+    with open(download.value.path(), "rb") as csv_file:
+        heading = csv_file.readline().decode("utf-8")
+    assert heading.startswith("\ufeff" + ja("Quarter") + ",")  # Excel needs the BOM

@@ -5,6 +5,7 @@ every attempt (so a resend is recognised as one mail).
 After an attempt the row's subject and bodies record what was sent (or tried); they are
 never read back to decide anything.
 """
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -32,7 +33,14 @@ def render(template: str, context: dict, language: str,
         subject = render_to_string(f"emails/{template}.subject.txt", ctx)
         text = render_to_string(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
-    return " ".join(subject.split()), text.strip() + "\n", html
+    return " ".join(subject.split()), _paragraphs(text), html
+
+
+def _paragraphs(text: str) -> str:
+    """The plain text with its paragraphs one blank line apart, whatever blocks a kind
+    left empty, and no spaces at line ends."""
+    lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", lines) + "\n"
 
 
 def _written_before_refs(notification: Notification) -> bool:

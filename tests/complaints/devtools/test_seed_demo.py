@@ -80,7 +80,7 @@ def test_seed_demo_sets_a_clock_that_comes_due_minutes_later(first_start, on_com
         deadlines_sweep(now=now + timedelta(minutes=4, seconds=30))
     late = [m for m in mail.outbox if m.to == ["creator@example.com"]]
     assert len(late) == 1 and case.reference in late[0].subject
-    assert "お約束していました" in late[0].body  # the filer's language, rendered at delivery
+    assert "ご回答するとお約束しておりましたが" in late[0].body  # the filer's language, rendered at delivery
 
 
 def test_seed_demo_is_idempotent(first_start, settings, capsys):

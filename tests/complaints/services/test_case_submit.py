@@ -24,7 +24,7 @@ def test_submit_gives_a_reference_clocks_events_and_one_receipt(creator, on_comm
     evidence = case.evidence.get()
     assert len(evidence.sha256) == 64 and evidence.content_type == "image/png"
     assert evidence.file.name.startswith("evidence/") and "frame" not in evidence.file.name
-    assert [m.subject for m in mail.outbox] == [f"[{case.reference}] We have received your case"]
+    assert [m.subject for m in mail.outbox] == [f"[Kotae] We have received your case ({case.reference})"]
     assert Notification.objects.get(case=case).status == Notification.Status.SENT
 
 
@@ -41,4 +41,4 @@ def test_receipt_is_in_the_filers_language(creator, on_commit):
         case = file_case(filer=creator)
     message = mail.outbox[0]
     assert case.reference in message.subject
-    assert "受け付けました" in message.subject
+    assert message.subject == f"【Kotae】受付完了のお知らせ（{case.reference}）"

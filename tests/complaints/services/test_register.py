@@ -141,7 +141,7 @@ def test_confirm_sends_one_receipt_even_when_confirmed_twice(creator, operator, 
     assert len(mail.outbox) == 1  # one receipt for the case's two entries
     receipt = mail.outbox[0]
     assert receipt.to == [creator.email] and case.reference in receipt.subject
-    assert "This is your receipt: we have confirmed these 2 entries" in receipt.body
+    assert "We have confirmed these 2 entries of your case" in receipt.body
     assert "Hoshizora Quest II" in receipt.body
     assert "Confirmed on" in receipt.body
     with on_commit():
@@ -182,7 +182,8 @@ def test_applied_needs_a_snapshot_and_sends_the_fulfilment_notice(creator, opera
     assert entry.status == "applied" and entry.snapshot == "ds-2026-11-30"
     assert entry.applied_at >= entry.confirmed_at
     assert len(mail.outbox) == 1
-    assert "ds-2026-11-30" in mail.outbox[0].body and "fulfilment" in mail.outbox[0].body
+    assert "ds-2026-11-30" in mail.outbox[0].body
+    assert "the record that your objection has been carried out" in mail.outbox[0].body
     assert CaseEvent.objects.filter(case=case, event_type="register_entry_applied",
                                     new_value__snapshot="ds-2026-11-30").count() == 1
 
@@ -334,10 +335,10 @@ def test_desk_actions_confirm_apply_and_refuse(client, operator, on_commit):
     assert (first.status, first.snapshot) == ("applied", "ds-9")
     assert (second.status, second.reason) == ("not_possible", "Licensed to us.")
     assert "already past that step" in response.content.decode()
-    assert [m.subject.split("] ")[1] for m in mail.outbox] == [
-        "Receipt: your 2 entries in our training-use register are confirmed",
-        "Your entry in our training-use register has been applied",
-        "We cannot carry out an entry of our training-use register"]
+    assert [m.subject.split("] ")[1].split(" (")[0] for m in mail.outbox] == [
+        "Your training-use register entries are confirmed",
+        "Your training-use register entries are applied",
+        "Register entries we cannot carry out"]
 
 
 def test_entry_page_steps(client, operator, on_commit):

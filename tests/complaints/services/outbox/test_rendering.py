@@ -103,7 +103,7 @@ def test_what_changed_before_delivery_is_what_is_sent(creator, operator):
     creator.save()
     assert notification_deliver(notification_id=row.pk) is True
     [sent] = mail.outbox
-    assert sent.subject == f"[{row.case.reference}] New reply on your case"
+    assert sent.subject == f"[Kotae] A message from our desk ({row.case.reference})"
     assert "Dear Hanako Sato," in sent.body and "Frame 12 & 13 <match>." in sent.body
     assert "stale" not in sent.body
 

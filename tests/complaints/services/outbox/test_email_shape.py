@@ -1,0 +1,130 @@
+"""Every kind of e-mail, in both languages, is shaped as a company's desk writes one
+(GLOSSARY.md): subject 【Kotae】<what>（<reference>）, the name with 様, an opening line,
+the matter, what happens next, how to reply, a closing line, the desk's signature block
+and a send-only line — in plain text and in HTML alike."""
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from complaints.models import Notification
+from complaints.services.outbox import notification_deliver
+from tests.complaints.services.outbox.writers import WRITERS
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
+COMPANY = {"en": "Example AI Inc.", "ja": "株式会社エグザンプルAI"}
+DESK = {"en": "Creator Desk", "ja": "クリエイター窓口"}
+SEND_ONLY = {"en": "This address only sends e-mail", "ja": "送信専用"}
+REFERENCE = r"KT-\d{4}-\d{6}"
+SUBJECT = {"en": re.compile(rf"^\[Kotae\] \S.*\S(?: \({REFERENCE}\))?$"),
+           "ja": re.compile(rf"^【Kotae】\S.*\S(?:（{REFERENCE}）)?$")}
+DATE = {"en": re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} [A-Z]{3}"),
+        "ja": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} [A-Z]{3}")}
+JAPANESE = r"\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
+# What may stay in Latin letters in a Japanese e-mail: the brand, time zones, "AI".
+LATIN_ALLOWED = {"Kotae", "JST", "UTC", "AI", "KT"}
+
+VARIANTS = [(kind, write) for kind, writers in WRITERS.items() for write in writers]
+
+
+@pytest.fixture(autouse=True)
+def _names(settings):
+    settings.KOTAE_COMPANY_NAME = COMPANY
+    settings.KOTAE_DESK_NAME = DESK
+
+
+@pytest.fixture
+def ja_creator():
+    return UserFactory(display_name="山田 花子", email="hanako@studio.example", language="ja")
+
+
+def test_every_kind_of_e_mail_is_covered():
+    kinds = {path.name.removesuffix(".subject.txt") for path in EMAILS.glob("*.subject.txt")}
+    assert kinds == set(WRITERS)
+
+
+def _send(write, creator, operator, language) -> tuple[Notification, mail.EmailMessage]:
+    row = write(creator, operator)
+    Notification.objects.filter(pk=row.pk).update(language=language)
+    mail.outbox.clear()
+    assert notification_deliver(notification_id=row.pk) is True
+    row.refresh_from_db()
+    [sent] = mail.outbox
+    return row, sent
+
+
+def _user_values(row: Notification) -> list[str]:
+    """What people entered, which an e-mail repeats as it was written: links, addresses,
+    names, titles, messages, reasons."""
+    values = re.findall(r"https?://\S+|\S+@\S+|" + REFERENCE + r"|ds-[\d-]+", row.body_text)
+    for user in get_user_model().objects.all():
+        values += [user.display_name, user.get_full_name()]
+    return [value for value in values if value]
+
+
+def _latin_words(text: str, row: Notification) -> set[str]:
+    for value in sorted(_user_values(row), key=len, reverse=True):
+        text = text.replace(value, " ")
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - LATIN_ALLOWED
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize(("kind", "write"), VARIANTS,
+                         ids=[f"{kind}-{write.__name__}" for kind, write in VARIANTS])
+def test_each_e_mail_has_every_part(kind, write, language, ja_creator, operator):
+    row, sent = _send(write, ja_creator, operator, language)
+    text, html = sent.body, sent.alternatives[0][0]
+
+    assert SUBJECT[language].match(sent.subject), sent.subject
+    if row.case_id is not None and kind != "staff_digest":
+        assert row.case.reference in sent.subject
+
+    paragraphs = text.split("\n\n")
+    greeting, opening = paragraphs[0], paragraphs[1]
+    if language == "ja":
+        assert greeting.endswith("様"), greeting
+    else:
+        assert greeting == "Hello," or (greeting.startswith("Dear ")
+                                         and greeting.endswith(",")), greeting
+    assert opening and opening.split("\n")[0] not in greeting
+    assert len(paragraphs) >= 5, text  # greeting, opening, matter, closing, signature
+
+    for part in (greeting, opening, COMPANY[language], DESK[language], settings.SITE_URL,
+                 SEND_ONLY[language]):
+        assert part in text, (part, text)
+        assert part in html, (part, html)
+    assert text.index(COMPANY[language]) > text.index(opening)
+    assert text.rstrip().splitlines()[-1].find(SEND_ONLY[language]) >= 0
+    for link in re.findall(r"https?://\S+", text):
+        assert link in html  # the same links in both
+
+    if row.case_id is not None and kind not in ("deadline_warning", "deadline_breach",
+                                                "staff_digest"):
+        assert f"/cases/{row.case.reference}/" in text, "how to reply: the case page"
+
+    dates = DATE[language].findall(text)
+    if any(word in kind for word in ("receipt", "decision", "late", "deadline", "reminder",
+                                     "info_requested", "register_confirmed",
+                                     "register_applied", "digest")):
+        assert dates, f"{kind} says by when, with the zone: {text}"
+
+
+@pytest.mark.parametrize(("kind", "write"), VARIANTS,
+                         ids=[f"{kind}-{write.__name__}" for kind, write in VARIANTS])
+def test_japanese_e_mails_are_japanese_throughout(kind, write, ja_creator, operator):
+    row, sent = _send(write, ja_creator, operator, "ja")
+    for text in (sent.subject, sent.body):
+        assert not _latin_words(text, row), (_latin_words(text, row), text)
+        assert ", " not in text and "、 " not in text
+        assert not re.search(rf"[{JAPANESE}][.:,;!?()]", text), text
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), "a raw code"
+    html = sent.alternatives[0][0]
+    assert '<html lang="ja">' in html
+    assert ", " not in re.sub(r"<[^>]+>", "", html).replace(
+        "-apple-system,'Hiragino Sans'", "")

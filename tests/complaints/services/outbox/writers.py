@@ -1,0 +1,206 @@
+"""One way to write each kind of e-mail through the service that writes it in real life,
+with the data a Japanese filer would enter (so a Japanese e-mail is Japanese throughout,
+and what is still English in it is our own text).
+
+`WRITERS` maps each kind to its variants; each writer returns the row it wrote (nothing is
+delivered: the hand-over after commit does not run in these tests).
+"""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from accounts.services import (
+    organisation_create,
+    organisation_invite,
+    user_password_reset_send,
+    user_signup,
+)
+from complaints.models import Case, Decision, Notification
+from complaints.services.cases import WorkData, case_submit
+from complaints.services.decisions import decision_record
+from complaints.services.desk import case_assign, cases_merge, info_request, question_answer
+from complaints.services.messages import message_post
+from complaints.services.register import (
+    register_entries_apply,
+    register_entries_confirm,
+    register_entries_not_possible,
+)
+from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from tests.factories import complaint_draft, file_case
+
+TITLE = "星空クエストの主人公が再現されている"
+WORKS = [WorkData(title="星空クエスト", kind="anime", rights_holder="スタジオ星空")]
+
+
+def _file(creator, **overrides):
+    values = {"title": TITLE, "works": WORKS, "similarity": "キャラクターが同一です。",
+              **overrides}
+    return file_case(filer=creator, **values)
+
+
+def _row(case, kind):
+    return Notification.objects.filter(case=case, kind=kind).latest("pk")
+
+
+def _decide(case, operator, outcome=Decision.Outcome.UPHELD, actions=("output_removed",
+                                                                      "prompt_blocked")):
+    decision_record(case=case, decided_by=operator, outcome=outcome, actions=list(actions),
+                    facts="生成物の12〜13コマ目が原作と一致しています。",
+                    ground="著作権法第21条及び当社利用規約第8条", automated_means=True,
+                    automated_detail="類似画像の検出ツールで候補を抽出しました。")
+
+
+def receipt(creator, operator):
+    return _row(_file(creator), "case_receipt")
+
+
+def reply(creator, operator):
+    case = _file(creator)
+    message_post(case=case, author=operator, body="12コマ目と13コマ目を確認しました。")
+    return _row(case, "case_reply")
+
+
+def info_requested(creator, operator):
+    case = _file(creator)
+    info_request(case=case, actor=operator, body="作品が現れる動画内の時刻をお知らせください。")
+    return _row(case, "case_info_requested")
+
+
+def reminder(creator, operator):
+    row = info_requested(creator, operator)
+    clock = row.case.deadlines.get(clock="filer_reply")
+    deadlines_sweep(now=clock.due_at - timedelta(hours=1))
+    return _row(row.case, "case_reply_reminder")
+
+
+def closed(creator, operator):
+    row = info_requested(creator, operator)
+    deadlines_sweep(now=row.case.deadlines.get(clock="filer_reply").due_at + timedelta(
+        minutes=1))
+    return _row(row.case, "case_closed_no_reply")
+
+
+def decision_on_a_complaint(creator, operator):
+    case = _file(creator)
+    _decide(case, operator)
+    return _row(case, "case_decision")
+
+
+def answer_to_an_inquiry(creator, operator):
+    case = _file(creator, kind="inquiry", remedies=[], locations=[], similarity="",
+                 questions=["私の作品は学習に使われましたか。", "いつから使われていますか。"])
+    first, second = case.questions.all()
+    question_answer(question=first, actor=operator, category="yes",
+                    text="2025年版のデータセットに含まれていました。")
+    question_answer(question=second, actor=operator, category="cannot_disclose",
+                    text="取得の時期は契約上開示できません。")
+    _decide(case, operator, outcome=Decision.Outcome.ANSWERED, actions=["no_action"])
+    return _row(case, "case_decision")
+
+
+def decision_on_an_appeal(creator, operator):
+    original = _file(creator)
+    _decide(original, operator, outcome=Decision.Outcome.NOT_UPHELD, actions=["no_action"])
+    appeal = case_submit(filer=creator, draft=complaint_draft(
+        kind="appeal", title="判断の見直しのお願い", appeal_of_id=original.pk,
+        appeal_grounds="原作との一致を示す証拠ファイルを追加しました。"))
+    _decide(appeal, operator, outcome=Decision.Outcome.REVERSED, actions=["output_removed"])
+    return _row(appeal, "case_decision")
+
+
+def late(creator, operator):
+    case = _file(creator)
+    case_assign(case=case, actor=operator, assignee=operator)
+    deadlines_sweep(now=case.deadlines.get(clock="first_response").due_at
+                    + timedelta(minutes=1))
+    return _row(case, "case_late")
+
+
+def breach(creator, operator):
+    return _row(late(creator, operator).case, "deadline_breach")
+
+
+def warning(creator, operator):
+    case = _file(creator)
+    case_assign(case=case, actor=operator, assignee=operator)
+    clock = case.deadlines.get(clock="first_response")
+    deadlines_sweep(now=clock.due_at - timedelta(minutes=1))
+    return _row(case, "deadline_warning")
+
+
+def merged(creator, operator):
+    primary, duplicate = _file(creator), _file(creator)
+    cases_merge(primary=primary, duplicates=[duplicate], actor=operator)
+    return _row(duplicate, "case_merged")
+
+
+def digest(creator, operator):
+    case = _file(creator)
+    Case.objects.filter(pk=case.pk).update(next_due_at=timezone.now() - timedelta(days=1))
+    staff_digests_send(now=datetime.now(ZoneInfo("Asia/Tokyo")).replace(hour=9, minute=5))
+    return Notification.objects.get(kind="staff_digest", recipient=operator.email)
+
+
+def verify(creator, operator):
+    user = user_signup(email="aki@studio.example", password="a-long-enough-passphrase",
+                       display_name="星野 亜希")
+    return Notification.objects.get(kind="account_verify", recipient=user.email)
+
+
+def password_reset(creator, operator):
+    user_password_reset_send(user=creator, uid="MQ", token="set-token")
+    return Notification.objects.get(kind="account_password_reset")
+
+
+def invitation(creator, operator):
+    studio = organisation_create(name="スタジオ星空", admin=creator)
+    organisation_invite(organisation=studio, invited_by=creator, email="taro@example.com")
+    return Notification.objects.get(kind="organisation_invitation")
+
+
+def _objection(creator):
+    return _file(creator, kind="training_objection", remedies=[], locations=[], similarity="",
+                 training_uses=["training", "style_imitation"])
+
+
+def register_confirmed(creator, operator):
+    case = _objection(creator)
+    register_entries_confirm(entry_ids=case.register_entries.values_list("pk", flat=True),
+                             actor=operator)
+    return _row(case, "register_confirmed")
+
+
+def register_applied(creator, operator):
+    case = _objection(creator)
+    register_entries_apply(entry_ids=case.register_entries.values_list("pk", flat=True),
+                           actor=operator, snapshot="ds-2026-11-30")
+    return _row(case, "register_applied")
+
+
+def register_not_possible(creator, operator):
+    case = _objection(creator)
+    register_entries_not_possible(entry_ids=case.register_entries.values_list("pk", flat=True),
+                                  actor=operator, reason="対象のデータセットは既に廃棄済みです。")
+    return _row(case, "register_not_possible")
+
+
+WRITERS = {
+    "case_receipt": [receipt],
+    "case_reply": [reply],
+    "case_info_requested": [info_requested],
+    "case_reply_reminder": [reminder],
+    "case_closed_no_reply": [closed],
+    "case_decision": [decision_on_a_complaint, answer_to_an_inquiry, decision_on_an_appeal],
+    "case_late": [late],
+    "case_merged": [merged],
+    "deadline_warning": [warning],
+    "deadline_breach": [breach],
+    "staff_digest": [digest],
+    "account_verify": [verify],
+    "account_password_reset": [password_reset],
+    "organisation_invitation": [invitation],
+    "register_confirmed": [register_confirmed],
+    "register_applied": [register_applied],
+    "register_not_possible": [register_not_possible],
+}
