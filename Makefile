@@ -31,6 +31,9 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 0 -p no:cacheprovider tests/test_layout.py
 	$(PY) manage.py makemigrations --check --dry-run
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o /dev/null locale/ja/LC_MESSAGES/django.po \
+	  && echo "msgfmt --check: the Japanese catalogue is clean"; \
+	else echo "msgfmt not found: catalogue not checked (apt-get install gettext)"; fi
 
 messages: install
 	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=tests
