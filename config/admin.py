@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import path
+from django.utils.translation import gettext_noop
 
 
 class KotaeAdminSite(admin.AdminSite):
@@ -15,3 +16,13 @@ class KotaeAdminSite(admin.AdminSite):
 
 class KotaeAdminConfig(AdminConfig):
     default_site = "config.admin.KotaeAdminSite"
+
+
+# Django's admin says these in Japanese with ASCII punctuation (「テーマを切り替え (現在の
+# テーマ: 自動)」); listed here so `make messages` keeps our full-width versions, which
+# come first because LOCALE_PATHS is searched before Django's own catalogues.
+DJANGO_STRINGS_REWORDED = [
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+]
