@@ -119,6 +119,13 @@ def test_appeal_after_six_months_is_refused_clearly(client, creator, operator):
     response = client.get(url)
     assert response.status_code == 400
     assert "The time to appeal this decision ended" in response.content.decode()
+    # The date as every page writes it, with its zone.
+    assert re.search(r"ended on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} JST",
+                     response.content.decode())
+    creator.language = "ja"
+    creator.save()
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST",
+                     client.get(url).content.decode())
     response = client.post(url, portal_data.appeal())
     assert response.status_code == 400
     assert Case.objects.filter(kind="appeal").count() == 0
