@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from complaints.models import Case, CaseEvent, RegisterEntry
+from complaints.models import Case, CaseEvent, Notification, RegisterEntry
 from tests.complaints.services.outbox import writers
 from tests.factories import UserFactory, staff_user
 
@@ -109,6 +109,8 @@ def _pages_of_the_desk(cases):
     yield reverse("admin:complaints_caseevent_changelist")
     yield reverse("admin:complaints_caseevent_change", args=[CaseEvent.objects.first().pk])
     yield reverse("admin:complaints_notification_changelist")
+    yield reverse("admin:complaints_notification_change",
+                  args=[Notification.objects.filter(case=cases[0]).latest("pk").pk])
     yield reverse("admin:answer_quality")
 
 

@@ -1,9 +1,9 @@
 """Records nobody edits: audit events and e-mails."""
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Language
 from complaints.domain.events import EventType, event_label
 from complaints.models import CaseEvent, Notification
 from complaints.templatetags.kotae import event_sentence
@@ -58,17 +58,37 @@ class CaseEventAdmin(RecordAdmin):
         return event_sentence(obj)
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The e-mail's language by its name, not its code."""
+
+    title = gettext_lazy("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return Language.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Language.values:
+            return queryset.filter(language=self.value())
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
     list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status",
                     "attempts", "sent_at", "last_error_short"]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", "kind", LanguageFilter]
     search_fields = ["recipient", "subject", "=key"]
     ordering = ["-created_at", "-pk"]
-    fields = ["key", "case", "kind", "recipient", "language", "subject", "status", "attempts",
-              "last_error", "created_at", "next_attempt_at", "sent_at", "body_text",
-              "body_html_source", "context"]
+    # What an operator reads: the e-mail as sent, in words. The row's key and refs are
+    # for the program (and searchable by key), not for the page.
+    fields = ["case", "kind", "recipient", "language_name", "subject", "status", "attempts",
+              "last_error", "created_at", "next_attempt_at", "sent_at", "body_text"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("language"))
+    def language_name(self, obj):
+        return dict(Language.choices).get(obj.language, obj.language)
 
     @admin.display(description=gettext_lazy("subject"))
     def subject_or_pending(self, obj):
@@ -78,6 +98,3 @@ class NotificationAdmin(RecordAdmin):
     def last_error_short(self, obj):
         return Truncator(obj.last_error).chars(80)
 
-    @admin.display(description=gettext_lazy("HTML"))
-    def body_html_source(self, obj):
-        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", obj.body_html)
