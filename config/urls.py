@@ -13,3 +13,8 @@ urlpatterns = [
     path("", include("complaints.portal.urls")),
     path("", include("complaints.public.urls")),
 ]
+
+# Under /api/ the API's JSON error shape in the caller's language; elsewhere Django's pages.
+handler400 = "complaints.api.handlers.bad_request"
+handler404 = "complaints.api.handlers.page_not_found"
+handler500 = "complaints.api.handlers.server_error"

@@ -1,5 +1,6 @@
-"""`Authorization: Bearer kotae_…` with a personal API token."""
+"""`Authorization: Bearer kotae_…` with a personal API token; or a signed-in browser."""
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme as DrfSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -39,3 +40,21 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer",
                 "description": "A personal API token (kotae_…) from the portal's API "
                                "tokens page or `manage.py issue_api_token`."}
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """A signed-in browser, with Django's CSRF check. (DRF says why the check failed in
+    Django's English only: "CSRF Failed: CSRF token missing.")"""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise exceptions.PermissionDenied(
+                _("CSRF check failed. From a signed-in browser, send the X-CSRFToken header "
+                  "with the value of the csrftoken cookie; from a program, use an API "
+                  "token.")) from exc
+
+
+class SessionScheme(DrfSessionScheme):
+    target_class = SessionAuthentication

@@ -1,15 +1,77 @@
 """One JSON shape for every error: {"code", "message", "fields"}.
 
 `fields` maps a field (dotted for nested rows: "works.0.title") to its messages. Messages
-are in the caller's language: Accept-Language, else their account's language.
+are in the caller's language: Accept-Language, else their account's language. What DRF
+refuses by itself (a method, an Accept or a body type not served, no credentials, the
+quota) it says in its own words, fixed when it refused, sometimes before the caller's
+account was known: those are said again here, in our words (complaints/api/error_messages.py).
 """
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from complaints.api import error_messages
+from complaints.api.language import speak_callers_language
+
+
+class RequestRefused(exceptions.APIException):
+    """A request Django refuses as it reads it (too large, too many fields)."""
+
+    def __init__(self, detail, *, code, status):
+        super().__init__(detail, code)
+        self.status_code = status
+
+
+def refused_by_django(exc: Exception) -> RequestRefused:
+    """What Django refuses while reading a request (a SuspiciousOperation, or BadRequest),
+    as an answer of the API."""
+    if isinstance(exc, RequestDataTooBig):
+        return RequestRefused(
+            error_messages.request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            code="request_too_large", status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFilesSent):
+        return RequestRefused(
+            error_messages.too_many_files(settings.DATA_UPLOAD_MAX_NUMBER_FILES),
+            code="too_many_files", status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent):
+        return RequestRefused(
+            error_messages.too_many_fields(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS),
+            code="too_many_fields", status=status.HTTP_400_BAD_REQUEST)
+    return RequestRefused(error_messages.malformed(), code="parse_error",
+                          status=status.HTTP_400_BAD_REQUEST)
+
+
+def _media_types(classes) -> list[str]:
+    return list(dict.fromkeys(c.media_type for c in classes or ()))
+
+
+def _drf_refusal_message(exc, request) -> str | None:
+    """Our words for what DRF refuses by itself (it never carries a message of ours)."""
+    if isinstance(exc, exceptions.Throttled):
+        return error_messages.throttled(exc.wait)
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return error_messages.not_authenticated()
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return error_messages.method_not_allowed(request.method)
+    if isinstance(exc, exceptions.NotAcceptable):
+        return error_messages.not_acceptable(_media_types(exc.available_renderers))
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return error_messages.unsupported_media_type(request.content_type,
+                                                     _media_types(request.parsers))
+    return None
 
 
 def _flatten(detail, prefix="") -> dict[str, list[str]]:
@@ -47,6 +109,8 @@ def validation_error_body(detail) -> dict:
 
 
 def api_exception_handler(exc, context):
+    request = context.get("request")
+    speak_callers_language(request)  # if refused before the account was known
     if isinstance(exc, DjangoValidationError):  # from a service
         exc = serializers.ValidationError(
             {"non_field_errors": exc.messages} if not hasattr(exc, "error_dict")
@@ -54,7 +118,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("There is no such case, or it is not yours."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(error_messages.permission_denied())
+    elif isinstance(exc, SuspiciousOperation):  # reading the body or the query string
+        # Noted where Django notes it when it answers one itself.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        exc = refused_by_django(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -63,8 +131,9 @@ def api_exception_handler(exc, context):
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        message = _drf_refusal_message(exc, request) if request is not None else None
         response.data = error_body(code=code if isinstance(code, str) else "error",
-                                   message=str(detail))
+                                   message=message or str(detail))
     return response
 
 

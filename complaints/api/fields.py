@@ -4,16 +4,26 @@ DRF's own fields are lenient: a CharField takes the number 12 as "12", a Boolean
 "yes", blank-looking text passes once trimmed. A program reading the schema must be able
 to trust it both ways: what the schema allows is accepted, what it forbids is refused.
 Each rule here is also written into the schema (type, enum, pattern).
+
+Every input field and serializer of the API is one of these (or a subclass of `Input`), so
+that each of DRF's messages is said in our words (complaints/api/error_messages.py).
 """
 import re
+from collections.abc import Mapping
 
 from django.core.validators import RegexValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils import html
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from complaints.api import error_messages as m
+from complaints.domain.moments import ERROR_MOMENT
 from complaints.domain.text import SPACE
 
 # No NUL characters anywhere (PostgreSQL cannot store them); "text" also has a visible
@@ -25,8 +35,14 @@ TEXT = rf"^[^\x00]*[^{SPACE}][^\x00]*$"
 IDEMPOTENCY_KEY = r"^[!-~]{1,200}$"  # printable ASCII, no spaces
 
 
+class NoSurrogates(ProhibitSurrogateCharactersValidator):
+    message = m.SURROGATE
+
+
 class Text(serializers.CharField):
     """A string (not a number or a boolean). Required text must hold a visible character."""
+
+    default_error_messages = m.TEXT
 
     def __init__(self, **kwargs):
         kwargs.setdefault("trim_whitespace", False)
@@ -38,6 +54,8 @@ class Text(serializers.CharField):
         kwargs["validators"] = [*kwargs.get("validators", []),
                                 RegexValidator(re.compile(pattern), message)]
         super().__init__(**kwargs)
+        self.validators = [NoSurrogates() if isinstance(v, ProhibitSurrogateCharactersValidator)
+                           else v for v in self.validators]
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -47,6 +65,9 @@ class Text(serializers.CharField):
 
 class Flag(serializers.BooleanField):
     """true or false, as JSON booleans only."""
+
+    default_error_messages = {**m.COMMON,
+                              "invalid": pgettext_lazy("api", "Must be a valid boolean.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, bool):
@@ -58,8 +79,9 @@ class Flag(serializers.BooleanField):
 class Statement(Flag):
     """A statement the filer must make: only `true` is accepted."""
 
-    default_error_messages = {"required": _("This statement is required."),
-                              "invalid": _("This statement is required.")}
+    # (In Japanese 表明, never 宣誓: the words of the portal's statements.)
+    default_error_messages = dict.fromkeys(
+        ("required", "null", "invalid"), pgettext_lazy("api", "This statement is required."))
 
     def to_internal_value(self, data):
         if data is not True:
@@ -71,6 +93,8 @@ class Statement(Flag):
 class Whole(serializers.IntegerField):
     """A whole number, as a JSON number (not "12", not true)."""
 
+    default_error_messages = m.INTEGER
+
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
@@ -81,6 +105,8 @@ class Moment(serializers.DateTimeField):
     """A date and time with its zone (RFC 3339); a time without a zone is refused."""
 
     default_error_messages = {
+        **m.DATETIME,
+        "invalid": ERROR_MOMENT,  # as the list's `updated_since` says it
         "naive": _("Give the time with its zone, e.g. 2026-11-20T10:30:00+09:00."),
     }
 
@@ -94,3 +120,47 @@ class Moment(serializers.DateTimeField):
             return super().to_internal_value(value)
         except (OverflowError, ValueError):  # e.g. year 1 in a zone east of UTC
             self.fail("invalid", format="RFC 3339")
+
+
+class Choice(serializers.ChoiceField):
+    default_error_messages = m.CHOICE
+
+
+class List(serializers.ListField):
+    """A JSON array; anything else is named by its JSON type (not Python's "str")."""
+
+    default_error_messages = m.LIST
+
+    def to_internal_value(self, data):
+        if not html.is_html_input(data) and (isinstance(data, str | Mapping)
+                                             or not hasattr(data, "__iter__")):
+            self.fail("not_a_list", input_type=m.json_type(data))
+        return super().to_internal_value(data)
+
+
+class Dict(serializers.DictField):
+    """A JSON object; anything else is named by its JSON type."""
+
+    default_error_messages = m.DICT
+
+    def to_internal_value(self, data):
+        if not html.is_html_input(data) and not isinstance(data, dict):
+            self.fail("not_a_dict", input_type=m.json_type(data))
+        return super().to_internal_value(data)
+
+
+class File(serializers.FileField):
+    default_error_messages = m.FILE
+
+
+# What the API reads: a JSON object; anything else is named by its JSON type. (No docstring:
+# the schema would give it as the description of every serializer without one.)
+class Input(serializers.Serializer):
+    default_error_messages = m.OBJECT
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [
+                self.error_messages["invalid"].format(datatype=m.json_type(data))]},
+                code="invalid")
+        return super().to_internal_value(data)

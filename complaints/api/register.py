@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from complaints.api import error_messages
 from complaints.api.errors import ErrorSerializer
 from complaints.api.views import ERRORS, AwareDateTimeField, KotaeApiView
 from complaints.models import RegisterEntry, TrainingUse
@@ -34,7 +35,8 @@ class JsonErrorsNegotiation(BaseContentNegotiation):
 
 
 class ExportQueryForm(forms.Form):
-    format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
+    format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False,
+                               error_messages=error_messages.FORM_CHOICE)
     updated_since = AwareDateTimeField(required=False)
 
     def clean_format(self):

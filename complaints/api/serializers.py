@@ -7,7 +7,17 @@ from rest_framework import exceptions, serializers
 
 from accounts.models import Language
 from complaints.api import present
-from complaints.api.fields import Moment, Statement, Text, Whole
+from complaints.api.fields import (
+    Choice,
+    Dict,
+    File,
+    Input,
+    List,
+    Moment,
+    Statement,
+    Text,
+    Whole,
+)
 from complaints.domain.locations import ERROR_NOT_EXACT, LOCATION, location_validate
 from complaints.models import (
     Case,
@@ -34,19 +44,19 @@ FILABLE_KIND_CHOICES = [(k.value, k.label) for k in FILABLE_KINDS]
 # --- Writing ------------------------------------------------------------------
 # Every rule a request must meet is in the schema (required fields per kind, statements
 # that must be true, an exact output location); what the schema allows is accepted.
-def _kind(kind: str) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=[(kind, CaseKind(kind).label)])
+def _kind(kind: str) -> Choice:
+    return Choice(choices=[(kind, CaseKind(kind).label)])
 
 
-class WorkInSerializer(serializers.Serializer):
+class WorkInSerializer(Input):
     title = Text(max_length=300)
-    kind = serializers.ChoiceField(choices=Work.Kind.choices)
+    kind = Choice(choices=Work.Kind.choices)
     rights_holder = Text(max_length=200, required=False, allow_blank=True, default="")
     identifier = Text(max_length=500, required=False, allow_blank=True, default="",
                       help_text="The official page, an ISBN, a product code…")
 
 
-class LocationInSerializer(serializers.Serializer):
+class LocationInSerializer(Input):
     url = Text(max_length=1000, pattern=LOCATION, pattern_message=ERROR_NOT_EXACT,
                help_text="The exact output: the web address of the video or image itself "
                          "(with a path, not a site's or channel's home page), or its "
@@ -62,18 +72,18 @@ class LocationInSerializer(serializers.Serializer):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class AgentInSerializer(serializers.Serializer):
+class AgentInSerializer(Input):
     principal_name = Text(max_length=200, help_text="The rights holder you act for.")
     authority_statement = Text(max_length=5000,
                                help_text="How you are authorised to act for them.")
 
 
-class CatalogueInSerializer(serializers.Serializer):
+class CatalogueInSerializer(Input):
     identifiers = Text(max_length=20000, help_text="Sites, domains or title lists that "
                                                    "identify the catalogue, one a line.")
 
 
-class _FilingIn(serializers.Serializer):
+class _FilingIn(Input):
     """Who files, and the statements every filing makes."""
 
     agent = AgentInSerializer(required=False,
@@ -109,7 +119,7 @@ class _FilingIn(serializers.Serializer):
 
 class _CaseIn(_FilingIn):
     title = Text(max_length=200)
-    language = serializers.ChoiceField(
+    language = Choice(
         choices=Language.choices, required=False,
         help_text="The language the filer wants answers in; your account's by default.")
 
@@ -121,17 +131,14 @@ class OutputComplaintInSerializer(_CaseIn):
     ai_product = Text(max_length=200, help_text="The service that made the output.")
     ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
     similarity = Text(max_length=20000, help_text="What is similar, in your words.")
-    remedies = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c for c in Remedy.choices
-                                               if c[0] != Remedy.OTHER]),
+    remedies = List(
+        child=Choice(choices=[c for c in Remedy.choices if c[0] != Remedy.OTHER]),
         min_length=1, max_length=10, help_text="What you ask for (at least one).")
     remedy_other = Text(max_length=500, required=False, allow_blank=True, default="",
                         help_text="Anything else you ask for.")
     good_faith_statement = Statement(help_text="The use is not authorised (must be true).")
-    works = serializers.ListField(child=WorkInSerializer(), min_length=1,
-                                  max_length=MAX_ROWS)
-    locations = serializers.ListField(child=LocationInSerializer(), min_length=1,
-                                      max_length=MAX_ROWS)
+    works = List(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS)
+    locations = List(child=LocationInSerializer(), min_length=1, max_length=MAX_ROWS)
 
     def draft(self) -> CaseDraft:
         data = self.validated_data
@@ -151,11 +158,11 @@ class TrainingObjectionInSerializer(_CaseIn):
     """Do not train on these works (or on a whole catalogue)."""
 
     kind = _kind(CaseKind.TRAINING_OBJECTION)
-    training_uses = serializers.ListField(
-        child=serializers.ChoiceField(choices=TrainingUse.choices), min_length=1,
+    training_uses = List(
+        child=Choice(choices=TrainingUse.choices), min_length=1,
         max_length=10, help_text="The uses you object to (at least one).")
-    works = serializers.ListField(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS,
-                             help_text="The works, or for a whole catalogue a few of them.")
+    works = List(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS,
+                 help_text="The works, or for a whole catalogue a few of them.")
     catalogue = CatalogueInSerializer(required=False,
                                       help_text="Only when the objection covers the rights "
                                                 "holder's whole catalogue.")
@@ -179,10 +186,9 @@ class InquiryInSerializer(_CaseIn):
     kind = _kind(CaseKind.INQUIRY)
     ai_product = Text(max_length=200, required=False, allow_blank=True, default="")
     ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
-    questions = serializers.ListField(child=Text(max_length=4000), min_length=1,
-                                      max_length=MAX_QUESTIONS)
-    works = serializers.ListField(child=WorkInSerializer(), required=False,
-                                  max_length=MAX_ROWS, default=list)
+    questions = List(child=Text(max_length=4000), min_length=1, max_length=MAX_QUESTIONS)
+    works = List(child=WorkInSerializer(), required=False, max_length=MAX_ROWS,
+                 default=list)
 
     def draft(self) -> CaseDraft:
         data = self.validated_data
@@ -207,8 +213,8 @@ CASE_CREATE_SCHEMA = PolymorphicProxySerializer(
     resource_type_field_name="kind")
 
 
-class _KindOnly(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=FILABLE_KIND_CHOICES)
+class _KindOnly(Input):
+    kind = Choice(choices=FILABLE_KIND_CHOICES)
 
 
 def case_in_serializer(data, *, request) -> serializers.Serializer:
@@ -234,24 +240,24 @@ class AppealCreateSerializer(_FilingIn):
             good_faith_statement=True, **common)
 
 
-class BulkCreateSerializer(serializers.Serializer):
-    cases = serializers.ListField(
-        child=serializers.DictField(), min_length=1, max_length=MAX_ROWS,
+class BulkCreateSerializer(Input):
+    cases = List(
+        child=Dict(), min_length=1, max_length=MAX_ROWS,
         help_text="Up to 500 cases, each a `CaseCreate` object. Each is checked and filed "
                   "on its own; the answer says, item by item, what became of it.")
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(Input):
     body = Text(max_length=20000)
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(Input):
     reason = Text(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An image (PNG, JPEG, GIF, WebP), a PDF or a "
-                                           "video (MP4, WebM), checked by its content.")
+class EvidenceUploadSerializer(Input):
+    file = File(help_text="An image (PNG, JPEG, GIF, WebP), a PDF or a video (MP4, WebM), "
+                          "checked by its content.")
 
 
 # --- Reading ------------------------------------------------------------------

@@ -9,20 +9,21 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.api import present
+from complaints.api import error_messages, present
 from complaints.api import serializers as s
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from complaints.api.language import speak_callers_language
+from complaints.api.parsers import FormParser, JSONParser, MultiPartParser
 from complaints.domain.moments import ERROR_MOMENT, MomentError, moment_parse
 from complaints.domain.status import Status
 from complaints.models import Case, CaseKind
@@ -53,9 +54,11 @@ class KotaeApiView(APIView):
     def initial(self, request, *args, **kwargs):
         timezone.activate(UTC)
         super().initial(request, *args, **kwargs)
-        if "HTTP_ACCEPT_LANGUAGE" not in request.META and request.user.is_authenticated:
-            translation.activate(request.user.language)
-            request.LANGUAGE_CODE = request.user.language
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        # Before the permission and quota checks, whose refusals are said at once.
+        speak_callers_language(request)
 
 
 FILE_ERRORS = {413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
@@ -132,8 +135,10 @@ class AnyTextFilter(django_filters.CharFilter):
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices,
+                                         error_messages=error_messages.FORM_CHOICE)
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices,
+                                       error_messages=error_messages.FORM_CHOICE)
     reference = AnyTextFilter(method="reference_filter")
     updated_since = AwareDateTimeFilter(
         field_name="last_activity_at", lookup_expr="gte",

@@ -12,8 +12,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
+from complaints.api import error_messages
 from complaints.api.errors import ErrorSerializer
-from complaints.api.fields import Text
+from complaints.api.fields import Input, Text
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.api.views import (
     CONFLICT,
@@ -80,9 +81,10 @@ class _WebhookUrlValidator(RegexValidator):
             raise DjangoValidationError(exc.message_dict["url"]) from exc
 
 
-class WebhookCreateSerializer(serializers.Serializer):
+class WebhookCreateSerializer(Input):
     url = serializers.CharField(
         max_length=URL_MAX_LENGTH, trim_whitespace=False, validators=[_WebhookUrlValidator()],
+        error_messages=error_messages.TEXT,
         help_text="Where to POST the events: a public https:// URL (not localhost nor a "
                   "private address).")
     description = Text(max_length=200, required=False, allow_blank=True, default="",

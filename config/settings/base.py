@@ -237,14 +237,14 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "complaints.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",  # with CSRF
+        "complaints.api.authentication.SessionAuthentication",  # with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["complaints.api.throttling.ApiQuotaThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["complaints.api.filtering.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["complaints.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "complaints.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
