@@ -89,3 +89,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page read in Japanese leaves Japanese active in the thread; the next test starts
+    from the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -26,6 +26,7 @@ from complaints.admin.queue import (
     StatusFilter,
     deadline_state,
 )
+from complaints.domain.text import in_a_row, labelled, listing
 from complaints.models import (
     CannedResponse,
     Case,
@@ -81,7 +82,7 @@ class MergeForm(forms.Form):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = ["reference_and_kind", "deadline_badge", "title", "filer_and_organisation",
-                    "status", "assignee_name", "priority_badge"]
+                    "status_for_desk", "assignee_name", "priority_badge"]
     list_display_links = ["reference_and_kind", "title"]
     list_select_related = ["filer", "assignee", "organisation"]
     list_filter = [DeadlineStateFilter, StatusFilter, "kind", AssigneeFilter, AIProductFilter,
@@ -119,6 +120,10 @@ class CaseAdmin(admin.ModelAdmin):
         second = obj.organisation or obj.filer.email
         return format_html("{}<br><small class='quiet'>{}</small>", name, second)
 
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_for_desk(self, obj):
+        return obj.get_desk_status_display()
+
     @admin.display(description=gettext_lazy("assignee"), ordering="assignee__display_name")
     def assignee_name(self, obj):
         if obj.assignee is None:
@@ -145,7 +150,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("remedies asked for"))
     def remedies_asked(self, obj):
-        return ", ".join(obj.remedy_labels)
+        return listing(obj.remedy_labels)
 
     def get_search_results(self, request, queryset, search_term):
         """Search by what the term looks like, so each kind of term uses an index."""
@@ -249,7 +254,7 @@ class CaseAdmin(admin.ModelAdmin):
         try:
             cases_link(cases=list(queryset), actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            self.message_user(request, in_a_row(exc.messages), messages.ERROR)
         else:
             self.message_user(request, _("The cases are linked."), messages.SUCCESS)
 
@@ -263,7 +268,7 @@ class CaseAdmin(admin.ModelAdmin):
                 cases_merge(primary=primary, duplicates=[c for c in queryset if c != primary],
                             actor=request.user)
             except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                self.message_user(request, in_a_row(exc.messages), messages.ERROR)
             else:
                 self.message_user(
                     request, _("Merged into %(reference)s; each filer was told.")
@@ -352,7 +357,7 @@ class CaseAdmin(admin.ModelAdmin):
             for field, errors in form.errors.items():
                 for error in errors:
                     label = form.fields[field].label if field in form.fields else ""
-                    messages.error(request, f"{label}: {error}" if label else error)
+                    messages.error(request, labelled(label, error) if label else error)
         request._desk_forms = forms
         request.method = "GET"  # show the page; the case's own form was not submitted
         return self.change_view(request, str(case.pk))
@@ -422,7 +427,7 @@ class CaseAdmin(admin.ModelAdmin):
         try:
             cases_merge(primary=case, duplicates=duplicates, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, in_a_row(exc.messages))
             return redirect("admin:complaints_case_change", case.pk)
         return self._done(request, case, _("Merged; each filer was told."))
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.domain.status import OPEN_STATUSES, Status
+from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
 
 DUE_SOON = timedelta(days=1)
@@ -89,7 +89,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [(self.OPEN, _("Open (needs work)")), (self.ALL, _("All cases")),
-                *Status.choices]
+                *DESK_CHOICES]
 
     def chosen(self) -> str:
         value = self.value()

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from complaints.domain.text import in_a_row, labelled, listing
 from complaints.models import RegisterEntry, TrainingUse
 from complaints.services.register import (
     register_entries_apply,
@@ -143,7 +144,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("uses covered"))
     def use_list(self, obj):
-        return ", ".join(obj.use_labels)
+        return listing(obj.use_labels)
 
     @admin.display(description=gettext_lazy("case"), ordering="case__reference")
     def case_link(self, obj):
@@ -247,12 +248,12 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         if form is not None and not form.is_valid():
             for name, errors in form.errors.items():
                 for error in errors:  # the banner is far from the field: name it
-                    messages.error(request, f"{form.fields[name].label}: {error}")
+                    messages.error(request, labelled(form.fields[name].label, error))
             return back
         try:
             changed = run(self, request, [entry.pk], form.cleaned_data if form else {})
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, in_a_row(exc.messages))
             return back
         if changed:
             messages.success(request, done)

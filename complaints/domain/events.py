@@ -6,9 +6,10 @@ never rename one, old rows keep theirs.
 """
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain import text
@@ -16,7 +17,7 @@ from complaints.domain.choices import Choices
 from complaints.domain.decisions import Action, Outcome
 from complaints.domain.priority import Priority
 from complaints.domain.questions import AnswerCategory
-from complaints.domain.status import Status
+from complaints.domain.status import Status, desk_label
 
 
 class EventType(Choices):
@@ -75,8 +76,15 @@ SHOWN_AS_MESSAGES = frozenset({EventType.REPLY_SENT, EventType.FILER_REPLIED})
 OTHER_EVENT = _("Other event")
 
 
-def event_label(event_type: str) -> str:
+# The filer's own page names what concerns them from their side (not as 申立人).
+FILER_LABELS = {"filer_reminded": pgettext_lazy("filer's own page",
+                                                "The filer was reminded to reply")}
+
+
+def event_label(event_type: str, *, for_filer: bool = False) -> str:
     """The label of a stored type; a type no longer known is never shown as its code."""
+    if for_filer and event_type in FILER_LABELS:
+        return str(FILER_LABELS[event_type])
     try:
         return EventType(event_type).label
     except ValueError:
@@ -90,6 +98,10 @@ DEADLINES = {  # a clock's deadline, as a noun inside a sentence
     "decision": _("decision deadline"),
     "filer_reply": _("deadline for the filer's reply"),
 }
+# The filer's own page names their reply from their side (ご返信, not 申立人の返信: on an
+# inquiry's page the asker is not a 申立人).
+FILER_DEADLINES = {**DEADLINES, "filer_reply": pgettext_lazy(
+    "filer's own page", "deadline for the filer's reply")}
 ANY_DEADLINE = _("deadline")
 PRIORITIES = dict(Priority.choices)
 OUTCOMES = dict(Outcome.choices)
@@ -109,8 +121,11 @@ def _label(labels: Mapping[str, Any], value: Any) -> str:
     return str(labels[value]) if isinstance(value, str) and value in labels else ""
 
 
-def _status(value: Any) -> str:
-    return str(Status(value).label) if isinstance(value, str) and value in Status.values else ""
+def _status(value: Any, for_filer: bool) -> str:
+    """The desk's name for a status, or the filer's ("Awaiting your reply")."""
+    if not (isinstance(value, str) and value in Status.values):
+        return ""
+    return str(Status(value).label) if for_filer else desk_label(value)
 
 
 def _time(value: Any, when: When) -> str:
@@ -122,8 +137,8 @@ def _time(value: Any, when: When) -> str:
         return ""
 
 
-def _deadline(values: dict) -> str:
-    return str(DEADLINES.get(values.get("clock"), ANY_DEADLINE))
+def _deadline(values: dict, nouns: Mapping[str, Any]) -> str:
+    return str(nouns.get(values.get("clock"), ANY_DEADLINE))
 
 
 _listed = text.listing
@@ -139,9 +154,17 @@ class Reason(Choices):
                 _("no reply from the filer within the time given"))
 
 
-def _with_reason(sentence: str, values: dict) -> str:
+FILER_REASONS = {Reason.NO_REPLY: pgettext_lazy(
+    "filer's own page", "no reply from the filer within the time given")}
+
+
+def _with_reason(sentence: str, values: dict, for_filer: bool = False) -> str:
     reason = values.get("reason")
-    reason = str(Reason(reason).label) if reason in Reason.values else _text(reason)
+    if reason in Reason.values:
+        reason = Reason(reason)
+        reason = str(FILER_REASONS.get(reason, reason.label) if for_filer else reason.label)
+    else:
+        reason = _text(reason)
     return _then(sentence, gettext("Reason given: %(reason)s") % {"reason": reason}
                  if reason else "")
 
@@ -155,8 +178,9 @@ def _case_submitted(old: dict, new: dict, when: When) -> str:
     return gettext("The case was filed.")
 
 
-def _status_changed(old: dict, new: dict, when: When) -> str:
-    before, after = _status(old.get("status")), _status(new.get("status"))
+def _status_changed(old: dict, new: dict, when: When, for_filer: bool = False) -> str:
+    before = _status(old.get("status"), for_filer)
+    after = _status(new.get("status"), for_filer)
     if not after:
         return ""
     if before and before != after:
@@ -164,7 +188,7 @@ def _status_changed(old: dict, new: dict, when: When) -> str:
             "old": before, "new": after}
     else:
         sentence = gettext("The status changed to “%(new)s”.") % {"new": after}
-    return _with_reason(sentence, new)
+    return _with_reason(sentence, new, for_filer)
 
 
 def _reply_sent(old: dict, new: dict, when: When) -> str:
@@ -201,16 +225,16 @@ def _decision_recorded(old: dict, new: dict, when: When) -> str:
     return sentence
 
 
-def _deadline_started(old: dict, new: dict, when: When) -> str:
-    deadline = _deadline(new)
+def _deadline_started(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
+    deadline = _deadline(new, nouns)
     if due := _time(new.get("due_at"), when):
         return gettext("The %(deadline)s was set for %(due)s.") % {
             "deadline": deadline, "due": due}
     return gettext("The %(deadline)s was set.") % {"deadline": deadline}
 
 
-def _deadline_met(old: dict, new: dict, when: When) -> str:
-    deadline = _deadline(new)
+def _deadline_met(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
+    deadline = _deadline(new, nouns)
     on_time = new.get("on_time")
     if on_time is True:
         return gettext("The %(deadline)s was met on time.") % {"deadline": deadline}
@@ -220,12 +244,12 @@ def _deadline_met(old: dict, new: dict, when: When) -> str:
     return gettext("The %(deadline)s was met.") % {"deadline": deadline}
 
 
-def _deadline_paused(old: dict, new: dict, when: When) -> str:
-    return gettext("The %(deadline)s was paused.") % {"deadline": _deadline(new)}
+def _deadline_paused(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
+    return gettext("The %(deadline)s was paused.") % {"deadline": _deadline(new, nouns)}
 
 
-def _deadline_resumed(old: dict, new: dict, when: When) -> str:
-    deadline = _deadline(new)
+def _deadline_resumed(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
+    deadline = _deadline(new, nouns)
     due, before = _time(new.get("due_at"), when), _time(old.get("due_at"), when)
     if due and before:
         return gettext("The %(deadline)s was resumed and moved from %(old_due)s to "
@@ -238,11 +262,11 @@ def _deadline_resumed(old: dict, new: dict, when: When) -> str:
 
 def _deadline_cancelled(old: dict, new: dict, when: When) -> str:
     return gettext("The %(deadline)s no longer applies and was stopped.") % {
-        "deadline": _deadline(new)}
+        "deadline": _deadline(new, DEADLINES)}
 
 
 def _deadline_warning(old: dict, new: dict, when: When) -> str:
-    deadline = _deadline(new)
+    deadline = _deadline(new, DEADLINES)
     if due := _time(new.get("due_at"), when):
         return gettext("The desk was warned that the %(deadline)s (%(due)s) is near.") % {
             "deadline": deadline, "due": due}
@@ -250,8 +274,8 @@ def _deadline_warning(old: dict, new: dict, when: When) -> str:
         "deadline": deadline}
 
 
-def _deadline_breached(old: dict, new: dict, when: When) -> str:
-    deadline = _deadline(new)
+def _deadline_breached(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
+    deadline = _deadline(new, nouns)
     due, expected = _time(new.get("due_at"), when), _time(new.get("new_expected"), when)
     if not due:
         return gettext("The %(deadline)s was missed.") % {"deadline": deadline}
@@ -268,6 +292,14 @@ def _filer_reminded(old: dict, new: dict, when: When) -> str:
         return gettext("The filer was reminded by e-mail to reply by %(reply_by)s.") % {
             "reply_by": reply_by}
     return gettext("The filer was reminded by e-mail to reply.")
+
+
+def _filer_reminded_for_filer(old: dict, new: dict, when: When) -> str:
+    if reply_by := _time(new.get("reply_by"), when):
+        return pgettext("filer's own page",
+                        "The filer was reminded by e-mail to reply by %(reply_by)s.") % {
+            "reply_by": reply_by}
+    return pgettext("filer's own page", "The filer was reminded by e-mail to reply.")
 
 
 def _assignee_changed(old: dict, new: dict, when: When) -> str:
@@ -422,9 +454,15 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
 }
 
 
-# What the filer reads instead, where the desk's sentence names another filer's case.
+# What the filer reads instead: where the desk's sentence names another filer's case, and
+# where it names the filer (申立人, which an inquiry's asker is not) or the desk's status.
 FILER_SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.MERGED_INTO: _merged_into_for_filer,
+    EventType.FILER_REMINDED: _filer_reminded_for_filer,
+    EventType.STATUS_CHANGED: partial(_status_changed, for_filer=True),
+    **{event_type: partial(SENTENCES[event_type], nouns=FILER_DEADLINES) for event_type in (
+        EventType.DEADLINE_STARTED, EventType.DEADLINE_MET, EventType.DEADLINE_PAUSED,
+        EventType.DEADLINE_RESUMED, EventType.DEADLINE_BREACHED)},
 }
 
 
@@ -433,7 +471,8 @@ def event_sentence(event_type: str, old: Any, new: Any, *, when: When,
     """What happened, as one or two sentences in the active language, the values named
     by their labels and times formatted by `when`. Plain text (the page escapes it);
     empty when the stored values say nothing more than the event's label. `for_filer`:
-    the words on the filer's own timeline, which never name another filer's case."""
+    the words on the filer's own timeline, which never name another filer's case nor
+    call the filer 申立人; otherwise the desk's (its names for statuses)."""
     try:
         event_type = EventType(event_type)
     except ValueError:

@@ -27,6 +27,18 @@ class Status(Choices):
         return self in OPEN_STATUSES
 
 
+# The labels above speak to the filer ("Awaiting your reply"); the operators' screens
+# (queue, case page, audit trail) name a status from the desk's side where that differs.
+DESK_LABELS = {Status.AWAITING_FILER: _("Awaiting the filer's reply")}
+DESK_CHOICES = [(status.value, DESK_LABELS.get(status, status.label)) for status in Status]
+
+
+def desk_label(status: str) -> str:
+    """A status as the desk names it."""
+    status = Status(status)
+    return str(DESK_LABELS.get(status, status.label))
+
+
 OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_REVIEW, Status.AWAITING_FILER}
 )

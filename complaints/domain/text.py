@@ -1,6 +1,8 @@
 """Text as a reader sees it: what counts as blank (spelled out once for Python and for
 JSON Schema's regular expressions, where `\\s` means other characters than in Python's),
 and lists and titles punctuated for the active language."""
+from functools import reduce
+
 from django.utils.translation import pgettext
 
 SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -24,3 +26,14 @@ def sentences(first: str, second: str) -> str:
         return first or second
     return pgettext("two sentences in a row", "%(first)s %(second)s") % {
         "first": first, "second": second}
+
+
+def in_a_row(texts) -> str:
+    """Any number of sentences in a row, each joined to the last as `sentences` joins two
+    (an error's several messages, say)."""
+    return reduce(sentences, (str(text) for text in texts), "")
+
+
+def labelled(label, value) -> str:
+    """A value after its label: 「受付番号：KT-…」 / "Reference: KT-…"."""
+    return pgettext("between a label and its value", ": ").join((str(label), str(value)))

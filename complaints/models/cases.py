@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from complaints.domain.priority import Priority
-from complaints.domain.status import Status
+from complaints.domain.status import Status, desk_label
 
 
 class CaseKind(models.TextChoices):
@@ -136,6 +136,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return Status(self.status).is_open
+
+    def get_desk_status_display(self) -> str:
+        """The status as the desk names it (get_status_display speaks to the filer)."""
+        return desk_label(self.status)
 
     @property
     def remedy_labels(self) -> list[str]:

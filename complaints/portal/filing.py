@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from complaints.domain.text import labelled
 from complaints.models import CaseKind, StagedUpload
 from complaints.portal import forms as f
 from complaints.services.cases import CaseDraft, LocationData, WorkData
@@ -168,13 +170,14 @@ class Filing:
             return []
         items = [("", str(e)) for e in self.form.non_field_errors()]
         for field in self.form:
-            items += [(field.auto_id, f"{field.label}: {e}") for e in field.errors]
+            items += [(field.auto_id, labelled(field.label, e)) for e in field.errors]
         for prefix, rows in self.rows.items():
             items += [(f"{prefix}-rows", str(e)) for e in rows.non_form_errors()]
             for number, form in enumerate(rows.forms, start=1):
                 for field in form:
-                    items += [(field.auto_id, f"{field.label} ({number}): {e}")
-                              for e in field.errors]
+                    label = pgettext("a field of a numbered row", "%(label)s (%(number)s)") % {
+                        "label": field.label, "number": number}
+                    items += [(field.auto_id, labelled(label, e)) for e in field.errors]
         return items
 
     def add_error(self, error: ValidationError) -> None:

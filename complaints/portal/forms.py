@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.domain.locations import location_validate
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
@@ -192,6 +193,8 @@ class InquiryForm(FilingForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["good_faith_statement"]  # a question asserts no infringement
+        # The one asking is ご本人 on inquiry screens, not the complaints' 申立人.
+        self.fields["filed_as"].label = pgettext_lazy("inquiry", "You are filing as")
 
 
 class AppealForm(FilingForm):
@@ -314,7 +317,9 @@ class WithdrawForm(forms.Form):
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         label=_("Did this answer help?"), widget=forms.RadioSelect,
-        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes",
+        choices=[("yes", pgettext_lazy("feedback", "Yes")),
+                 ("no", pgettext_lazy("feedback", "No"))],
+        coerce=lambda v: v == "yes",
     )
     comment = forms.CharField(label=_("Anything you want to tell us"),
                               required=False, widget=forms.Textarea(attrs={"rows": 3}),

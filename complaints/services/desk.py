@@ -3,11 +3,12 @@
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
 from complaints.domain.status import Status
+from complaints.domain.text import listing, quoted
 from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
@@ -134,8 +135,11 @@ class _Blank(dict):
 
 
 def canned_render(*, canned: CannedResponse, case: Case) -> str:
-    """A canned response's text for this case; unknown placeholders stay as written."""
-    works = ", ".join(w.title for w in case.works.all())
+    """A canned response's text for this case; unknown placeholders stay as written. The
+    work titles are listed as the response's language writes them, whatever the
+    operator's: 「作品A」、「作品B」 / “Work A”, “Work B”."""
+    with translation.override(canned.language):
+        works = listing(quoted(w.title) for w in case.works.all())
     values = _Blank(filer_name=case.filer.display_name, reference=case.reference,
                     case_title=case.title, work_titles=works)
     try:

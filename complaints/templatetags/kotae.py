@@ -3,9 +3,8 @@ them, audit events in sentences, and the parts of every e-mail (greeting, signat
 from django import template
 from django.conf import settings
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from complaints.domain import events, text
 from complaints.domain.kinds import kind_in_a_sentence
@@ -86,6 +85,12 @@ def signature_html(context):
 def event_label(event_type):
     """An audit event's type as a person names it ("Deadline missed")."""
     return events.event_label(event_type)
+
+
+@register.filter
+def event_label_for_filer(event_type):
+    """`event_label` as the filer's own page names it."""
+    return events.event_label(event_type, for_filer=True)
 
 
 @register.filter

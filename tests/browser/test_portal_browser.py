@@ -191,7 +191,7 @@ def test_file_in_japanese(page: Page, live_server, transactional_db):
     reference = send(page, ja)
 
     receipt = wait_for_mail(lambda m: reference in m.subject)[0]
-    assert "受け付けました" in receipt.subject, receipt.subject
+    assert receipt.subject == f"【Kotae】受付完了のお知らせ（{reference}）", receipt.subject
     case = Case.objects.get(reference=reference)
     assert case.language == "ja"
     assert case.works.count() == 2 and case.locations.count() == 2

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints.domain.status import Status
 from complaints.models import CannedResponse, CaseEvent, Deadline
+from complaints.services.cases import WorkData
 from complaints.services.messages import message_post
 from tests.factories import UserFactory, file_case
 
@@ -35,18 +36,25 @@ def test_everything_the_filer_sent_and_the_thread(client, operator, creator):
 
 
 def test_canned_response_in_the_filers_language(client, operator):
+    """The filer's language's response, its work titles quoted and listed as Japanese
+    writes them although the operator reads English (the e-mail greets the filer: the
+    response does not)."""
     CannedResponse.objects.create(name="Removed", language="en",
-                                  body="Dear {filer_name}, {reference} ({work_titles}) is down.")
-    ja_body = "{filer_name} 様、{reference}（{work_titles}）を削除しました。"
+                                  body="{reference} ({work_titles}) is down.")
+    ja_body = "受付番号 {reference} の{work_titles}に関する生成物を確認しました。"
     CannedResponse.objects.create(name="Removed", language="ja", body=ja_body)
     filer = UserFactory(language="ja", display_name="山田 花子")
-    case = file_case(filer=filer)
+    case = file_case(filer=filer, works=[
+        WorkData(title="Hoshizora Quest", kind="anime"),
+        WorkData(title="星野アキ", kind="character")])
     client.force_login(operator)
     html = page(client, case)
-    assert "山田 花子 様、" in html and "is down" not in html
+    assert "生成物を確認しました" in html and "is down" not in html
+    assert "定型文" not in html and "Canned response (Japanese)" in html
     ja = CannedResponse.objects.get(language="ja")
     html = page(client, case, canned=ja.pk)  # without JavaScript: the box is filled
-    assert f"山田 花子 様、{case.reference}（Hoshizora Quest）を削除しました。</textarea>" in html
+    assert (f"受付番号 {case.reference} の「Hoshizora Quest」、「星野アキ」に関する生成物を"
+            "確認しました。</textarea>") in html
 
 
 def test_request_information_pauses_the_decision_clock(client, operator, creator, on_commit):

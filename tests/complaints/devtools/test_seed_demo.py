@@ -18,7 +18,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from complaints.devtools.management.commands.seed_demo import DEMO_CANNED, DEMO_CANNED_BEFORE
 from complaints.models import (
+    CannedResponse,
     Case,
     CaseEvent,
     CaseKind,
@@ -28,6 +30,7 @@ from complaints.models import (
     RegisterEntry,
     TransparencySnapshot,
 )
+from complaints.services.desk import canned_for_case
 from complaints.services.sweep import deadlines_sweep
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_start")]
@@ -80,7 +83,8 @@ def test_seed_demo_sets_a_clock_that_comes_due_minutes_later(first_start, on_com
         deadlines_sweep(now=now + timedelta(minutes=4, seconds=30))
     late = [m for m in mail.outbox if m.to == ["creator@example.com"]]
     assert len(late) == 1 and case.reference in late[0].subject
-    assert "ご回答するとお約束しておりましたが" in late[0].body  # the filer's language, rendered at delivery
+    # The filer's language, rendered at delivery.
+    assert "ご回答するとお約束しておりましたが" in late[0].body
 
 
 def test_seed_demo_is_idempotent(first_start, settings, capsys):
@@ -204,3 +208,42 @@ def test_demo_history_is_finished_in_the_past_and_made_once(first_start, setting
     call_command("seed_transparency_demo")
     assert capsys.readouterr().out == made[0]
     assert history.count() == count
+
+
+def test_demo_canned_replies_greet_no_one_and_read_as_the_desk_writes():
+    """The e-mail that carries a reply greets the filer: the reply does not again. The
+    Japanese ones use the glossary's words, quote the work titles with 「」 and say what
+    the desk did after review."""
+    demo = Case.objects.filter(filer__email="creator@example.com", language="ja").first()
+    replies = {canned.name: text for canned, text in canned_for_case(case=demo)}
+    assert set(replies) == {"Output removed", "More information needed"}
+    for text in replies.values():
+        assert "様" not in text and "Dear" not in text and not text.startswith("\n")
+        assert "「星空クエスト」に類似した" in text and f"受付番号：{demo.reference}" in text
+        assert " を" not in text and "ケースページ" not in text
+    assert "内容を確認した結果、該当の生成物を削除し" in replies["Output removed"]
+    assert "判断理由" in replies["Output removed"]
+    for _name, _language, body in DEMO_CANNED:
+        assert "{filer_name}" not in body and "Dear" not in body
+
+
+def test_a_later_start_updates_old_demo_replies_but_not_what_the_desk_edited(settings):
+    """Rows still holding the earlier demo text get the new one; a row an operator has
+    changed is theirs. Starting again after that changes nothing."""
+    settings.DEBUG = True
+    old_ja = CannedResponse.objects.get(name="Output removed", language="ja")
+    old_ja.body = DEMO_CANNED_BEFORE["Output removed", "ja"]
+    old_ja.save()
+    edited = CannedResponse.objects.get(name="More information needed", language="en")
+    edited.body = "Dear {filer_name}, which frame? (our own words)"
+    edited.save()
+
+    call_command("seed_demo", stdout=io.StringIO())
+    new = {(name, language): body for name, language, body in DEMO_CANNED}
+    old_ja.refresh_from_db()
+    edited.refresh_from_db()
+    assert old_ja.body == new["Output removed", "ja"]
+    assert edited.body == "Dear {filer_name}, which frame? (our own words)"
+    before = tables()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert tables() == before

@@ -163,3 +163,40 @@ def test_a_reason_kotae_gives_reads_in_the_readers_language():
                                   when=str)
     assert "期限内に申立人からの返信がありませんでした" in sentence
     assert "no reply" not in sentence
+
+
+def test_the_filers_own_timeline_never_calls_them_moushitatenin():
+    """Read on an inquiry's page too, where the one who asks is ご本人: every sentence the
+    filer's timeline shows says ご返信 where the desk's says 申立人の返信."""
+    shown = [(t, old, new) for t, old, new in CASES
+             if t.filer_sees and t not in SHOWN_AS_MESSAGES]
+    shown += [(EventType.STATUS_CHANGED, {"status": "awaiting_filer"},
+               {"status": "closed", "reason": "no reply from the filer within the time given"}),
+              (EventType.DEADLINE_BREACHED, None, {"clock": "filer_reply", "due_at": DUE})]
+    for event_type, old, new in shown:
+        with translation.override("ja"):
+            sentence = event_sentence(event_type, old, new, when=str, for_filer=True)
+        assert "申立人" not in sentence, (event_type, sentence)
+    with translation.override("ja"):
+        assert event_sentence(EventType.FILER_REMINDED, None, {"reply_by": DUE},
+                              when=lambda at: "12月8日", for_filer=True) == (
+            "12月8日までにご返信いただくよう、メールでお願いしました。")
+        assert event_sentence(EventType.DEADLINE_STARTED, None,
+                              {"clock": "filer_reply", "due_at": DUE},
+                              when=lambda at: "12月8日", for_filer=True) == (
+            "ご返信の期限を12月8日に設定しました。")
+
+
+@pytest.mark.parametrize(("language", "desk", "filer"), [
+    ("en", "The status changed from “In review” to “Awaiting the filer's reply”.",
+     "The status changed from “In review” to “Awaiting your reply”."),
+    ("ja", "ステータスが「確認中」から「申立人の返信待ち」に変わりました。",
+     "ステータスが「確認中」から「ご返信待ち」に変わりました。"),
+])
+def test_a_status_is_named_by_the_desk_on_its_trail_and_by_the_filer_on_theirs(
+        language, desk, filer):
+    with translation.override(language):
+        for for_filer, expected in ((False, desk), (True, filer)):
+            assert event_sentence(EventType.STATUS_CHANGED, {"status": "in_review"},
+                                  {"status": "awaiting_filer"}, when=str,
+                                  for_filer=for_filer) == expected

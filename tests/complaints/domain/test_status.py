@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from complaints.domain.status import TRANSITIONS, Status, can_transition
+from complaints.domain.status import DESK_CHOICES, TRANSITIONS, Status, can_transition, desk_label
 from complaints.models import CaseEvent
 from complaints.services.cases import case_transition
 from tests.factories import file_case
@@ -44,3 +45,10 @@ def test_audit_events_are_append_only(creator):
     with pytest.raises(Exception, match="cannot be deleted"):
         event.delete()
     assert case.events.filter(event_type="tampered").count() == 0
+
+
+def test_the_desk_names_a_waiting_case_from_its_side():
+    with translation.override("ja"):
+        assert desk_label("awaiting_filer") == "申立人の返信待ち"
+        assert desk_label(Status.DECIDED) == "判断済み" == str(Status.DECIDED.label)
+    assert [value for value, _label in DESK_CHOICES] == Status.values

@@ -151,6 +151,7 @@ def test_timeline_tells_the_filer_each_event_in_words(client, creator, operator,
     import re
 
     from django.utils import translation
+    from django.utils.translation import pgettext
 
     from complaints.domain.events import SHOWN_AS_MESSAGES, EventType
     from tests.support.events import CODE, KEY_VALUE, events_of_every_type
@@ -166,6 +167,9 @@ def test_timeline_tells_the_filer_each_event_in_words(client, creator, operator,
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", timeline))
     with translation.override(language):
         labels = {t: str(t.label) for t in EventType}
+        # The reminder is named from the filer's side on their own page (ご返信のお願い).
+        labels[EventType.FILER_REMINDED] = pgettext("filer's own page",
+                                                    "The filer was reminded to reply")
     for event_type in EventType:
         assert event_type.value not in html, event_type
         if event_type.filer_sees and event_type not in SHOWN_AS_MESSAGES:

@@ -24,7 +24,8 @@ def test_submit_gives_a_reference_clocks_events_and_one_receipt(creator, on_comm
     evidence = case.evidence.get()
     assert len(evidence.sha256) == 64 and evidence.content_type == "image/png"
     assert evidence.file.name.startswith("evidence/") and "frame" not in evidence.file.name
-    assert [m.subject for m in mail.outbox] == [f"[Kotae] We have received your case ({case.reference})"]
+    assert [m.subject for m in mail.outbox] == [
+        f"[Kotae] We have received your case ({case.reference})"]
     assert Notification.objects.get(case=case).status == Notification.Status.SENT
 
 

@@ -141,7 +141,8 @@ def test_receipt_promises_a_time_with_its_zone(creator, on_commit, language, tim
         file_case(filer=creator)
     [receipt] = mail.outbox
     promise = next(line for line in receipt.body.splitlines()
-                   if "A person at our desk will answer by" in line or "担当者よりご回答いたします" in line)
+                   if "A person at our desk will answer by" in line
+                   or "担当者よりご回答いたします" in line)
     assert f" {zone}" in promise, promise
 
 

@@ -14,6 +14,7 @@ from accounts.services import organisation_create, roles_ensure, user_role_set
 from complaints.models import CannedResponse, Deadline
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
 from complaints.services.deadlines import deadline_start
+from complaints.services.desk import canned_responses_changed
 
 DEMO_ACCOUNTS = [
     # email, password, display name, role, language
@@ -108,8 +109,12 @@ class Command(BaseCommand):
         """Canned responses and a few cases, so the desk is not empty on first sight.
         Returns the cases it filed: none once the creator has cases."""
         for name, language, body in DEMO_CANNED:
-            CannedResponse.objects.get_or_create(name=name, language=language,
-                                                 defaults={"body": body})
+            canned, made = CannedResponse.objects.get_or_create(
+                name=name, language=language, defaults={"body": body})
+            if not made and canned.body == DEMO_CANNED_BEFORE[name, language]:
+                canned.body = body
+                canned.save(update_fields=["body"])
+                canned_responses_changed()
         filed = []
         if not creator.filed_cases.exists():
             studio = Organisation.objects.get(name=DEMO_ORGANISATION[0])
@@ -120,21 +125,44 @@ class Command(BaseCommand):
         return filed
 
 
+# The e-mail that carries a desk reply greets the filer itself: the texts do not. They say
+# what the desk did after reviewing the case, in the glossary's words; {work_titles} comes
+# quoted and listed as the response's language writes them.
 DEMO_CANNED = [
     ("Output removed", "en",
-     "Dear {filer_name},\n\nThank you for your notice {reference}. We have removed the output "
-     "and blocked prompts that reproduce {work_titles}. A decision with its reasons follows."),
+     "Thank you for your notice {reference}. Having reviewed it, we have removed the output "
+     "concerned and blocked prompts that produce outputs similar to {work_titles}. Our "
+     "decision, with its statement of reasons, will follow."),
     ("Output removed", "ja",
-     "{filer_name} 様\n\n申立て（{reference}）をありがとうございます。該当の生成物を削除し、"
-     "{work_titles} を再現するプロンプトをブロックしました。"
-     "理由を付した判断を追ってお送りします。"),
+     "侵害申立て（受付番号：{reference}）をいただき、ありがとうございます。内容を確認した結果、"
+     "該当の生成物を削除し、{work_titles}に類似した生成物が出力されるプロンプトをブロックしました。"
+     "判断の内容と判断理由は、追ってお知らせいたします。"),
     ("More information needed", "en",
-     "Dear {filer_name},\n\nTo assess {reference} we need the exact time in the video where "
-     "{work_titles} appears. Please reply on the case page."),
+     "To assess {reference}, we need the exact time in the video at which the part similar "
+     "to {work_titles} appears. Please reply on the case page."),
     ("More information needed", "ja",
-     "{filer_name} 様\n\n{reference} の確認のため、{work_titles} が現れる動画内の正確な時刻を"
-     "ケースページからお知らせください。"),
+     "本件（受付番号：{reference}）を確認するため、動画の中で{work_titles}に類似した部分が"
+     "映っている正確な時刻をお知らせください。ご返信は、ケースのページからお願いいたします。"),
 ]
+
+# The texts as earlier demos wrote them (greeting the filer a second time): a row still
+# holding one is brought up to date; a row an operator has edited is left as it is.
+DEMO_CANNED_BEFORE = {
+    ("Output removed", "en"):
+        "Dear {filer_name},\n\nThank you for your notice {reference}. We have removed the "
+        "output and blocked prompts that reproduce {work_titles}. A decision with its "
+        "reasons follows.",
+    ("Output removed", "ja"):
+        "{filer_name} 様\n\n申立て（{reference}）をありがとうございます。該当の生成物を削除し、"
+        "{work_titles} を再現するプロンプトをブロックしました。"
+        "理由を付した判断を追ってお送りします。",
+    ("More information needed", "en"):
+        "Dear {filer_name},\n\nTo assess {reference} we need the exact time in the video "
+        "where {work_titles} appears. Please reply on the case page.",
+    ("More information needed", "ja"):
+        "{filer_name} 様\n\n{reference} の確認のため、{work_titles} が現れる動画内の正確な時刻を"
+        "ケースページからお知らせください。",
+}
 
 
 def demo_drafts(*, organisation_id):

@@ -1,0 +1,42 @@
+"""The desk's canned responses, rendered for a case in the response's own language."""
+import pytest
+from django.utils import translation
+
+from complaints.models import CannedResponse
+from complaints.services.cases import WorkData
+from complaints.services.desk import canned_render
+from tests.factories import UserFactory, file_case
+
+pytestmark = pytest.mark.django_db
+
+WORKS = [WorkData(title="星空クエスト", kind="anime"),
+         WorkData(title="星野アキ", kind="character")]
+
+
+def test_a_japanese_response_lists_the_titles_in_brackets_with_the_japanese_comma():
+    """「星空クエスト」、「星野アキ」 whatever language the operator reads the desk in."""
+    case = file_case(filer=UserFactory(language="ja"), works=WORKS)
+    canned = CannedResponse(name="確認", language="ja",
+                            body="{work_titles}に類似した生成物を確認しました。")
+    for operator_language in ("en", "ja"):
+        with translation.override(operator_language):
+            text = canned_render(canned=canned, case=case)
+        assert text == "「星空クエスト」、「星野アキ」に類似した生成物を確認しました。"
+        assert ", " not in text and "“" not in text
+
+
+def test_an_english_response_quotes_and_lists_as_english_does():
+    case = file_case(filer=UserFactory(language="en"), works=WORKS)
+    canned = CannedResponse(name="Checked", language="en",
+                            body="We checked outputs similar to {work_titles}.")
+    with translation.override("ja"):
+        text = canned_render(canned=canned, case=case)
+    assert text == "We checked outputs similar to “星空クエスト”, “星野アキ”."
+
+
+def test_unknown_placeholders_and_stray_braces_stay_as_written():
+    case = file_case(works=WORKS[:1])
+    assert canned_render(canned=CannedResponse(language="en", body="{reference} {nope}"),
+                         case=case) == f"{case.reference} {{nope}}"
+    assert canned_render(canned=CannedResponse(language="en", body="a {b"),
+                         case=case) == "a {b"
