@@ -178,3 +178,31 @@ def test_the_desk_writes_dates_as_the_pages_and_e_mails_do(client, cases, langua
         assert "p.m." not in text and "a.m." not in text
         if language == "ja":  # not Django's own 「2026年11月30日13:15」, which has no zone
             assert not ENGLISH_DATE.search(text) and not re.search(r"\d日\d", text), url
+
+
+def test_pages_without_an_account_in_japanese(client, cases):
+    lines = [line for url in (reverse("home"), reverse("accounts:login"),
+                              reverse("accounts:signup"), reverse("accounts:password_reset"),
+                              reverse("public:transparency"))
+             for line in _read(client, url)]
+    assert not problems(lines), "\n".join(problems(lines))
+
+
+def test_refusals_on_the_creators_pages_in_japanese(client, cases):
+    """Bad input gets its messages in Japanese too."""
+    creator, _operator, filed = cases
+    client.force_login(creator)
+    lines = []
+    rows = {f"{prefix}-{count}": n for prefix in ("works", "locations", "questions")
+            for count, n in (("TOTAL_FORMS", 1), ("INITIAL_FORMS", 0))}
+    for kind in ("output-complaint", "training-objection", "inquiry"):
+        url = reverse("complaints:case_new", args=[kind])
+        for hidden_counts in (rows, {}):  # as our page sends it, and cut short
+            response = client.post(url, {"title": " ", "locations-0-url": "javascript:x",
+                                         "works-0-title": "星空", "questions-0-text": "",
+                                         **hidden_counts}, HTTP_ACCEPT_LANGUAGE="ja")
+            assert response.status_code in (200, 400), url
+            lines += [f"{url}: {line}" for line in visible(response.content.decode())]
+    assert any("もう一度入力して" in line for line in lines)
+    assert sum("入力してください" in line for line in lines) > 3
+    assert not problems(lines), "\n".join(problems(lines))

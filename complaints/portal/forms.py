@@ -248,6 +248,10 @@ class RowsFormSet(forms.BaseFormSet):
     """A list of rows the filer can grow and shrink; blank rows are ignored."""
 
     deletion_widget = forms.HiddenInput
+    # Rows sent without the form's hidden counts (a page not of ours, or cut short): said in
+    # words, never as Django's field names.
+    default_error_messages = {"missing_management_form": _(
+        "The form arrived incomplete. Please fill it in again and send it.")}
     require_one = False
     error_message = ""
     # Values to show again in rows rebuilt after an add/remove; every row stays an
