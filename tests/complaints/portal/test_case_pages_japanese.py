@@ -13,7 +13,7 @@ from complaints.domain.events import EventType
 from complaints.models import Case, Decision
 from complaints.services.audit import event_record
 from complaints.services.decisions import decision_record
-from complaints.services.desk import info_request
+from complaints.services.desk import info_request, question_answer
 from tests.complaints.portal import data as portal_data
 from tests.factories import file_case
 from tests.support.events import DUE
@@ -142,3 +142,20 @@ def test_the_receipt_page_and_prompts_use_the_full_width_colon(client, ja_creato
     assert "受付番号:" not in filed
     page = text_of(case_page(client, case))
     assert "プロンプト：星野アキが踊る動画" in page
+
+
+def test_an_answered_inquiry_speaks_of_answers_not_actions(client, ja_creator, operator):
+    """The answers are the decision: no 「実施した措置：措置なし」, and the way to contest
+    them names the answers."""
+    client.force_login(ja_creator)
+    assert client.post(reverse("complaints:case_new", args=["inquiry"]),
+                       portal_data.inquiry()).status_code == 302
+    case = Case.objects.get(kind="inquiry")
+    for question in case.questions.all():
+        question_answer(question=question, actor=operator, category="no", text="いいえ。")
+    decision_record(case=case, decided_by=operator, outcome=Decision.Outcome.ANSWERED,
+                    actions=["no_action"], facts="ご質問にお答えしました。", ground="開示方針",
+                    automated_means=False)
+    decision = panel(case_page(client, case), "decision-h")
+    assert "実施した措置" not in decision and "措置なし" not in decision
+    assert "本回答にご不服がある場合は" in decision
