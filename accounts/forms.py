@@ -4,8 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language, User, _time_zone_choices
+from accounts.models import Language, User
 from accounts.services import user_password_reset_send, user_verification_send
+from accounts.time_zones import time_zone_choices
 
 
 class SignupForm(forms.Form):
@@ -17,7 +18,7 @@ class SignupForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language for e-mails and pages"),
                                  choices=Language.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices,
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices,
                                   initial="Asia/Tokyo")
 
     def clean_email(self):
@@ -85,9 +86,15 @@ class ApiTokenForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+
     class Meta:
         model = User
         fields = ["display_name", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
 
 class OrganisationForm(forms.Form):

@@ -1,3 +1,4 @@
+import copy
 from functools import wraps
 
 from django.contrib import messages
@@ -86,7 +87,9 @@ def verify(request, uidb64, token):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     if request.method == "POST":
-        form = PreferencesForm(request.POST, instance=request.user)
+        # A copy: validating a ModelForm writes its values onto the instance, and the
+        # service then saw nothing to change (and saved nothing).
+        form = PreferencesForm(request.POST, instance=copy.copy(request.user))
         if form.is_valid():
             user_preferences_update(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your preferences were saved."))

@@ -22,22 +22,27 @@ JAPANESE = r"\u3040-\u30ff\u4e00-\u9fff\uff01-\uff5e"
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 ENGLISH_DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|\b[ap]\.m\.")
+# Words that are the same in Japanese: the brand, and the language switch's own name.
+UNTRANSLATED = {"Kotae", "English", "JST", "UTC", "URL"}
 GLUED = re.compile(rf"[{JAPANESE}](?:[.,;!?]|: )|[{JAPANESE}] \(|\) [{JAPANESE}]")
 
 
 class _VisibleText(HTMLParser):
-    """The text a reader sees: no scripts, styles or markup."""
+    """The text a reader sees: no scripts, styles or markup. The time-zone list is left
+    out: it names places (Tokyo, Almaty), grouped under regions in the reader's language."""
 
     def __init__(self):
         super().__init__()
         self.parts, self._hidden = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template") or ("name", "time_zone") in attrs:
             self._hidden += 1
+            self._closes = getattr(self, "_closes", []) + [tag]
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
+        if getattr(self, "_closes", None) and tag == self._closes[-1]:
+            self._closes.pop()
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -60,6 +65,9 @@ def problems(lines: list[str]) -> list[str]:
                 found.append(f"{name}: {line!r}")
         if ", " in line and re.search(f"[{JAPANESE}]", line):
             found.append(f"ASCII list separator: {line!r}")
+        label = line.split(": ", 1)[-1].rstrip(":")  # a heading or a label on its own
+        if re.fullmatch(r"[A-Za-z]+", label) and label not in UNTRANSLATED:
+            found.append(f"an English label: {line!r}")
     return found
 
 
@@ -124,7 +132,7 @@ def _read(client, url) -> list[str]:
 
 def test_the_checks_find_what_they_look_for():
     for bad in ("理由: 未回答", "Nov. 30, 2026, 2:21 p.m.", "状態 output_complaint",
-                "削除, ブロック", "申立て.", "受付番号 (KT-2026-000001)"):
+                "削除, ブロック", "申立て.", "受付番号 (KT-2026-000001)", "/admin/: Case:"):
         assert problems([bad]), bad
     assert problems(["受付番号：KT-2026-000001", "2026年12月3日 18:00 JST", "削除、ブロック"]) == []
 

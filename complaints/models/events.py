@@ -15,7 +15,8 @@ class AppendOnlyError(Exception):
 class CaseEvent(models.Model):
     """The audit trail: append-only, written by the service that makes the change."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events",
+                             verbose_name=_("case"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("actor"),

@@ -36,7 +36,8 @@ class Notification(models.Model):
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
+        verbose_name=_("case"),
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     recipient = models.EmailField(_("recipient"))
