@@ -40,8 +40,9 @@ class EventTypeFilter(admin.SimpleListFilter):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(RecordAdmin):
-    # Events in words, as on the case page: never their stored codes.
-    list_display = ["created_at", "case", "event", "actor", "what_happened"]
+    # Events in words, as on the case page: never their stored codes. What happened
+    # comes before who did it, and both are short enough for the row to fit a screen.
+    list_display = ["created_at", "case_reference", "event", "what_happened", "actor_name"]
     list_select_related = ["case", "actor"]
     list_filter = [EventTypeFilter]
     fields = ["case", "created_at", "event", "what_happened", "actor", "public"]
@@ -56,6 +57,14 @@ class CaseEventAdmin(RecordAdmin):
     @admin.display(description=gettext_lazy("what happened"))
     def what_happened(self, obj):
         return event_sentence(obj)
+
+    @admin.display(description=gettext_lazy("case"), ordering="case__reference")
+    def case_reference(self, obj):
+        return obj.case.reference
+
+    @admin.display(description=gettext_lazy("actor"), ordering="actor__display_name")
+    def actor_name(self, obj):
+        return (obj.actor.display_name or obj.actor.email) if obj.actor else None
 
 
 class LanguageFilter(admin.SimpleListFilter):
