@@ -141,8 +141,6 @@ def _deadline(values: dict, nouns: Mapping[str, Any]) -> str:
     return str(nouns.get(values.get("clock"), ANY_DEADLINE))
 
 
-_listed = text.listing
-_then = text.sentences
 
 
 class Reason(Choices):
@@ -165,7 +163,7 @@ def _with_reason(sentence: str, values: dict, for_filer: bool = False) -> str:
         reason = str(FILER_REASONS.get(reason, reason.label) if for_filer else reason.label)
     else:
         reason = _text(reason)
-    return _then(sentence, gettext("Reason given: %(reason)s") % {"reason": reason}
+    return text.sentences(sentence, gettext("Reason given: %(reason)s") % {"reason": reason}
                  if reason else "")
 
 
@@ -217,11 +215,11 @@ def _decision_recorded(old: dict, new: dict, when: When) -> str:
     actions = new.get("actions")
     taken = [_label(ACTIONS, a) for a in actions] if isinstance(actions, list) else []
     if taken := [a for a in taken if a]:
-        sentence = _then(sentence, ngettext("Action taken: %(actions)s.",
+        sentence = text.sentences(sentence, ngettext("Action taken: %(actions)s.",
                                             "Actions taken: %(actions)s.", len(taken)) % {
-            "actions": _listed(taken)})
+            "actions": text.listing(taken)})
     if new.get("automated_means") is True:
-        sentence = _then(sentence, gettext("Automated means were used in reaching it."))
+        sentence = text.sentences(sentence, gettext("Automated means were used in reaching it."))
     return sentence
 
 
@@ -282,7 +280,7 @@ def _deadline_breached(old: dict, new: dict, when: When, nouns=DEADLINES) -> str
     sentence = gettext("The %(deadline)s (%(due)s) was missed.") % {
         "deadline": deadline, "due": due}
     if expected:
-        sentence = _then(sentence, gettext("The new expected time is %(expected)s.") % {
+        sentence = text.sentences(sentence, gettext("The new expected time is %(expected)s.") % {
             "expected": expected})
     return sentence
 
@@ -330,7 +328,7 @@ def _cases_linked(old: dict, new: dict, when: When) -> str:
     references = [_text(r) for r in linked] if isinstance(linked, list) else []
     if references := [r for r in references if r]:
         return gettext("This case was linked to %(references)s.") % {
-            "references": _listed(references)}
+            "references": text.listing(references)}
     return ""
 
 
@@ -343,9 +341,8 @@ def _merged_into(old: dict, new: dict, when: When) -> str:
 
 def _merged_into_for_filer(old: dict, new: dict, when: When) -> str:
     # The filer is not told which case: it is someone else's (as in the case_merged e-mail).
-    return gettext("Other people told us about the same output or work; we will decide "
-                   "these cases together, and you will receive the decision for your own "
-                   "case.")
+    return gettext("Other cases concern the same output or work; we will decide them "
+                   "together, and you will receive the decision for your own case.")
 
 
 def _merged_from(old: dict, new: dict, when: When) -> str:

@@ -14,5 +14,9 @@ IN_A_SENTENCE = {
 }
 
 
+ANY_KIND = pgettext_lazy("kind in a sentence", "case")
+
+
 def kind_in_a_sentence(kind: str) -> str:
-    return str(IN_A_SENTENCE[kind])
+    """A kind added without its sentence form still reads ("your case"), never as code."""
+    return str(IN_A_SENTENCE.get(kind, ANY_KIND))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from complaints.domain.suppression import SUPPRESSED, WITHHELD
 from complaints.models import CaseKind, Decision, Question
-from complaints.public.views import quarter_label, timing_label
+from complaints.public.views import COUNTS, quarter_label, timing_label
 from complaints.services.transparency import (
     PERCENTILES,
     TIMED_CLOCKS,
@@ -53,16 +53,12 @@ def csv_headings() -> list[str]:
         "last_day": pgettext("transparency csv", "Last day"),
         "complete": pgettext("transparency csv", "Quarter complete"),
         "kind": _("Kind of case"),
-        "received": _("Received"),
-        "withdrawn": _("Withdrawn by the filer"),
-        "decided": _("Decided"),
+        **COUNTS,
         **{f"{clock}_{name}_business_minutes": minutes % {"figure": timing_label(clock, name)}
            for clock in TIMED_CLOCKS for name in PERCENTILES},
         "decided_on_time_share": share % {"figure": _("Decided on time")},
         **{f"outcome_{o}": outcome % {"outcome": label} for o, label in Decision.Outcome.choices},
         **{f"action_{a}": action % {"action": label} for a, label in Decision.Action.choices},
-        "appeals": _("Appeals filed"),
-        "reversals": _("Decisions reversed on appeal"),
         **{f"answers_{c}": answer % {"answer": label}
            for c, label in Question.Category.choices},
     }

@@ -9,7 +9,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from complaints.domain.suppression import SUPPRESSED, WITHHELD
@@ -119,6 +119,17 @@ def quarter_span(quarter: dict) -> str:
     return _("%(span)s · so far") % {"span": span}
 
 
+# The report's counts, on the page and in the CSV: numbers of cases, not statuses
+# (「受付件数」, not the status 「受付済み」).
+COUNTS = {
+    "received": pgettext_lazy("number of cases", "Received"),
+    "withdrawn": pgettext_lazy("number of cases", "Withdrawn by the filer"),
+    "decided": pgettext_lazy("number of cases", "Decided"),
+    "appeals": pgettext_lazy("number of cases", "Appeals filed"),
+    "reversals": pgettext_lazy("number of cases", "Decisions reversed on appeal"),
+}
+
+
 def timing_label(clock: str, name: str) -> str:
     """The row of one business-time figure, as the page and the CSV name it."""
     return {
@@ -146,9 +157,9 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
 
     sections = [
         Section(_("Cases"), [
-            row(_("Received"), count_cell, "received"),
-            row(_("Withdrawn by the filer"), count_cell, "withdrawn"),
-            row(_("Decided"), count_cell, "decided"),
+            row(COUNTS["received"], count_cell, "received"),
+            row(COUNTS["withdrawn"], count_cell, "withdrawn"),
+            row(COUNTS["decided"], count_cell, "decided"),
         ]),
         Section(_("Speed, in business time"), [
             *(row(timing_label(clock, name), duration,
@@ -165,8 +176,8 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
     ]
     if kind != CaseKind.APPEAL:
         sections.append(Section(_("Appeals against these decisions"), [
-            row(_("Appeals filed"), count_cell, "appeals"),
-            row(_("Decisions reversed on appeal"), count_cell, "reversals"),
+            row(COUNTS["appeals"], count_cell, "appeals"),
+            row(COUNTS["reversals"], count_cell, "reversals"),
         ]))
     if kind == CaseKind.INQUIRY:
         sections.append(Section(_("Answers to the questions asked"), [

@@ -1,4 +1,5 @@
 """What an operator does to a case on the desk, each step with its audit event."""
+import re
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -134,18 +135,26 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
+# A first line that only greets the filer: the e-mail that carries a reply greets them
+# itself, so a canned response written with its own greeting would greet them twice.
+GREETING = re.compile(r"\A\s*(?:(?:Dear|Hello|Hi)\s+\{filer_name\}\s*,?|\{filer_name\}\s*様[、,]?)"
+                      r"[ \t]*(?:\r?\n)+")
+
+
 def canned_render(*, canned: CannedResponse, case: Case) -> str:
     """A canned response's text for this case; unknown placeholders stay as written. The
     work titles are listed as the response's language writes them, whatever the
-    operator's: 「作品A」、「作品B」 / “Work A”, “Work B”."""
+    operator's: 「作品A」、「作品B」 / “Work A”, “Work B”. A greeting line of its own is
+    left out (the e-mail greets the filer)."""
     with translation.override(canned.language):
         works = listing(quoted(w.title) for w in case.works.all())
     values = _Blank(filer_name=case.filer.display_name, reference=case.reference,
                     case_title=case.title, work_titles=works)
+    body = GREETING.sub("", canned.body, count=1)
     try:
-        return canned.body.format_map(values)
+        return body.format_map(values)
     except (ValueError, IndexError, AttributeError):  # a stray brace: send it as written
-        return canned.body
+        return body
 
 
 CANNED_CACHE_KEY = "kotae:canned:{language}"

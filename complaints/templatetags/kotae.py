@@ -55,7 +55,7 @@ def greeting(context):
     """「山田 太郎 様」 / "Dear Taro Yamada,": the e-mail's recipient, else the case's filer;
     with no name known, the polite form for a reader not known by name."""
     person = context.get("recipient") or context.get("filer")
-    name = getattr(person, "display_name", "") or context.get("recipient_name", "")
+    name = getattr(person, "display_name", "")
     if name:
         return _("Dear %(name)s,") % {"name": name}
     return _("Hello,")

@@ -149,7 +149,8 @@ def test_overdue_filter_canned_reply_and_decision_reach_the_filer(
     expect(verdict).to_contain_text(GROUND)
 
     # ... and by e-mail.
-    (reply,) = wait_for_mail(lambda m: case.reference in m.subject and "A message from our desk" in m.subject)
+    (reply,) = wait_for_mail(lambda m: case.reference in m.subject
+                             and "A message from our desk" in m.subject)
     assert reply.to == [creator.email]
     assert "we are reviewing your case" in reply.body and case.reference in reply.body
     (decided,) = wait_for_mail(lambda m: case.reference in m.subject

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from complaints.models import CannedResponse, Decision
 from complaints.services.decisions import decision_record
@@ -14,14 +13,6 @@ from complaints.services.desk import info_request
 from tests.factories import file_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_after():
-    """A page read in Japanese leaves Japanese active in the thread (LocaleMiddleware
-    does not undo it): the next module's tests start in the default language again."""
-    yield
-    translation.deactivate()
 
 
 def text_of(html: str) -> str:

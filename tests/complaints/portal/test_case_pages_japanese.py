@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from complaints.domain.events import EventType
 from complaints.models import Case, Decision
@@ -19,14 +18,6 @@ from tests.factories import file_case
 from tests.support.events import DUE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_after():
-    """A page read in Japanese leaves Japanese active in the thread (LocaleMiddleware
-    does not undo it): the next module's tests start in the default language again."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

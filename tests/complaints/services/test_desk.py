@@ -40,3 +40,25 @@ def test_unknown_placeholders_and_stray_braces_stay_as_written():
                          case=case) == f"{case.reference} {{nope}}"
     assert canned_render(canned=CannedResponse(language="en", body="a {b"),
                          case=case) == "a {b"
+
+
+@pytest.mark.parametrize(("language", "body"), [
+    ("en", "Dear {filer_name},\n\nWe have removed the output."),
+    ("en", "Hello {filer_name}\nWe have removed the output."),
+    ("ja", "{filer_name} 様\n\n生成物を削除いたしました。"),
+    ("ja", "{filer_name}様、\n生成物を削除いたしました。"),
+])
+def test_a_response_written_with_its_own_greeting_does_not_greet_twice(language, body):
+    """The e-mail that carries a reply greets the filer; an operator's canned response
+    that begins with a greeting of its own loses that line."""
+    case = file_case(filer=UserFactory(language=language, display_name="山田 花子"))
+    text = canned_render(canned=CannedResponse(name="x", language=language, body=body),
+                         case=case)
+    assert "山田 花子" not in text and text.startswith(("We have", "生成物を"))
+
+
+def test_a_greeting_inside_the_text_is_kept():
+    case = file_case(filer=UserFactory(language="en", display_name="Hanako"))
+    body = "We wrote to you, {filer_name}, last week.\nDear {filer_name}, again."
+    assert canned_render(canned=CannedResponse(name="x", language="en", body=body),
+                         case=case) == "We wrote to you, Hanako, last week.\nDear Hanako, again."

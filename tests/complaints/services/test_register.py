@@ -336,9 +336,9 @@ def test_desk_actions_confirm_apply_and_refuse(client, operator, on_commit):
     assert (second.status, second.reason) == ("not_possible", "Licensed to us.")
     assert "already past that step" in response.content.decode()
     assert [m.subject.split("] ")[1].split(" (")[0] for m in mail.outbox] == [
-        "Your training-use register entries are confirmed",
-        "Your training-use register entries are applied",
-        "Register entries we cannot carry out"]
+        "Your 2 training-use register entries are confirmed",
+        "Your training-use register entry is applied",
+        "A register entry we cannot carry out"]
 
 
 def test_entry_page_steps(client, operator, on_commit):

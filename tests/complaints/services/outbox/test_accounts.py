@@ -24,7 +24,7 @@ def test_a_password_reset_is_an_outbox_row_whose_link_works(client, creator, on_
     assert row.context["user_id"] == creator.pk
     link = row.context["link"]  # a plain value: rendered into the e-mail at delivery
     [sent] = mail.outbox
-    assert sent.subject == row.subject == "[Kotae] Choosing a new password"
+    assert sent.subject == row.subject == "[Kotae] Set a new password"
     assert link in sent.body
     assert sent.extra_headers["Message-ID"] == f"<notification-{row.pk}@kotae.local>"
     page = client.get(link.replace(settings.SITE_URL, ""), follow=True)

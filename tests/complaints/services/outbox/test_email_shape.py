@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 COMPANY = {"en": "Example AI Inc.", "ja": "株式会社エグザンプルAI"}
 DESK = {"en": "Creator Desk", "ja": "クリエイター窓口"}
-SEND_ONLY = {"en": "This address only sends e-mail", "ja": "送信専用"}
+SEND_ONLY = {"en": "This address is send-only", "ja": "送信専用"}
 REFERENCE = r"KT-\d{4}-\d{6}"
 SUBJECT = {"en": re.compile(rf"^\[Kotae\] \S.*\S(?: \({REFERENCE}\))?$"),
            "ja": re.compile(rf"^【Kotae】\S.*\S(?:（{REFERENCE}）)?$")}
@@ -30,6 +30,8 @@ JAPANESE = r"\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
 # What may stay in Latin letters in a Japanese e-mail: the brand, time zones, "AI".
 LATIN_ALLOWED = {"Kotae", "JST", "UTC", "AI", "KT"}
 
+GREETING = {"ja": lambda name: f"{name} 様" if name else "ご担当者様",
+            "en": lambda name: f"Dear {name}," if name else "Hello,"}
 VARIANTS = [(kind, write) for kind, writers in WRITERS.items() for write in writers]
 
 
@@ -87,12 +89,9 @@ def test_each_e_mail_has_every_part(kind, write, language, ja_creator, operator)
 
     paragraphs = text.split("\n\n")
     greeting, opening = paragraphs[0], paragraphs[1]
-    if language == "ja":
-        assert greeting.endswith("様"), greeting
-    else:
-        assert greeting == "Hello," or (greeting.startswith("Dear ")
-                                         and greeting.endswith(",")), greeting
-    assert opening and opening.split("\n")[0] not in greeting
+    person = get_user_model().objects.filter(email=row.recipient).first()
+    assert greeting == GREETING[language](person.display_name if person else ""), greeting
+    assert opening.endswith(("。", "."))
     assert len(paragraphs) >= 5, text  # greeting, opening, matter, closing, signature
 
     for part in (greeting, opening, COMPANY[language], DESK[language], settings.SITE_URL,
@@ -128,3 +127,33 @@ def test_japanese_e_mails_are_japanese_throughout(kind, write, ja_creator, opera
     assert '<html lang="ja">' in html
     assert ", " not in re.sub(r"<[^>]+>", "", html).replace(
         "-apple-system,'Hiragino Sans'", "")
+
+
+# What a Japanese reader of each variant must (and must not) read.
+WORDING = {
+    "decision_on_a_complaint": (["判断理由とあわせて", "実施した措置：生成物を削除、",
+                                 "判断日時：", "不服申立てを行うことができます"], []),
+    "refusal_of_a_complaint": (["申立てを認めず（措置なし）"], ["実施した措置"]),
+    "decision_on_an_objection": (["学習利用停止の申出（受付番号"], []),
+    "answer_to_an_inquiry": (["ご質問1：", "回答：はい", "補足：", "本回答にご不服がある場合"],
+                             ["実施した措置", "本判断"]),
+    "decision_on_an_appeal": (["当社における手続きは終了", "ケースのページは、引き続き"],
+                              ["ご返信や証拠ファイルの追加", "不服申立てを行うことができます"]),
+    "info_requested_on_an_inquiry": (["ご回答にあたり", "回答期限の進行は停止"], ["判断"]),
+    "merged": (["ケースがほかにもあります"], ["ほかの方"]),
+    "merged_with_another_filers": (["ケースがほかにもあります"], ["佐藤"]),
+    "late": (["回答遅延のお詫び", "誠に申し訳ございません", "責任者"], []),
+    "receipt": (["以下のとおり、侵害申立てを受け付けました。", "受付番号：KT-"], []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORDING))
+def test_what_each_japanese_e_mail_says(name, ja_creator, operator):
+    write = next(w for _kind, w in VARIANTS if w.__name__ == name)
+    _row, sent = _send(write, ja_creator, operator, "ja")
+    must, must_not = WORDING[name]
+    text = sent.subject + "\n" + sent.body
+    for words in must:
+        assert words in text, (words, text)
+    for words in must_not:
+        assert words not in text, (words, text)

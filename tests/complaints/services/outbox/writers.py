@@ -27,7 +27,7 @@ from complaints.services.register import (
     register_entries_not_possible,
 )
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
-from tests.factories import complaint_draft, file_case
+from tests.factories import UserFactory, complaint_draft, file_case
 
 TITLE = "星空クエストの主人公が再現されている"
 WORKS = [WorkData(title="星空クエスト", kind="anime", rights_holder="スタジオ星空")]
@@ -87,9 +87,31 @@ def decision_on_a_complaint(creator, operator):
     return _row(case, "case_decision")
 
 
-def answer_to_an_inquiry(creator, operator):
-    case = _file(creator, kind="inquiry", remedies=[], locations=[], similarity="",
+def refusal_of_a_complaint(creator, operator):
+    case = _file(creator)
+    _decide(case, operator, outcome=Decision.Outcome.NOT_UPHELD, actions=["no_action"])
+    return _row(case, "case_decision")
+
+
+def decision_on_an_objection(creator, operator):
+    case = _objection(creator)
+    _decide(case, operator, actions=["excluded_from_training"])
+    return _row(case, "case_decision")
+
+
+def info_requested_on_an_inquiry(creator, operator):
+    case = _inquiry(creator)
+    info_request(case=case, actor=operator, body="どの作品についてのご質問かお知らせください。")
+    return _row(case, "case_info_requested")
+
+
+def _inquiry(creator):
+    return _file(creator, kind="inquiry", remedies=[], locations=[], similarity="",
                  questions=["私の作品は学習に使われましたか。", "いつから使われていますか。"])
+
+
+def answer_to_an_inquiry(creator, operator):
+    case = _inquiry(creator)
     first, second = case.questions.all()
     question_answer(question=first, actor=operator, category="yes",
                     text="2025年版のデータセットに含まれていました。")
@@ -131,6 +153,13 @@ def warning(creator, operator):
 
 def merged(creator, operator):
     primary, duplicate = _file(creator), _file(creator)
+    cases_merge(primary=primary, duplicates=[duplicate], actor=operator)
+    return _row(duplicate, "case_merged")
+
+
+def merged_with_another_filers(creator, operator):
+    other = UserFactory(display_name="佐藤 花子", email="sato@studio.example")
+    primary, duplicate = _file(other), _file(creator)
     cases_merge(primary=primary, duplicates=[duplicate], actor=operator)
     return _row(duplicate, "case_merged")
 
@@ -188,12 +217,13 @@ def register_not_possible(creator, operator):
 WRITERS = {
     "case_receipt": [receipt],
     "case_reply": [reply],
-    "case_info_requested": [info_requested],
+    "case_info_requested": [info_requested, info_requested_on_an_inquiry],
     "case_reply_reminder": [reminder],
     "case_closed_no_reply": [closed],
-    "case_decision": [decision_on_a_complaint, answer_to_an_inquiry, decision_on_an_appeal],
+    "case_decision": [decision_on_a_complaint, refusal_of_a_complaint,
+                      decision_on_an_objection, answer_to_an_inquiry, decision_on_an_appeal],
     "case_late": [late],
-    "case_merged": [merged],
+    "case_merged": [merged, merged_with_another_filers],
     "deadline_warning": [warning],
     "deadline_breach": [breach],
     "staff_digest": [digest],
