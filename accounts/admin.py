@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
+from accounts.time_zones import time_zone_choices
 from config.pagination import CappedCountPaginator
 
 
@@ -17,6 +18,11 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "time_zone" in self.fields:  # places by region, as on the preferences page
+            self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
 
 @admin.register(User)

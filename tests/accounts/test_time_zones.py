@@ -34,3 +34,10 @@ def test_a_legacy_zone_stays_when_the_form_is_saved(client):
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     user.refresh_from_db()
     assert user.time_zone == "US/Eastern"
+
+
+def test_the_desk_picks_a_users_zone_the_same_way(admin_client):
+    user = UserFactory(time_zone="Asia/Tokyo")
+    html = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert '<option value="Asia/Tokyo" selected>Tokyo</option>' in html
+    assert '"Etc/GMT+9"' not in html
