@@ -2,6 +2,8 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from accounts.language import speak_programs_language
+
 
 class UserPreferencesMiddleware:
     """Activates a signed-in user's language and time zone for the request.
@@ -17,8 +19,10 @@ class UserPreferencesMiddleware:
         user = getattr(request, "user", None)
         tz_name = None
         if user is not None and user.is_authenticated:
-            # A program calling the API may ask for a language with Accept-Language.
-            if not (request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META):
+            if request.path.startswith("/api/"):
+                # A program may ask for one of our languages with Accept-Language.
+                speak_programs_language(request, lambda: user)
+            else:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
             tz_name = user.time_zone

@@ -24,7 +24,7 @@ ENGLISH_DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d|\b[ap]\.m\.")
 # Words that are the same in Japanese: the brand, and the language switch's own name.
 UNTRANSLATED = {"Kotae", "English", "JST", "UTC", "URL"}
-GLUED = re.compile(rf"[{JAPANESE}](?:[.,;!?]|: )|[{JAPANESE}] \(|\) [{JAPANESE}]")
+GLUED = re.compile(rf"[{JAPANESE}][.,;:!?]|[{JAPANESE}] \(|\) [{JAPANESE}]")
 
 
 class _VisibleText(HTMLParser):
@@ -132,7 +132,8 @@ def _read(client, url) -> list[str]:
 
 def test_the_checks_find_what_they_look_for():
     for bad in ("理由: 未回答", "Nov. 30, 2026, 2:21 p.m.", "状態 output_complaint",
-                "削除, ブロック", "申立て.", "受付番号 (KT-2026-000001)", "/admin/: Case:"):
+                "削除, ブロック", "申立て.", "受付番号 (KT-2026-000001)", "/admin/: Case:",
+                "担当者:", "操作:", "優先度:高"):
         assert problems([bad]), bad
     assert problems(["受付番号：KT-2026-000001", "2026年12月3日 18:00 JST", "削除、ブロック"]) == []
 

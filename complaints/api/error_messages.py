@@ -156,5 +156,13 @@ def malformed() -> str:
     return pgettext("api", "Malformed request.")
 
 
+def host_not_served() -> str:
+    return _("The request's Host header names a host this server does not serve.")
+
+
+def request_refused() -> str:
+    return _("This request was refused. Check it and send it again.")
+
+
 def server_error() -> str:
     return _("A server error occurred. Try again in a while.")

@@ -1,17 +1,20 @@
 """One JSON shape for every error: {"code", "message", "fields"}.
 
 `fields` maps a field (dotted for nested rows: "works.0.title") to its messages. Messages
-are in the caller's language: Accept-Language, else their account's language. What DRF
-refuses by itself (a method, an Accept or a body type not served, no credentials, the
-quota) it says in its own words, fixed when it refused, sometimes before the caller's
-account was known: those are said again here, in our words (complaints/api/error_messages.py).
+are in the caller's language: Accept-Language if it names one of ours, else their
+account's (accounts/language.py). What DRF refuses by itself (a method, an Accept or a
+body type not served, no credentials, the quota) it says in its own words, fixed when it
+refused, sometimes before the caller's account was known: those are said again here, in
+our words (complaints/api/error_messages.py).
 """
 import logging
 
 from django.conf import settings
 from django.core.exceptions import (
+    DisallowedHost,
     PermissionDenied,
     RequestDataTooBig,
+    SuspiciousMultipartForm,
     SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
@@ -37,7 +40,8 @@ class RequestRefused(exceptions.APIException):
 
 def refused_by_django(exc: Exception) -> RequestRefused:
     """What Django refuses while reading a request (a SuspiciousOperation, or BadRequest),
-    as an answer of the API."""
+    as an answer of the API: `parse_error` only for a body that does not parse,
+    `bad_request` for a request refused as a whole (a Host header not served)."""
     if isinstance(exc, RequestDataTooBig):
         return RequestRefused(
             error_messages.request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
@@ -50,8 +54,14 @@ def refused_by_django(exc: Exception) -> RequestRefused:
         return RequestRefused(
             error_messages.too_many_fields(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS),
             code="too_many_fields", status=status.HTTP_400_BAD_REQUEST)
-    return RequestRefused(error_messages.malformed(), code="parse_error",
-                          status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, SuspiciousMultipartForm):  # a body that does not parse
+        return RequestRefused(error_messages.malformed(), code="parse_error",
+                              status=status.HTTP_400_BAD_REQUEST)
+    # Refused before any view (a Host not served), or something else Django refuses:
+    # nothing was parsed, so nothing is said about the body.
+    message = (error_messages.host_not_served() if isinstance(exc, DisallowedHost)
+               else error_messages.request_refused())
+    return RequestRefused(message, code="bad_request", status=status.HTTP_400_BAD_REQUEST)
 
 
 def _media_types(classes) -> list[str]:

@@ -11,7 +11,7 @@ that each of DRF's messages is said in our words (complaints/api/error_messages.
 import re
 from collections.abc import Mapping
 
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -39,6 +39,32 @@ class NoSurrogates(ProhibitSurrogateCharactersValidator):
     message = m.SURROGATE
 
 
+NUL_MESSAGE = _("This value may not contain NUL characters.")
+
+
+class NoNul(ProhibitNullCharactersValidator):
+    """Django's check, in our words (Django's Japanese says 「何か文字を入力してください。」)."""
+
+    message = NUL_MESSAGE
+
+
+class _Pattern(RegexValidator):
+    """The field's pattern (also the schema's). A NUL is NoNul's to name, once."""
+
+    def __call__(self, value):
+        if "\x00" not in str(value):
+            super().__call__(value)
+
+
+def _in_our_words(validator):
+    """DRF's and Django's checks of every CharField, with our messages."""
+    if isinstance(validator, ProhibitSurrogateCharactersValidator):
+        return NoSurrogates()
+    if isinstance(validator, ProhibitNullCharactersValidator):
+        return NoNul()
+    return validator
+
+
 class Text(serializers.CharField):
     """A string (not a number or a boolean). Required text must hold a visible character."""
 
@@ -49,13 +75,11 @@ class Text(serializers.CharField):
         pattern = kwargs.pop("pattern", None) or (
             NO_NUL if kwargs.get("allow_blank") else TEXT)
         message = kwargs.pop("pattern_message", None) or (
-            _("Enter some text (not only spaces).") if pattern == TEXT
-            else _("This value may not contain NUL characters."))
+            _("Enter some text (not only spaces).") if pattern == TEXT else NUL_MESSAGE)
         kwargs["validators"] = [*kwargs.get("validators", []),
-                                RegexValidator(re.compile(pattern), message)]
+                                _Pattern(re.compile(pattern), message)]
         super().__init__(**kwargs)
-        self.validators = [NoSurrogates() if isinstance(v, ProhibitSurrogateCharactersValidator)
-                           else v for v in self.validators]
+        self.validators = [_in_our_words(v) for v in self.validators]
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

@@ -48,7 +48,8 @@ CONFLICT = {409: OpenApiResponse(
 
 
 class KotaeApiView(APIView):
-    """Answers in the caller's language: Accept-Language if sent, else their account's.
+    """Answers in the caller's language: Accept-Language if it names one of ours, else
+    their account's (accounts/language.py).
     Times are given in UTC (RFC 3339, "…Z"), whatever the caller's time zone."""
 
     def initial(self, request, *args, **kwargs):

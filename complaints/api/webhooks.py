@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
-from complaints.api import error_messages
 from complaints.api.errors import ErrorSerializer
 from complaints.api.fields import Input, Text
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -82,9 +81,8 @@ class _WebhookUrlValidator(RegexValidator):
 
 
 class WebhookCreateSerializer(Input):
-    url = serializers.CharField(
-        max_length=URL_MAX_LENGTH, trim_whitespace=False, validators=[_WebhookUrlValidator()],
-        error_messages=error_messages.TEXT,
+    url = Text(
+        max_length=URL_MAX_LENGTH, validators=[_WebhookUrlValidator()],
         help_text="Where to POST the events: a public https:// URL (not localhost nor a "
                   "private address).")
     description = Text(max_length=200, required=False, allow_blank=True, default="",

@@ -115,3 +115,25 @@ def test_a_refused_decision_names_each_field_with_the_full_width_colon(client, o
     assert errors
     assert any(e.startswith("判断の基礎とした事実：") for e in errors), errors
     assert not any(": " in e for e in errors), errors
+
+
+@pytest.mark.parametrize(("language", "on_the_queue", "on_the_case"), [
+    ("ja", [r"該当3件（\s*全件表示\s*）", "ケース3件", "期限で絞り込む", "ステータスで絞り込む",
+            "操作：", "3個中0個選択"], ["担当者：", "優先度："]),
+    ("en", [r"3 results \(\s*Show all\s*\)", "3 cases", "By deadline", "By status", "Action:",
+            "0 of 3 selected"], ["Assignee:", "Priority:"]),
+])
+def test_djangos_own_words_on_the_desk(client, operator, creator, language, on_the_queue,
+                                       on_the_case):
+    """Django's admin says 「担当者:」「操作:」「結果 3 (全件表示)」「期限 で絞り込む」
+    「3 ケース」 in Japanese: our catalogue (config/admin.py) and two of its templates
+    (templates/admin/) say them with full-width punctuation and no stray spaces."""
+    cases = [file_case(filer=creator) for _ in range(3)]
+    speaks(operator, language)
+    client.force_login(operator)
+    listed = " ".join(text_of(queue(client, status="all")).split())
+    for words in on_the_queue:
+        assert re.search(words, listed), (words, listed)
+    page = " ".join(text_of(desk_page(client, cases[0])).split())
+    for words in on_the_case:
+        assert words in page, (words, page)

@@ -6,8 +6,16 @@ stay as they were. (The fields' own messages: test_field_error_language.py.)"""
 import re
 
 import pytest
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    SuspiciousMultipartForm,
+    SuspiciousOperation,
+)
+from django.utils import translation
 from rest_framework.test import APIClient
 
+from complaints.api.errors import refused_by_django
 from tests.factories import UserFactory, file_case
 from tests.support.api_language import (
     CALLER_IDS,
@@ -127,11 +135,34 @@ def test_too_many_query_fields_is_a_json_400(caller, settings):
 
 
 def test_a_request_django_refuses_before_any_view_is_a_json_400(caller):
+    # Not `parse_error` "Malformed request.": nothing was parsed, the host was refused.
     response = caller.client.get(CASES, HTTP_HOST="elsewhere.example")  # not ALLOWED_HOSTS
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
-    assert response.json()["code"] == "parse_error"
-    assert_message(caller.lang, response.json(), ja="リクエストの形式が正しくありません",
-                   en="Malformed request.")
+    assert response.json()["code"] == "bad_request"
+    assert_message(caller.lang, response.json(), ja="Hostヘッダーに指定されたホスト名",
+                   en="The request's Host header names a host", allowed=("Host",))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize(("refusal", "code", "ja", "en"), [
+    (DisallowedHost("elsewhere.example"), "bad_request", "Hostヘッダー", "Host header"),
+    (BadRequest("Django's words"), "bad_request", "リクエストをお受けできませんでした",
+     "This request was refused."),
+    (SuspiciousOperation("Django's words"), "bad_request",
+     "リクエストをお受けできませんでした", "This request was refused."),
+    (SuspiciousMultipartForm("Django's words"), "parse_error",
+     "リクエストの形式が正しくありません", "Malformed request."),
+], ids=["host", "bad-request", "suspicious", "multipart-body"])
+def test_what_django_refuses_has_a_code_for_what_it_is(refusal, code, ja, en, lang):
+    # `parse_error` only for a body that does not parse; nothing says JSON or parsing else.
+    with translation.override(lang):
+        refused = refused_by_django(refusal)
+        message = str(refused.detail)
+    assert refused.get_codes() == code and refused.status_code == 400
+    assert "Django's words" not in message
+    assert_message(lang, {"message": message}, ja=ja, en=en, allowed=("Host",))
+    if code == "bad_request":
+        assert not re.search(r"JSON|parse|解析|形式", message), message
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -238,3 +269,48 @@ def test_a_crash_is_a_json_500_in_the_callers_language(caller, monkeypatch):
     assert body["code"] == "server_error" and "internal detail" not in body["message"]
     assert_message(caller.lang, body, ja="サーバーでエラーが発生しました",
                    en="A server error occurred.")
+
+
+NAMES_NONE_OF_OURS = ["*", "fr", "de-DE", "", "fr, de;q=0.8", "*, fr;q=0.5", "!!"]
+NAMES_ONE_OF_OURS = [("en", "fr, ja;q=0.5", "ja"), ("en", "ja-JP", "ja"),
+                     ("ja", "en-US,en;q=0.9", "en"), ("ja", "fr, en;q=0.5, *;q=0.1", "en")]
+
+
+def _token_client(language: str, header: str) -> APIClient:
+    caller = caller_from(("", language, None))
+    caller.client.credentials(HTTP_AUTHORIZATION=f"Bearer {caller.token}",
+                              HTTP_ACCEPT_LANGUAGE=header)
+    return caller.client
+
+
+def _browser_client(language: str, header: str) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=header)
+    client.force_login(UserFactory(language=language))
+    return client
+
+
+@pytest.mark.parametrize("signed_in", [_token_client, _browser_client],
+                         ids=["token", "browser"])
+@pytest.mark.parametrize("header", NAMES_NONE_OF_OURS)
+def test_a_header_naming_none_of_our_languages_leaves_the_accounts(signed_in, header):
+    # Only whether the header was there used to count: a Japanese account got English.
+    client = signed_in("ja", header)
+    for response, words in [(client.get(f"{CASES}KT-2026-999999/"), "ケース"),
+                            (client.get("/api/v1/no-such-thing/"), "エンドポイント"),
+                            (client.put(CASES, {}, format="json"), "PUT")]:
+        assert response.status_code in (404, 405), response.content
+        assert_message("ja", response.json(), ja=words, en="",
+                       allowed=("API", "/api/v1/docs/", "PUT"))
+
+
+@pytest.mark.parametrize("signed_in", [_token_client, _browser_client],
+                         ids=["token", "browser"])
+@pytest.mark.parametrize(("account", "header", "lang"), NAMES_ONE_OF_OURS)
+def test_a_header_naming_one_of_our_languages_wins(signed_in, account, header, lang):
+    client = signed_in(account, header)
+    response = client.get(f"{CASES}KT-2026-999999/")
+    assert response.status_code == 404
+    assert_message(lang, response.json(), ja="ケース", en="no such case")
+    missing = client.get("/api/v1/no-such-thing/")
+    assert_message(lang, missing.json(), ja="エンドポイント", en="There is no such endpoint",
+                   allowed=("API", "/api/v1/docs/"))

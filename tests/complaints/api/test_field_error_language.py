@@ -158,3 +158,28 @@ def test_webhook_fields(caller):
         "url": ("空欄にはできません", "This field may not be blank."),
         "description": ("文字列で指定してください", "Not a valid string."),
     })
+
+
+def test_webhook_url_is_text_of_ours(caller):
+    # The URL was DRF's own field: DRF's English for a surrogate, and a number taken as text.
+    webhooks = "/api/v1/webhooks/"
+    url_words = ("Webhook", "URL", "https://example.com/kotae/webhooks")
+    fields_of(post_raw(caller, {"url": "https://x/\ud800"}, webhooks), caller, {
+        "url": ("サロゲート文字（U+D800）は使用できません", "U+D800"),
+    }, allowed=("U+D800", *url_words))
+    fields_of(post_raw(caller, {"url": 5}, webhooks), caller, {
+        "url": ("文字列で指定してください", "Not a valid string."),
+    })
+
+
+def test_nul_characters_are_refused_once_in_our_words(caller):
+    # Django's own check said it a second time, in Django's Japanese (「何か文字を入力
+    # してください。」), after the text check had said "not only spaces".
+    response = post_raw(caller, {"kind": "inquiry", "title": "abc\x00", "ai_model": "a\x00",
+                                 "questions": ["q\x00"]})
+    fields = fields_of(response, caller, {
+        "title": ("NUL文字を含めることはできません", "may not contain NUL characters"),
+        "ai_model": ("NUL文字を含めることはできません", "may not contain NUL characters"),
+        "questions.0": ("NUL文字を含めることはできません", "may not contain NUL characters"),
+    }, allowed=("NUL", "true"))
+    assert [len(fields[name]) for name in ("title", "ai_model", "questions.0")] == [1, 1, 1]

@@ -182,7 +182,8 @@ def test_timeline_tells_the_filer_each_event_in_words(client, creator, operator,
     assert "KT-2026-000100" not in text
     if language == "ja":
         assert "判断期限（2026年12月8日 16:34 JST）を超過しました。" in text
-        assert "これらをまとめて判断いたします。本件についての判断は、あらためてお知らせいたします。" in text
+        assert ("これらをまとめて判断いたします。本件についての判断は、あらためてお知らせ"
+                "いたします。") in text
     else:
         assert "The decision deadline (8 Dec 2026, 16:34 JST) was missed." in text
         assert "you will receive the decision for your own case" in text
