@@ -1,6 +1,7 @@
 """The desk's clocks on a case, and the policies that set how long each may run."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from complaints.models.calendars import BusinessCalendar
 from complaints.models.cases import Case, CaseKind, Priority
@@ -81,4 +82,6 @@ class DeadlinePolicy(models.Model):
                                                name="one_policy_per_kind_priority_clock")]
 
     def __str__(self):
-        return f"{self.get_clock_display()}: {self.amount} {self.get_unit_display()}"
+        return pgettext("a deadline policy", "%(clock)s: %(amount)s %(unit)s") % {
+            "clock": self.get_clock_display(), "amount": self.amount,
+            "unit": self.get_unit_display()}

@@ -1,6 +1,7 @@
 """The desk's own material: canned responses."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import Language
 
@@ -27,4 +28,5 @@ class CannedResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.language})"
+        return pgettext("a canned response", "%(name)s (%(language)s)") % {
+            "name": self.name, "language": self.get_language_display()}

@@ -1,8 +1,9 @@
 """The audit trail of a case."""
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from complaints.domain.events import event_label
 from complaints.models.cases import Case
@@ -33,7 +34,10 @@ class CaseEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.case_id} {event_label(self.event_type)}"
+        return pgettext("an audit event", "%(event)s · %(when)s") % {
+            "event": event_label(self.event_type),
+            "when": formats.date_format(timezone.localtime(self.created_at),
+                                        "DATETIME_FORMAT")}
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

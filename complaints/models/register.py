@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from complaints.domain.text import quoted
 from complaints.models.cases import TrainingUse
 
 
@@ -71,7 +73,8 @@ class RegisterEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"No. {self.pk} {self.subject}"
+        return pgettext("a register entry", "Entry No. %(number)s %(subject)s") % {
+            "number": self.pk, "subject": quoted(self.subject)}
 
     @property
     def subject(self) -> str:
