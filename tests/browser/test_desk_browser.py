@@ -24,8 +24,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 QUEUE = "/admin/complaints/case/"
 CANNED_NAME = "Acknowledge and start review"
-CANNED_EN = ("Dear {filer_name},\n"
-             "thank you: we are reviewing your case {reference} and will write again soon.")
+# No greeting: the e-mail that carries the reply greets the filer itself.
+CANNED_EN = ("Thank you, {filer_name}: we are reviewing your case {reference} and will "
+             "write again soon.")
 CANNED_JA = "{filer_name}様\nケース {reference} を確認しています。"
 FACTS = "Frames 0:12–0:20 reproduce the character's face, hair and costume."
 GROUND = "Copyright Act of Japan, Art. 21; acceptable-use policy 4.2."

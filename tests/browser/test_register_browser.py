@@ -69,7 +69,7 @@ def test_desk_applies_an_entry_and_the_filer_sees_it(new_page, live_server, tran
     desk.get_by_label("Dataset snapshot").fill("ds-2026-11-30")
     desk.get_by_role("button", name="Mark applied", exact=True).click()
     expect(desk.locator(".messagelist")).to_contain_text("recorded as applied")
-    wait_for_mail(lambda m: "entries are applied" in m.subject and creator.email in m.to)
+    wait_for_mail(lambda m: "entry is applied" in m.subject and creator.email in m.to)
 
     desk.goto("/admin/complaints/registerentry/")
     expect(desk.locator("#result_list tbody tr")).to_have_count(5)
