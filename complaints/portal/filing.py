@@ -39,8 +39,9 @@ SPECS = {
             kind=CaseKind.OUTPUT_COMPLAINT, slug="output-complaint",
             form_class=f.OutputComplaintForm,
             heading=_("Complain about an AI output"),
-            intro=_("Tell us which AI output copies which of your works. We remove what "
-                    "infringes and tell you what we did, with reasons."),
+            intro=_("Tell us which AI output copies or adapts which of your works. We "
+                    "review it and, where we uphold your complaint, act on it; we tell you "
+                    "our decision and what we did, with reasons."),
             submit_label=_("Send the complaint"), works="required", locations=True,
         ),
         KindSpec(
