@@ -15,7 +15,9 @@ class CannedResponse(models.Model):
                                 choices=Language.choices)
     body = models.TextField(
         _("text"),
-        help_text=_("You can use {filer_name}, {reference}, {case_title} and {work_titles}."),
+        help_text=_("The e-mail that carries it greets the filer and signs for the desk: "
+                    "start with the matter. You can use {filer_name}, {reference}, "
+                    "{case_title} and {work_titles}."),
     )
     active = models.BooleanField(_("in use"), default=True)
 
