@@ -11,6 +11,7 @@ that each of DRF's messages is said in our words (complaints/api/error_messages.
 import re
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from rest_framework.utils import html
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from complaints.api import error_messages as m
+from complaints.domain.locations import ERROR_LOCATION_FORMAT, LOCATION, location_validate
 from complaints.domain.moments import ERROR_MOMENT
 from complaints.domain.text import SPACE
 
@@ -56,6 +58,20 @@ class _Pattern(RegexValidator):
             super().__call__(value)
 
 
+class LocationPattern(_Pattern):
+    """The exact-location pattern (published in the schema), refusing with the domain's
+    own message: the same words as the portal's."""
+
+    def __init__(self):
+        super().__init__(re.compile(LOCATION))
+
+    def __call__(self, value):
+        if "\x00" in str(value) or self.regex.search(str(value)):
+            return
+        location_validate(value.strip())  # raises the domain's message
+        raise DjangoValidationError(ERROR_LOCATION_FORMAT, code="format")  # spaces around
+
+
 def _in_our_words(validator):
     """DRF's and Django's checks of every CharField, with our messages."""
     if isinstance(validator, ProhibitSurrogateCharactersValidator):
@@ -76,8 +92,8 @@ class Text(serializers.CharField):
             NO_NUL if kwargs.get("allow_blank") else TEXT)
         message = kwargs.pop("pattern_message", None) or (
             _("Enter some text (not only spaces).") if pattern == TEXT else NUL_MESSAGE)
-        kwargs["validators"] = [*kwargs.get("validators", []),
-                                _Pattern(re.compile(pattern), message)]
+        checker = kwargs.pop("pattern_validator", None) or _Pattern(re.compile(pattern), message)
+        kwargs["validators"] = [*kwargs.get("validators", []), checker]
         super().__init__(**kwargs)
         self.validators = [_in_our_words(v) for v in self.validators]
 

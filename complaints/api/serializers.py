@@ -13,12 +13,13 @@ from complaints.api.fields import (
     File,
     Input,
     List,
+    LocationPattern,
     Moment,
     Statement,
     Text,
     Whole,
 )
-from complaints.domain.locations import ERROR_NOT_EXACT, LOCATION, location_validate
+from complaints.domain.locations import location_validate
 from complaints.models import (
     Case,
     CaseKind,
@@ -57,10 +58,12 @@ class WorkInSerializer(Input):
 
 
 class LocationInSerializer(Input):
-    url = Text(max_length=1000, pattern=LOCATION, pattern_message=ERROR_NOT_EXACT,
-               help_text="The exact output: the web address of the video or image itself "
-                         "(with a path, not a site's or channel's home page), or its "
-                         "generation id (letters, digits, _ and -, 6 to 200 characters).")
+    url = Text(max_length=1000, pattern_validator=LocationPattern(),
+               help_text="The exact output: the web address (http or https) of the video "
+                         "or image itself, with a path, query or fragment (not a site's "
+                         "home page; spaces and fragments such as `#!/v/1` are fine), or "
+                         "its generation id (letters, digits, _ and -, 6 to 200 "
+                         "characters). An address without its scheme gets https://.")
     seen_at = Moment(required=False, allow_null=True, default=None,
                      help_text="When you saw it, with its time zone.")
     prompt = Text(required=False, allow_blank=True, default="", max_length=10000)

@@ -1,17 +1,19 @@
-"""What an exact output location is: the web address of the output itself, a share link
-or a generation id, never a whole site or channel.
+"""What an exact output location is: the web address of the output itself (http or https,
+with something after the host: a path, a query or a fragment), or a generation id of the
+product. Never a whole site (`https://example.com/`), never another scheme
+(`javascript:`, `data:`, `file:`). Spaces and fragments inside an address are fine (a file
+name with a space, `https://d.tube/#!/v/…`); an address written without its scheme gets
+https://.
 
-Two rules live here, moved as they were: the portal's (`location_validate`, which also
-accepts an address without its scheme and adds https://) and the API's (`LOCATION`, a
-pattern written into the OpenAPI schema, checked before `location_validate`). Making
-them one rule is the work of a later change.
+One rule, written once as a pattern: the portal and the API check a location with
+`location_validate`, and the API's schema publishes the same pattern (`LOCATION`), so a
+program can check it before sending and both faces accept and refuse the same things
+with the same message.
 """
-from urllib.parse import urlsplit
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from complaints.domain.text import SPACE
 
 ERROR_NOT_EXACT = _(
     "This points to a whole site or channel. Give the exact output: the URL of the video "
@@ -22,24 +24,32 @@ ERROR_LOCATION_FORMAT = _(
     "without spaces."
 )
 
+GENERATION_ID = r"[A-Za-z0-9_-]{6,200}"
+_HOST = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?"
+_CHAR = r"[^\x00-\x20\x7f]"  # a visible character; spaces may come between them
+_ANY = r"[^\x00-\x1f\x7f]"
+# After the host, something that names the output: a path that is more than "/", a query
+# or a fragment.
+_REST = rf"(?:/+[^\x00-\x20\x7f/?#]|/*[?#]{_CHAR})(?:{_ANY}*{_CHAR})?"
+_ADDRESS = rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}{_REST}"
+# For the API's schema (ECMA and Python alike): the whole value, and nothing after it.
+LOCATION = rf"^(?:{_ADDRESS}|{GENERATION_ID})(?![\s\S])"
+_BARE_SITE = re.compile(rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}/*")
+
 
 def location_validate(value: str) -> str:
-    """An exact output: a URL with a path, query or fragment, or a generation id."""
+    """The location as stored (an address gets https:// if it had no scheme), or a
+    ValidationError saying what an exact location is."""
     value = value.strip()
-    if "://" in value or value.startswith("www.") or "." in value.split("/")[0]:
-        url = value if "://" in value else f"https://{value}"
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError(ERROR_LOCATION_FORMAT, code="format")
-        if parts.path.strip("/") == "" and not parts.query and not parts.fragment:
-            raise ValidationError(ERROR_NOT_EXACT, code="not_exact")
-        return url
-    if " " in value or len(value) < 6:
-        raise ValidationError(ERROR_LOCATION_FORMAT, code="format")
-    return value
+    if re.fullmatch(GENERATION_ID, value):
+        return value
+    if re.fullmatch(_ADDRESS, value):
+        return value if "://" in value else f"https://{value}"
+    if _BARE_SITE.fullmatch(value):
+        raise ValidationError(ERROR_NOT_EXACT, code="not_exact")
+    raise ValidationError(ERROR_LOCATION_FORMAT, code="format")
 
 
-# An exact output location: a web address with a path (not a site's or channel's home
-# page), or a generation id of letters, digits, "_" and "-".
-LOCATION = (rf"^(https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{{1,5}})?/[^{SPACE}/?#]"
-            rf"[^{SPACE}]*|[A-Za-z0-9_-]{{6,200}})(?![\s\S])")  # the very end, in both dialects
+def is_web_address(value: str) -> bool:
+    """Whether a stored location may be shown as a link (only http and https)."""
+    return value.lower().startswith(("http://", "https://"))

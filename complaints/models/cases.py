@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from complaints.domain.locations import is_web_address
 from complaints.domain.priority import Priority
 from complaints.domain.status import Status, desk_label
 
@@ -195,3 +196,9 @@ class OutputLocation(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def is_web_address(self) -> bool:
+        """Shown as a link only then: never a `javascript:` or `data:` location an older
+        rule let in."""
+        return is_web_address(self.url)
