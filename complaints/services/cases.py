@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
+from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
 from complaints.services.audit import event_record, events_record
@@ -115,6 +116,20 @@ def appeal_check(*, case: Case) -> None:
                               code="appeal_exists")
 
 
+def _locations_checked(locations) -> list[str]:
+    """The domain's rule for an exact location, whatever face filed (the portal and the
+    API check it first, with the same words): each as stored, or every refusal at once."""
+    urls, errors = [], {}
+    for i, location in enumerate(locations):
+        try:
+            urls.append(location_validate(location.url))
+        except ValidationError as exc:
+            errors[f"locations.{i}.url"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return urls
+
+
 @transaction.atomic
 def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     """File a case: store it whole, start its clocks, and queue the receipt e-mail.
@@ -123,6 +138,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     write). The case comes back with its works, locations, questions, clocks and
     evidence in hand, as `case_get_for_api` would read them, so showing it costs no
     query."""
+    urls = _locations_checked(draft.locations)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
@@ -166,7 +182,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         for i, w in enumerate(draft.works)
     )
     locations = OutputLocation.objects.bulk_create(
-        OutputLocation(case=case, position=i, url=loc.url, seen_at=loc.seen_at,
+        OutputLocation(case=case, position=i, url=urls[i], seen_at=loc.seen_at,
                        prompt=loc.prompt)
         for i, loc in enumerate(draft.locations)
     )

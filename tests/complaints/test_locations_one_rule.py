@@ -82,3 +82,19 @@ def test_the_desk_links_only_web_addresses(client, creator, operator):
     case.locations.update(url="https://dreamreel.example/v/1")
     html = client.get(reverse("admin:complaints_case_change", args=[case.pk])).content.decode()
     assert 'href="https://dreamreel.example/v/1"' in html
+
+
+def test_the_filing_service_itself_refuses_what_is_not_exact(creator):
+    """Any future channel that calls case_submit gets the same rule and words."""
+    from django.core.exceptions import ValidationError
+
+    from complaints.services.cases import LocationData
+    from tests.factories import file_case
+
+    with pytest.raises(ValidationError) as refused:
+        file_case(filer=creator, locations=[LocationData(url="https://dreamreel.example/v/1"),
+                                            LocationData(url="javascript:alert(1)")])
+    assert refused.value.message_dict == {"locations.1.url": [str(ERROR_LOCATION_FORMAT)]}
+    assert not Case.objects.exists()
+    case = file_case(filer=creator, locations=[LocationData(url="www.dreamreel.example/v/1")])
+    assert case.locations.get().url == "https://www.dreamreel.example/v/1"
