@@ -322,7 +322,7 @@ class CaseAdmin(admin.ModelAdmin):
             "canned_chosen": chosen,
             "message_form": forms.get("message_form") or DeskMessageForm(
                 initial={"body": initial_body}),
-            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "decision_form": forms.get("decision_form") or DecisionForm(kind=case.kind),
             "answer_forms": [
                 (q, forms.get(f"answer_{q.pk}") or AnswerForm(
                     prefix=f"q{q.pk}", initial={"category": q.answer_category,
@@ -388,7 +388,7 @@ class CaseAdmin(admin.ModelAdmin):
         case = self._case_for_work(request, object_id)
         if request.method != "POST":
             return redirect("admin:complaints_case_change", case.pk)
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, kind=case.kind)
         if form.is_valid():
             try:
                 decision_record(case=case, decided_by=request.user, **form.cleaned_data)

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.kinds import DECISIONS
 from complaints.models import Decision, Message, Question
 
 
@@ -19,6 +20,9 @@ class DeskMessageForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The outcomes and actions the case's kind may have (complaints/domain/kinds.py),
+    nothing chosen beforehand; the domain's rules are checked by decision_record."""
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
     actions = forms.MultipleChoiceField(
         label=_("Actions taken"), choices=Decision.Action.choices,
@@ -36,13 +40,19 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = DECISIONS.get(kind)
+        if rules is not None:
+            self.fields["outcome"].choices = [("", "—")] + [
+                (o, Decision.Outcome(o).label) for o in rules.outcomes]
+            self.fields["actions"].choices = [
+                (a, Decision.Action(a).label) for a in rules.actions]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("automated_means") and not cleaned.get("automated_detail", "").strip():
             self.add_error("automated_detail", _("Say how automated means were used."))
-        actions = cleaned.get("actions") or []
-        if Decision.Action.NO_ACTION in actions and len(actions) > 1:
-            self.add_error("actions", _("“No action” cannot be combined with other actions."))
         return cleaned
 
 

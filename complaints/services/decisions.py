@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
+from complaints.domain.kinds import decision_check
 from complaints.domain.status import OPEN_STATUSES, Status
-from complaints.models import Case, Deadline, Decision
+from complaints.models import Case, CaseKind, Deadline, Decision
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open
 from complaints.services.deadlines import deadline_meet
@@ -34,6 +35,10 @@ def decision_record(
     automated_detail: str = "",
 ) -> Decision:
     case_require_open(case)
+    unanswered = (case.questions.filter(answer_category="").count()
+                  if case.kind == CaseKind.INQUIRY else 0)
+    decision_check(kind=case.kind, outcome=outcome, actions=list(actions),
+                   unanswered=unanswered)
     if not facts.strip() or not ground.strip():
         raise ValidationError(ERROR_REASONS_MISSING, code="reasons")
     if not actions:

@@ -126,10 +126,13 @@ def _hand_counted_history():
             "inquiry", questions=[f"Question {n}" for n in range(len(categories))]))
         for question, category in zip(case.questions.order_by("position"), categories,
                                       strict=True):
-            if category:
-                question_answer(question=question, actor=operator, category=category,
-                                text="Because we checked.")
+            question_answer(question=question, actor=operator, category=category or "unknown",
+                            text="Because we checked.")
         _decide(case, operator, "answered", ["no_action"])
+        # A question left unanswered, as a decision before the rule that every question
+        # is answered first could leave one: the report still counts it as unanswered.
+        case.questions.filter(position__in=[n for n, c in enumerate(categories) if not c]
+                              ).update(answer_category="", answer_text="")
         _times(case, submitted=inquiry_submitted[i], first_response=100 * (i + 1),
                decision=[1000, 1100, 1200, 1300, 9000][i], late=i == 4)
 
