@@ -166,11 +166,12 @@ def canned_responses_changed() -> None:
 
 
 def canned_for_case(*, case: Case) -> list[tuple[CannedResponse, str]]:
-    """The canned responses in the filer's language, each rendered for this case."""
-    key = CANNED_CACHE_KEY.format(language=case.filer.language)
+    """The canned responses in the case's answer language (chosen at filing, whatever the
+    filer's account says now), each rendered for this case."""
+    key = CANNED_CACHE_KEY.format(language=case.language)
     responses = cache.get(key)
     if responses is None:
         responses = list(CannedResponse.objects.filter(active=True,
-                                                       language=case.filer.language))
+                                                       language=case.language))
         cache.set(key, responses, 300)
     return [(canned, canned_render(canned=canned, case=case)) for canned in responses]

@@ -35,7 +35,7 @@ def test_everything_the_filer_sent_and_the_thread(client, operator, creator):
     assert "Audit trail" in html and "Case filed" in html
 
 
-def test_canned_response_in_the_filers_language(client, operator):
+def test_canned_response_in_the_cases_language(client, operator):
     """The filer's language's response, its work titles quoted and listed as Japanese
     writes them although the operator reads English (the e-mail greets the filer: the
     response does not)."""
@@ -44,7 +44,7 @@ def test_canned_response_in_the_filers_language(client, operator):
     ja_body = "受付番号 {reference} の{work_titles}に関する生成物を確認しました。"
     CannedResponse.objects.create(name="Removed", language="ja", body=ja_body)
     filer = UserFactory(language="ja", display_name="山田 花子")
-    case = file_case(filer=filer, works=[
+    case = file_case(filer=filer, language="ja", works=[
         WorkData(title="Hoshizora Quest", kind="anime"),
         WorkData(title="星野アキ", kind="character")])
     client.force_login(operator)

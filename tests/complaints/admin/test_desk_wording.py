@@ -71,7 +71,8 @@ def test_the_desk_case_page_in_japanese(client, operator, creator):
     creator.language = "ja"
     creator.save(update_fields=["language"])
     CannedResponse.objects.create(name="受付", language="ja", body="{reference}を受け付けました。")
-    open_case = file_case(filer=creator, remedies=["remove_output", "block_prompts"],
+    open_case = file_case(filer=creator, language="ja",
+                          remedies=["remove_output", "block_prompts"],
                           signature="山田 花子")
     objection = file_case(filer=creator, kind="training_objection", remedies=[],
                           training_uses=["training", "fine_tuning"])

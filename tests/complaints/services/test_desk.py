@@ -62,3 +62,18 @@ def test_a_greeting_inside_the_text_is_kept():
     body = "We wrote to you, {filer_name}, last week.\nDear {filer_name}, again."
     assert canned_render(canned=CannedResponse(name="x", language="en", body=body),
                          case=case) == "We wrote to you, Hanako, last week.\nDear Hanako, again."
+
+
+def test_canned_responses_follow_the_case_not_the_account(operator):
+    """Filed in Japanese: the desk's canned responses are the Japanese ones, even after
+    the filer switched their account to English."""
+    from complaints.services.desk import canned_for_case
+
+    filer = UserFactory(language="ja")
+    case = file_case(filer=filer, language="ja")
+    filer.language = "en"
+    filer.save()
+    CannedResponse.objects.create(name="Thanks", language="en", body="Thank you.")
+    CannedResponse.objects.create(name="御礼", language="ja", body="ありがとうございます。")
+    case.refresh_from_db()
+    assert [text for _canned, text in canned_for_case(case=case)] == ["ありがとうございます。"]
