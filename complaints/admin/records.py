@@ -1,11 +1,12 @@
 """Records nobody edits: audit events and e-mails."""
 from django.contrib import admin
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Language
 from complaints.domain.events import EventType, event_label
 from complaints.models import CaseEvent, Notification
+from complaints.services.outbox import notifications_resend
 from complaints.templatetags.kotae import event_sentence
 from config.pagination import CappedCountPaginator
 
@@ -84,16 +85,32 @@ class LanguageFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
-    list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status",
+    list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status_words",
                     "attempts", "sent_at", "last_error_short"]
+    actions = ["send_again"]
     list_filter = ["status", "kind", LanguageFilter]
     search_fields = ["recipient", "subject", "=key"]
     ordering = ["-created_at", "-pk"]
     # What an operator reads: the e-mail as sent, in words. The row's key and refs are
     # for the program (and searchable by key), not for the page.
-    fields = ["case", "kind", "recipient", "language_name", "subject", "status", "attempts",
+    fields = ["case", "kind", "recipient", "language_name", "subject", "status_words",
+              "attempts",
               "last_error", "created_at", "next_attempt_at", "sent_at", "body_text"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_words(self, obj):
+        """Honest about an e-mail out of attempts: nothing will retry it but the desk."""
+        if obj.status == Notification.Status.FAILED and obj.next_attempt_at is None:
+            return gettext_lazy("Failed: no more attempts (send it again from the list)")
+        return obj.get_status_display()
+
+    @admin.action(description=gettext_lazy("Send the chosen failed e-mails again"))
+    def send_again(self, request, queryset):
+        count = notifications_resend(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, ngettext(
+            "%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.",
+            count) % {"count": count})
 
     @admin.display(description=gettext_lazy("language"))
     def language_name(self, obj):

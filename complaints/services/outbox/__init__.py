@@ -18,14 +18,15 @@ from complaints.services.outbox.writes import (
     notification_build,
     notifications_enqueue_keys,
     notifications_insert,
+    notifications_resend,
     notify,
 )
 
 __all__ = [
     "EMAIL", "WEBHOOKS", "Recipient", "case_link", "filer_notify", "notification_build",
     "notification_deliver", "notifications_due_ids", "notifications_enqueue_keys",
-    "notifications_insert", "notify", "oldest_pending_age", "webhook_deliver",
-    "webhook_deliveries_due_ids", "webhook_deliveries_write",
+    "notifications_insert", "notifications_resend", "notify", "oldest_pending_age",
+    "webhook_deliver", "webhook_deliveries_due_ids", "webhook_deliveries_write",
 ]
 
 

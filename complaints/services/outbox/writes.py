@@ -98,3 +98,19 @@ def notifications_enqueue_keys(keys: list[str]) -> None:
     chunks = [(ids[start:start + DELIVERY_CHUNK],) for start in range(0, len(ids), DELIVERY_CHUNK)]
     # Already after commit: sent at once.
     tasks_send_on_commit(DELIVER_MANY_TASK, chunks, waiting=f"{len(ids)} notifications")
+
+
+def notifications_resend(*, ids: list[int]) -> int:
+    """Send again e-mails that failed (out of attempts, or waiting for their next one):
+    each starts again from its first attempt, now, rendered from the data as it is then
+    and with the same Message-ID. A sent e-mail is never sent twice. Returns how many."""
+    with transaction.atomic():
+        again = list(Notification.objects.filter(pk__in=ids,
+                                                 status=Notification.Status.FAILED)
+                     .values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=again).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        chunks = [(again[start:start + DELIVERY_CHUNK],)
+                  for start in range(0, len(again), DELIVERY_CHUNK)]
+        tasks_send_on_commit(DELIVER_MANY_TASK, chunks, waiting=f"{len(again)} notifications")
+    return len(again)
