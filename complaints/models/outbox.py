@@ -33,6 +33,7 @@ class Notification(models.Model):
         REGISTER_APPLIED = "register_applied", _("Training-use register: applied")
         REGISTER_NOT_POSSIBLE = "register_not_possible", _(
             "Training-use register: not possible")
+        FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

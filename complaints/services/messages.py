@@ -1,4 +1,5 @@
 """Messages on a case: public replies (the filer sees them) and internal notes."""
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from complaints.domain.events import EventType
@@ -13,7 +14,7 @@ from complaints.services.cases import (
 )
 from complaints.services.deadlines import deadline_meet, deadline_resume
 from complaints.services.evidence import evidence_attach, evidence_from_staged
-from complaints.services.outbox import filer_notify
+from complaints.services.outbox import filer_notify, notify
 
 
 @transaction.atomic
@@ -51,8 +52,20 @@ def message_post(
             filer_notify(case=case, event=f"message:{message.pk}", template="case_reply",
                          refs={"message_id": message.pk})
     elif not from_staff and case.status == Status.AWAITING_FILER:
-        # The filer answered what the desk asked: the decision clock runs again.
+        # The filer answered what the desk asked: the decision clock runs again, and the
+        # desk hears of it.
         case_transition(case=case, target=Status.IN_REVIEW, actor=author)
         deadline_meet(case=case, clock=Deadline.Clock.FILER_REPLY, actor=author)
         deadline_resume(case=case, clock=Deadline.Clock.DECISION, actor=author)
+        _desk_tell_filer_replied(case=case, message=message)
     return message
+
+
+def _desk_tell_filer_replied(*, case: Case, message: Message) -> None:
+    """The assignee, or every operator while nobody is assigned, is told by e-mail."""
+    people = ([case.assignee] if case.assignee_id else
+              get_user_model().objects.filter(is_staff=True, is_active=True))
+    for person in people:
+        notify(key=f"case:{case.pk}:filer_replied:{message.pk}:{person.pk}",
+               template="filer_replied", recipient=person, case_id=case.pk,
+               refs={"message_id": message.pk})

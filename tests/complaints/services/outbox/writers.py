@@ -67,6 +67,12 @@ def info_requested(creator, operator):
     return _row(case, "case_info_requested")
 
 
+def filer_replied(creator, operator):
+    row = info_requested(creator, operator)
+    message_post(case=row.case, author=creator, body="動画の12秒目から15秒目です。")
+    return Notification.objects.get(case=row.case, kind="filer_replied")
+
+
 def reminder(creator, operator):
     row = info_requested(creator, operator)
     clock = row.case.deadlines.get(clock="filer_reply")
@@ -219,6 +225,7 @@ WRITERS = {
     "case_reply": [reply],
     "case_info_requested": [info_requested, info_requested_on_an_inquiry],
     "case_reply_reminder": [reminder],
+    "filer_replied": [filer_replied],
     "case_closed_no_reply": [closed],
     "case_decision": [decision_on_a_complaint, refusal_of_a_complaint,
                       decision_on_an_objection, answer_to_an_inquiry, decision_on_an_appeal],
