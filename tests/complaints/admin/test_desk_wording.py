@@ -11,13 +11,10 @@ from complaints.models import CannedResponse, Decision
 from complaints.services.decisions import decision_record
 from complaints.services.desk import info_request
 from tests.factories import file_case
+from tests.support.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def desk_page(client, case) -> str:

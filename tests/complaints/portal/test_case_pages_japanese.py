@@ -2,7 +2,6 @@
 the one who asks (ご本人 on an inquiry, never 申立人), for the decision's date (判断日時) and
 for automated means (使用あり), lists joined with 「、」 and no ASCII punctuation glued to
 Japanese."""
-import html as html_lib
 import re
 
 import pytest
@@ -16,6 +15,7 @@ from complaints.services.desk import info_request, question_answer
 from tests.complaints.portal import data as portal_data
 from tests.factories import file_case
 from tests.support.events import DUE
+from tests.support.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,6 @@ def ja_creator(creator):
     creator.save(update_fields=["language"])
     return creator
 
-
-def text_of(html: str) -> str:
-    """What a reader sees: the page's words without its tags, scripts or styles."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def case_page(client, case) -> str:

@@ -2,20 +2,18 @@
 values) and no text; the worker renders it at each attempt, and it is never sent with an
 empty subject."""
 import json
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.services import organisation_create, organisation_invite, user_signup
-from complaints.models import Case, Decision, Notification
-from complaints.services.decisions import decision_record
-from complaints.services.desk import case_assign, info_request
+from complaints.models import Notification
+from complaints.services.desk import case_assign
 from complaints.services.messages import message_post
 from complaints.services.outbox import filer_notify, notification_deliver
-from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from complaints.services.sweep import deadlines_sweep
+from tests.complaints.services.outbox import writers
 from tests.factories import file_case
 
 pytestmark = pytest.mark.django_db
@@ -23,28 +21,10 @@ pytestmark = pytest.mark.django_db
 
 # Each writes one e-mail by its own path (nothing is delivered: the hand-over after commit
 # does not run in these tests) and returns its row.
-def by_filing(creator, operator):
-    return Notification.objects.get(case=file_case(filer=creator), kind="case_receipt")
-
-
 def by_a_reply(creator, operator):
     case = file_case(filer=creator)
     message_post(case=case, author=operator, body="Frame 12 & 13 <match>.")
     return Notification.objects.get(case=case, kind="case_reply")
-
-
-def by_a_request_for_information(creator, operator):
-    case = file_case(filer=creator)
-    info_request(case=case, actor=operator, body="Which frame?")
-    return Notification.objects.get(case=case, kind="case_info_requested")
-
-
-def by_a_decision(creator, operator):
-    case = file_case(filer=creator)
-    decision_record(case=case, decided_by=operator, outcome=Decision.Outcome.UPHELD,
-                    actions=["output_removed"], facts="Same frames.", ground="Art. 21.",
-                    automated_means=False)
-    return Notification.objects.get(case=case, kind="case_decision")
 
 
 def by_the_deadline_sweep(creator, operator):
@@ -55,27 +35,8 @@ def by_the_deadline_sweep(creator, operator):
     return Notification.objects.get(case=case, kind="case_late")
 
 
-def by_the_staff_digest(creator, operator):
-    case = file_case(filer=creator, title="Old one")
-    Case.objects.filter(pk=case.pk).update(next_due_at=timezone.now() - timedelta(days=1))
-    staff_digests_send(now=datetime.now(ZoneInfo("Asia/Tokyo")).replace(hour=9, minute=5))
-    return Notification.objects.get(kind="staff_digest", recipient=operator.email)
-
-
-def by_sign_up(creator, operator):
-    user = user_signup(email="aki@studio.example", password="a-long-enough-passphrase",
-                       display_name="Aki Hoshino")
-    return Notification.objects.get(kind="account_verify", recipient=user.email)
-
-
-def by_an_invitation(creator, operator):
-    studio = organisation_create(name="Studio Hoshizora", admin=creator)
-    organisation_invite(organisation=studio, invited_by=creator, email="taro@example.com")
-    return Notification.objects.get(kind="organisation_invitation")
-
-
-WRITERS = [by_filing, by_a_reply, by_a_request_for_information, by_a_decision,
-           by_the_deadline_sweep, by_the_staff_digest, by_sign_up, by_an_invitation]
+# Every path that writes an e-mail: one writer per kind and variant (writers.py).
+WRITERS = [write for variants in writers.WRITERS.values() for write in variants]
 
 
 @pytest.mark.parametrize("write", WRITERS, ids=[w.__name__ for w in WRITERS])
