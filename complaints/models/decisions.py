@@ -36,5 +36,11 @@ class Decision(models.Model):
         return f"{self.case_id}: {self.get_outcome_display()}"
 
     @property
+    def actions_worth_saying(self) -> bool:
+        """Whether the actions add to the outcome: "not upheld" and "answered" already say
+        that nothing was done (no 「実施した措置：措置なし」 under them)."""
+        return self.outcome not in (self.Outcome.NOT_UPHELD, self.Outcome.ANSWERED)
+
+    @property
     def action_labels(self) -> list[str]:
         return [str(self.Action(a).label) for a in self.actions if a in self.Action.values]
