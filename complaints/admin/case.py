@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from complaints.admin.forms import AnswerForm, DecisionForm, DeskMessageForm
+from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
+from complaints.admin.forms import DeskMessageForm
 from complaints.admin.queue import (
     AIProductFilter,
     AssigneeFilter,
@@ -32,11 +33,9 @@ from complaints.models import (
     Case,
     OutputLocation,
     Priority,
-    Question,
     Work,
 )
 from complaints.selectors.cases import case_get_for_desk, cases_related
-from complaints.services.decisions import decision_record
 from complaints.services.desk import (
     canned_for_case,
     canned_responses_changed,
@@ -46,7 +45,6 @@ from complaints.services.desk import (
     cases_link,
     cases_merge,
     info_request,
-    question_answer,
 )
 from complaints.services.messages import message_post
 from complaints.templatetags.kotae import when as when_filter
@@ -80,7 +78,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(DecidingMixin, admin.ModelAdmin):
     list_display = ["reference_and_kind", "deadline_badge", "title", "filer_and_organisation",
                     "status_for_desk", "assignee_name", "priority_badge"]
     list_display_links = ["reference_and_kind", "title"]
@@ -283,13 +281,9 @@ class CaseAdmin(admin.ModelAdmin):
         return [
             path("<int:object_id>/message/", view(self.message_view),
                  name="complaints_case_message"),
-            path("<int:object_id>/decide/", view(self.decide_view),
-                 name="complaints_case_decide"),
-            path("<int:object_id>/answer/<int:question_id>/", view(self.answer_view),
-                 name="complaints_case_answer"),
             path("<int:object_id>/merge/", view(self.merge_view),
                  name="complaints_case_merge"),
-        ] + super().get_urls()
+        ] + self.deciding_urls() + super().get_urls()
 
     def _case_for_work(self, request, object_id) -> Case:
         case = get_object_or_404(Case.objects.select_related("filer"), pk=object_id)
@@ -308,7 +302,6 @@ class CaseAdmin(admin.ModelAdmin):
         canned = canned_for_case(case=case)
         chosen = request.GET.get("canned", "")
         initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
-        questions = list(case.questions.all()) if case.kind == "inquiry" else []
         return {
             "case": case,
             "thread": case.desk_messages,
@@ -322,18 +315,15 @@ class CaseAdmin(admin.ModelAdmin):
             "canned_chosen": chosen,
             "message_form": forms.get("message_form") or DeskMessageForm(
                 initial={"body": initial_body}),
-            "decision_form": forms.get("decision_form") or DecisionForm(kind=case.kind),
-            "answer_forms": [
-                (q, forms.get(f"answer_{q.pk}") or AnswerForm(
-                    prefix=f"q{q.pk}", initial={"category": q.answer_category,
-                                                "text": q.answer_text}))
-                for q in questions
-            ],
+            "decision_form": forms.get("decision_form") or decision_form_for(case,
+                                                                              request.user),
+            "answer_form": forms.get("answer_form") or answer_form_for(case),
             "related": cases_related(case),
             "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id
             else None,
             "message_url": reverse("admin:complaints_case_message", args=[case.pk]),
             "decide_url": reverse("admin:complaints_case_decide", args=[case.pk]),
+            "answer_url": reverse("admin:complaints_case_answer", args=[case.pk]),
             "merge_url": reverse("admin:complaints_case_merge", args=[case.pk]),
         }
 
@@ -383,38 +373,6 @@ class CaseAdmin(admin.ModelAdmin):
             else:
                 return self._done(request, case, _("Your message was posted."))
         return self._back_with_errors(request, case, message_form=form)
-
-    def decide_view(self, request, object_id):
-        case = self._case_for_work(request, object_id)
-        if request.method != "POST":
-            return redirect("admin:complaints_case_change", case.pk)
-        form = DecisionForm(request.POST, kind=case.kind)
-        if form.is_valid():
-            try:
-                decision_record(case=case, decided_by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return self._done(request, case,
-                                  _("The decision was recorded and sent to the filer."))
-        return self._back_with_errors(request, case, decision_form=form)
-
-    def answer_view(self, request, object_id, question_id):
-        case = self._case_for_work(request, object_id)
-        question = get_object_or_404(Question, pk=question_id, case=case)
-        if request.method != "POST":
-            return redirect("admin:complaints_case_change", case.pk)
-        form = AnswerForm(request.POST, prefix=f"q{question.pk}")
-        if form.is_valid():
-            try:
-                question_answer(question=question, actor=request.user,
-                                category=form.cleaned_data["category"],
-                                text=form.cleaned_data["text"])
-            except ValidationError as exc:
-                form.add_error("text", exc)
-            else:
-                return self._done(request, case, _("The answer was saved."))
-        return self._back_with_errors(request, case, **{f"answer_{question.pk}": form})
 
     def merge_view(self, request, object_id):
         case = self._case_for_work(request, object_id)

@@ -24,6 +24,10 @@ class DecisionForm(forms.Form):
     nothing chosen beforehand; the domain's rules are checked by decision_record."""
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
+    rejection_reason = forms.ChoiceField(
+        label=_("Reason for rejection"), required=False,
+        choices=[("", "—")] + Decision.RejectionReason.choices,
+        help_text=_("Only when the outcome is “Rejected”."))
     actions = forms.MultipleChoiceField(
         label=_("Actions taken"), choices=Decision.Action.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -40,7 +44,14 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, kind: str | None = None, **kwargs):
+    override_reason = forms.CharField(
+        label=_("Why you decide this appeal yourself"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("You took the decision under appeal. A supervisor may still decide the "
+                    "appeal, giving the reason; it goes into the audit trail."))
+
+    def __init__(self, *args, kind: str | None = None, decided_the_first: bool = False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         rules = DECISIONS.get(kind)
         if rules is not None:
@@ -48,6 +59,10 @@ class DecisionForm(forms.Form):
                 (o, Decision.Outcome(o).label) for o in rules.outcomes]
             self.fields["actions"].choices = [
                 (a, Decision.Action(a).label) for a in rules.actions]
+            if Decision.Outcome.REJECTED not in rules.outcomes:
+                del self.fields["rejection_reason"]
+        if not decided_the_first:
+            del self.fields["override_reason"]
 
     def clean(self):
         cleaned = super().clean()
@@ -69,3 +84,31 @@ class AnswerForm(forms.Form):
             self.add_error("text", _("Say why it cannot be disclosed: a reason is required "
                                      "for this answer."))
         return cleaned
+
+
+class InquiryAnswerForm(forms.Form):
+    """Every question of an inquiry on one form, nothing chosen beforehand, and a note
+    for the filer beside the answers. Fields q<id>_category and q<id>_text."""
+
+    note = forms.CharField(label=_("A note with the answers (optional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q{question.pk}_category"] = forms.ChoiceField(
+                label=_("Answer"), required=False,
+                choices=[("", "—")] + Question.Category.choices)
+            self.fields[f"q{question.pk}_text"] = forms.CharField(
+                label=_("Explanation"), required=False,
+                widget=forms.Textarea(attrs={"rows": 3}))
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
+    def rows(self):
+        """Each question with its two fields, for the template."""
+        return [(q, self[f"q{q.pk}_category"], self[f"q{q.pk}_text"]) for q in self.questions]
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {q.pk: (self.cleaned_data[f"q{q.pk}_category"],
+                       self.cleaned_data[f"q{q.pk}_text"]) for q in self.questions}

@@ -11,6 +11,7 @@ class Outcome(Choices):
     ANSWERED = "answered", _("Answered")
     REVERSED = "reversed", _("Earlier decision reversed")
     CONFIRMED = "confirmed", _("Earlier decision confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Action(Choices):
@@ -18,3 +19,12 @@ class Action(Choices):
     PROMPT_BLOCKED = "prompt_blocked", _("Prompt or character blocked")
     EXCLUDED_FROM_TRAINING = "excluded_from_training", _("Works excluded from training")
     NO_ACTION = "no_action", _("No action")
+
+
+class RejectionReason(Choices):
+    """Why a notice is rejected without being decided on its merits."""
+
+    NOT_RIGHTS_HOLDER = "not_rights_holder", _("Not from the rights holder or their agent")
+    NOT_COPYRIGHT = "not_copyright", _("Not a copyright matter")
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("Manifestly unfounded")
+    DUPLICATE = "duplicate", _("A duplicate of another case")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.domain import text
 from complaints.domain.choices import Choices
-from complaints.domain.decisions import Action, Outcome
+from complaints.domain.decisions import Action, Outcome, RejectionReason
 from complaints.domain.priority import Priority
 from complaints.domain.questions import AnswerCategory
 from complaints.domain.status import Status, desk_label
@@ -42,6 +42,8 @@ class EventType(Choices):
     MERGED_INTO = "merged_into", _("Merged into another case")
     MERGED_FROM = "merged_from", _("A duplicate was merged in")
     QUESTION_ANSWERED = "question_answered", _("Question answered")
+    APPEAL_DECIDER_OVERRIDE = "appeal_decider_override", _(
+        "Appeal decided by the first decider")
     FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
     REGISTER_ENTRIES_RECEIVED = "register_entries_received", _(
         "Training-use register entries made")
@@ -64,7 +66,8 @@ class EventType(Choices):
 DESK_ONLY = frozenset({
     EventType.NOTE_ADDED, EventType.DEADLINE_CANCELLED, EventType.DEADLINE_WARNING,
     EventType.ASSIGNEE_CHANGED, EventType.PRIORITY_CHANGED, EventType.CASES_LINKED,
-    EventType.MERGED_FROM, EventType.FEEDBACK_GIVEN, EventType.REGISTER_ENTRIES_RECEIVED,
+    EventType.MERGED_FROM, EventType.FEEDBACK_GIVEN, EventType.APPEAL_DECIDER_OVERRIDE,
+    EventType.REGISTER_ENTRIES_RECEIVED,
     EventType.REGISTER_ENTRY_CONFIRMED, EventType.REGISTER_ENTRY_APPLIED,
     EventType.REGISTER_ENTRY_NOT_POSSIBLE, EventType.REGISTER_ENTRY_CLOSED,
     EventType.REGISTER_PERMISSION_RECORDED,
@@ -108,6 +111,7 @@ OUTCOMES = dict(Outcome.choices)
 # "no_action" is left out: a decision without action names none.
 ACTIONS = {value: label for value, label in Action.choices if value != Action.NO_ACTION}
 ANSWERS = dict(AnswerCategory.choices)
+REJECTIONS = dict(RejectionReason.choices)
 
 # Formats a time for the reader (their time zone and language): the face passes it.
 When = Callable[[datetime], str]
@@ -212,6 +216,8 @@ def _decision_recorded(old: dict, new: dict, when: When) -> str:
     if not outcome:
         return ""
     sentence = gettext("The decision was made: “%(outcome)s”.") % {"outcome": outcome}
+    if reason := _label(REJECTIONS, new.get("rejection_reason")):
+        sentence = gettext("The notice was rejected: %(reason)s.") % {"reason": reason}
     actions = new.get("actions")
     taken = [_label(ACTIONS, a) for a in actions] if isinstance(actions, list) else []
     if taken := [a for a in taken if a]:
@@ -221,6 +227,14 @@ def _decision_recorded(old: dict, new: dict, when: When) -> str:
     if new.get("automated_means") is True:
         sentence = text.sentences(sentence, gettext("Automated means were used in reaching it."))
     return sentence
+
+
+def _appeal_decider_override(old: dict, new: dict, when: When) -> str:
+    reason = new.get("reason")
+    if not reason:
+        return ""
+    return gettext("A supervisor decided the appeal against their own decision, giving the "
+                   "reason %(reason)s.") % {"reason": text.quoted(str(reason))}
 
 
 def _deadline_started(old: dict, new: dict, when: When, nouns=DEADLINES) -> str:
@@ -441,6 +455,7 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.MERGED_INTO: _merged_into,
     EventType.MERGED_FROM: _merged_from,
     EventType.QUESTION_ANSWERED: _question_answered,
+    EventType.APPEAL_DECIDER_OVERRIDE: _appeal_decider_override,
     EventType.FEEDBACK_GIVEN: _feedback_given,
     EventType.REGISTER_ENTRIES_RECEIVED: _register_entries_received,
     EventType.REGISTER_ENTRY_CONFIRMED: _register_entry_confirmed,

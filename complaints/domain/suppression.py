@@ -131,6 +131,11 @@ def secondary_suppression(groups: list[tuple[date, dict, dict]],
         for part, prefix in (("outcomes", "outcome"), ("actions", "action")):
             sets.append([_Cell(group[part], key, counts.get(f"{prefix}_{key}", 0))
                          for key in group[part]] + [decided])
+        if "rejections" in group:  # the reasons add up to the rejections
+            sets.append([_Cell(group["rejections"], key, counts.get(f"rejection_{key}", 0))
+                         for key in group["rejections"]]
+                        + [_Cell(group["outcomes"], "rejected",
+                                 counts.get("outcome_rejected", 0), sign=-1, total=True)])
     month_cells = {start: _Cell(month, "received", row.get("received", 0), sign=-1)
                    for start, month, row in months}
     for start in sorted({start for start, _group, _counts in groups}):

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from complaints.domain.decisions import Action, Outcome
+from complaints.domain.decisions import Action, Outcome, RejectionReason
 from complaints.models.cases import Case
 
 
@@ -13,10 +13,13 @@ class Decision(models.Model):
     # The domain's choices, under the names callers know (Decision.Outcome.UPHELD).
     Outcome = Outcome
     Action = Action
+    RejectionReason = RejectionReason
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     actions = models.JSONField(_("actions taken"), default=list)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=24, blank=True,
+                                        choices=RejectionReason.choices)
     facts = models.TextField(_("facts relied on"))
     ground = models.TextField(_("ground (law or policy)"))
     automated_means = models.BooleanField(_("automated means were used"), default=False)
@@ -39,7 +42,8 @@ class Decision(models.Model):
     def actions_worth_saying(self) -> bool:
         """Whether the actions add to the outcome: "not upheld" and "answered" already say
         that nothing was done (no 「実施した措置：措置なし」 under them)."""
-        return self.outcome not in (self.Outcome.NOT_UPHELD, self.Outcome.ANSWERED)
+        return self.outcome not in (self.Outcome.NOT_UPHELD, self.Outcome.ANSWERED,
+                                    self.Outcome.REJECTED)
 
     @property
     def action_labels(self) -> list[str]:

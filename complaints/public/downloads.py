@@ -33,10 +33,12 @@ CSV_COLUMNS = [
     "decided_on_time_share",
     *(f"outcome_{o}" for o in Decision.Outcome.values),
     *(f"action_{a}" for a in Decision.Action.values),
+    *(f"rejection_{r}" for r in Decision.RejectionReason.values),
     "appeals", "reversals",
     *(f"answers_{c}" for c in Question.Category.values),
 ]
-NESTED = {"outcomes": "outcome", "actions": "action", "answers": "answers"}
+NESTED = {"outcomes": "outcome", "actions": "action", "rejections": "rejection",
+          "answers": "answers"}
 
 
 def csv_headings() -> list[str]:
@@ -47,6 +49,7 @@ def csv_headings() -> list[str]:
     outcome = pgettext("transparency csv", "Outcome (%(outcome)s)")
     action = pgettext("transparency csv", "Action (%(action)s)")
     answer = pgettext("transparency csv", "Answer (%(answer)s)")
+    rejection = pgettext("transparency csv", "Rejected (%(reason)s)")
     headings = {
         "quarter": _("Quarter"),
         "first_day": pgettext("transparency csv", "First day"),
@@ -59,6 +62,8 @@ def csv_headings() -> list[str]:
         "decided_on_time_share": share % {"figure": _("Decided on time")},
         **{f"outcome_{o}": outcome % {"outcome": label} for o, label in Decision.Outcome.choices},
         **{f"action_{a}": action % {"action": label} for a, label in Decision.Action.choices},
+        **{f"rejection_{r}": rejection % {"reason": label}
+           for r, label in Decision.RejectionReason.choices},
         **{f"answers_{c}": answer % {"answer": label}
            for c, label in Question.Category.choices},
     }
@@ -120,14 +125,16 @@ JSON_NOTES = {
     "appeals": "Appeals filed against the decisions on this quarter's cases of this kind; "
                "reversals are those that reversed the decision.",
     "answers": "Questions of inquiries, by answer category.",
+    "rejections": "Notices rejected (outcome \"rejected\"), by the reason given.",
     "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
                     "1 to 4 cases, and a median, percentile or share computed from fewer "
                     "than 5 values are the string in suppressed_marker. null: nothing to "
                     "measure.",
     "withheld": "A figure of 5 or more (or 0) hidden only so that a small figure cannot "
                 "be worked out from the others of its set by subtraction (outcomes and "
-                "actions against decided, the kinds' received counts of a quarter against "
-                "the months) is the string in withheld_marker.",
+                "actions against decided, rejections' reasons against rejected, the "
+                "kinds' received counts of a quarter against the months) is the string "
+                "in withheld_marker.",
 }
 
 

@@ -173,6 +173,10 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
         Section(_("Actions taken (a decision can take several)"), [
             row(label, count_cell, lambda g, a=action: g["actions"][a], optional=True)
             for action, label in Decision.Action.choices]),
+        Section(_("Notices rejected, by reason"), [
+            row(label, count_cell, lambda g, r=reason: g.get("rejections", {}).get(r, 0),
+                optional=True)
+            for reason, label in Decision.RejectionReason.choices]),
     ]
     if kind != CaseKind.APPEAL:
         sections.append(Section(_("Appeals against these decisions"), [

@@ -222,7 +222,7 @@ def case_transition(*, case: Case, target: str, actor, reason: str = "") -> Case
     now = timezone.now()
     update = ["status", "last_activity_at"]
     case.last_activity_at = now
-    if target == Status.DECIDED:
+    if target in (Status.DECIDED, Status.REJECTED):  # a rejection is a decision too
         case.decided_at = now
         update.append("decided_at")
     if Status(target) not in OPEN_STATUSES:

@@ -11,7 +11,8 @@ Definitions (the page and the README say the same in words):
   definition: the value at position ceil(p × n) of the n values in ascending order;
 - decided on time: the share of decided cases whose decision clock was met by its due time;
 - appeals and reversals count appeals against the cases of the group (by the appealed
-  case's quarter and kind); answers count the questions of inquiries by answer category.
+  case's quarter and kind); answers count the questions of inquiries by answer category;
+  rejections count the notices rejected, by the reason given.
 
 The small-group rule and secondary suppression: complaints.domain.suppression.
 """
@@ -106,6 +107,8 @@ def _case_counts(tz) -> dict:
                for o in Decision.Outcome.values},
             **{f"action_{a}": Count("pk", filter=_action_taken(a))
                for a in Decision.Action.values},
+            **{f"rejection_{r}": Count("pk", filter=Q(decision__rejection_reason=r))
+               for r in Decision.RejectionReason.values},
         )
         .order_by()
     )
@@ -212,6 +215,8 @@ def _group(kind: str, counts: dict, appeals: dict, answers: dict, times: dict) -
         "outcomes": {o: figure_count(counts.get(f"outcome_{o}", 0))
                      for o in Decision.Outcome.values},
         "actions": {a: figure_count(counts.get(f"action_{a}", 0)) for a in Decision.Action.values},
+        "rejections": {r: figure_count(counts.get(f"rejection_{r}", 0))
+                       for r in Decision.RejectionReason.values},
         "appeals": figure_count(appeals.get("appeals", 0)),
         "reversals": figure_count(appeals.get("reversals", 0)),
         "answers": {c: figure_count(answers.get(c, 0)) for c in Question.Category.values},

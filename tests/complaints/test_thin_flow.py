@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from complaints.models import Case, Notification
+from complaints.models import Case, Decision, Notification
 from tests.factories import png_upload
 
 pytestmark = pytest.mark.django_db
@@ -82,13 +82,18 @@ def test_creator_files_operator_answers_creator_reads(client, creator, operator,
             reverse("admin:complaints_case_message", args=[case.pk]),
             {"visibility": "internal", "body": "Legal says: clear case, block the prompt."},
         )
+    decision = {"outcome": "upheld", "actions": ["output_removed", "prompt_blocked"],
+                "facts": "The output reproduces the character design.",
+                "ground": "Copyright Act of Japan, Art. 21; our acceptable-use policy 4.2."}
+    with on_commit():  # first the review: the e-mail as the filer will read it
+        review = client.post(reverse("admin:complaints_case_decide", args=[case.pk]),
+                             decision)
+    assert review.status_code == 200
+    assert "Copyright Act of Japan, Art. 21" in review.content.decode()
+    assert len(mail.outbox) == 2 and not Decision.objects.filter(case=case).exists()
     with on_commit():
-        response = client.post(
-            reverse("admin:complaints_case_decide", args=[case.pk]),
-            {"outcome": "upheld", "actions": ["output_removed", "prompt_blocked"],
-             "facts": "The output reproduces the character design.",
-             "ground": "Copyright Act of Japan, Art. 21; our acceptable-use policy 4.2."},
-        )
+        response = client.post(reverse("admin:complaints_case_decide", args=[case.pk]),
+                               {**decision, "confirm": "1"})
     assert response.status_code == 302
 
     # The creator is told by e-mail: the reply and the decision, not the internal note.

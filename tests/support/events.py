@@ -46,6 +46,7 @@ EVENT_SAMPLES: dict[EventType, tuple[dict | None, dict | None]] = {
     EventType.MERGED_FROM: (None, {"duplicate": "KT-2026-000126"}),
     EventType.QUESTION_ANSWERED: ({"category": "unknown", "text": ""},
                                   {"question_id": 1, "category": "cannot_disclose"}),
+    EventType.APPEAL_DECIDER_OVERRIDE: (None, {"reason": "Both colleagues are away"}),
     EventType.FEEDBACK_GIVEN: (None, {"helpful": False, "changed": True}),
     EventType.REGISTER_ENTRIES_RECEIVED: (None, {"entries": 3}),
     EventType.REGISTER_ENTRY_CONFIRMED: ({"status": "received"},

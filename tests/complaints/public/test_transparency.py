@@ -317,7 +317,7 @@ class TestTheHandCountedHistory:
         assert complaints["decided_on_time_share"] == 0.75
         assert complaints["outcomes"] == {
             "upheld": WITHHELD, "partly_upheld": 0, "not_upheld": SUPPRESSED, "answered": 0,
-            "reversed": 0, "confirmed": 0}
+            "reversed": 0, "confirmed": 0, "rejected": 0}
         assert complaints["actions"] == {
             "output_removed": 5, "prompt_blocked": 5, "excluded_from_training": SUPPRESSED,
             "no_action": SUPPRESSED}

@@ -27,7 +27,7 @@ from complaints.services.register import (
     register_entries_not_possible,
 )
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
-from tests.factories import UserFactory, complaint_draft, file_case
+from tests.factories import UserFactory, complaint_draft, file_case, staff_user
 
 TITLE = "星空クエストの主人公が再現されている"
 WORKS = [WorkData(title="星空クエスト", kind="anime", rights_holder="スタジオ星空")]
@@ -99,6 +99,15 @@ def refusal_of_a_complaint(creator, operator):
     return _row(case, "case_decision")
 
 
+def rejection_of_a_notice(creator, operator):
+    case = _file(creator)
+    decision_record(case=case, decided_by=operator, outcome=Decision.Outcome.REJECTED,
+                    actions=["no_action"], rejection_reason="not_rights_holder",
+                    facts="申立人が権利者又はその代理人であることを確認できませんでした。",
+                    ground="当社利用規約第8条", automated_means=False)
+    return _row(case, "case_decision")
+
+
 def decision_on_an_objection(creator, operator):
     case = _objection(creator)
     _decide(case, operator, actions=["excluded_from_training"])
@@ -129,7 +138,8 @@ def answer_to_an_inquiry(creator, operator):
 
 def decision_on_an_appeal(creator, operator):
     original = _file(creator)
-    _decide(original, operator, outcome=Decision.Outcome.NOT_UPHELD, actions=["no_action"])
+    colleague = staff_user(email="colleague@kotae.test", display_name="佐々木 次郎")
+    _decide(original, colleague, outcome=Decision.Outcome.NOT_UPHELD, actions=["no_action"])
     appeal = case_submit(filer=creator, draft=complaint_draft(
         kind="appeal", title="判断の見直しのお願い", appeal_of_id=original.pk,
         appeal_grounds="原作との一致を示す証拠ファイルを追加しました。"))
@@ -228,7 +238,7 @@ WRITERS = {
     "filer_replied": [filer_replied],
     "case_closed_no_reply": [closed],
     "case_decision": [decision_on_a_complaint, refusal_of_a_complaint,
-                      decision_on_an_objection, answer_to_an_inquiry, decision_on_an_appeal],
+                      rejection_of_a_notice, decision_on_an_objection, answer_to_an_inquiry, decision_on_an_appeal],
     "case_late": [late],
     "case_merged": [merged, merged_with_another_filers],
     "deadline_warning": [warning],

@@ -1,0 +1,120 @@
+"""Deciding a case and answering an inquiry on the desk: the form, then a review of
+exactly what the filer will receive, then one send.
+
+The review renders the e-mail as the worker will (complaints.services.decisions
+previews the write and undoes it); "Send" posts the same fields again with `confirm`.
+"""
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Language
+from complaints.admin.forms import DecisionForm, InquiryAnswerForm
+from complaints.models import Case, CaseKind, Decision
+from complaints.services.decisions import (
+    decision_preview,
+    decision_record,
+    inquiry_answer,
+    inquiry_answer_preview,
+)
+
+
+def errors_onto(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: beside its field where the form has one,
+    above the form otherwise."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def decided_the_first(case: Case, user) -> bool:
+    """Whether `user` took the decision this appeal is against."""
+    if case.kind != CaseKind.APPEAL or not case.appeal_of_id:
+        return False
+    return Decision.objects.filter(case_id=case.appeal_of_id, decided_by=user).exists()
+
+
+def decision_form_for(case: Case, user, data=None) -> DecisionForm:
+    return DecisionForm(data, kind=case.kind, decided_the_first=decided_the_first(case, user))
+
+
+def answer_form_for(case: Case, data=None) -> InquiryAnswerForm | None:
+    if case.kind != CaseKind.INQUIRY:
+        return None
+    return InquiryAnswerForm(data, questions=case.questions.all())
+
+
+class DecidingMixin:
+    """The case page's decide and answer steps (mixed into CaseAdmin)."""
+
+    def deciding_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/decide/", view(self.decide_view),
+                 name="complaints_case_decide"),
+            path("<int:object_id>/answer/", view(self.answer_view),
+                 name="complaints_case_answer"),
+        ]
+
+    def _review(self, request, case, form, preview, *, action_url, send_label, title):
+        context = {**self.admin_site.each_context(request), "title": title, "case": case,
+                   "form": form, "preview": preview, "action_url": action_url,
+                   "language": Language(preview.language).label,
+                   "send_label": send_label, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/complaints/case/review_send.html", context)
+
+    def _fresh(self, case: Case) -> Case:
+        """A preview changes the case it is given in memory: it gets its own copy."""
+        return Case.objects.select_related("filer").get(pk=case.pk)
+
+    def decide_view(self, request, object_id):
+        case = self._case_for_work(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:complaints_case_change", case.pk)
+        form = decision_form_for(case, request.user, request.POST)
+        if form.is_valid() and "edit" not in request.POST:
+            values = {"rejection_reason": "", "override_reason": "", **form.cleaned_data}
+            try:
+                if "confirm" in request.POST:
+                    decision_record(case=case, decided_by=request.user, **values)
+                    return self._done(request, case,
+                                      _("The decision was recorded and sent to the filer."))
+                preview = decision_preview(case=self._fresh(case), decided_by=request.user,
+                                           **values)
+            except ValidationError as exc:
+                errors_onto(form, exc)
+            else:
+                return self._review(request, case, form, preview,
+                                    action_url=reverse("admin:complaints_case_decide",
+                                                       args=[case.pk]),
+                                    send_label=_("Record the decision and send it"),
+                                    title=_("Review the decision before it is sent"))
+        return self._back_with_errors(request, case, decision_form=form)
+
+    def answer_view(self, request, object_id):
+        case = self._case_for_work(request, object_id)
+        if request.method != "POST" or case.kind != CaseKind.INQUIRY:
+            return redirect("admin:complaints_case_change", case.pk)
+        form = answer_form_for(case, request.POST)
+        if form.is_valid() and "edit" not in request.POST:
+            values = {"answers": form.answers(), "note": form.cleaned_data["note"]}
+            try:
+                if "confirm" in request.POST:
+                    inquiry_answer(case=case, actor=request.user, **values)
+                    return self._done(request, case,
+                                      _("The answers were sent to the filer."))
+                preview = inquiry_answer_preview(case=self._fresh(case), actor=request.user,
+                                                 **values)
+            except ValidationError as exc:
+                errors_onto(form, exc)
+            else:
+                return self._review(request, case, form, preview,
+                                    action_url=reverse("admin:complaints_case_answer",
+                                                       args=[case.pk]),
+                                    send_label=_("Send the answers"),
+                                    title=_("Review the answers before they are sent"))
+        return self._back_with_errors(request, case, answer_form=form)
