@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Language
+from accounts.models import Language, Role
 from complaints.admin.forms import DecisionForm, InquiryAnswerForm
 from complaints.models import Case, CaseKind, Decision
 from complaints.services.decisions import (
@@ -31,15 +31,16 @@ def errors_onto(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def decided_the_first(case: Case, user) -> bool:
-    """Whether `user` took the decision this appeal is against."""
-    if case.kind != CaseKind.APPEAL or not case.appeal_of_id:
+def may_override(case: Case, user) -> bool:
+    """Whether `user` is a supervisor who took the decision this appeal is against (and so
+    may decide the appeal only with a reason)."""
+    if case.kind != CaseKind.APPEAL or not case.appeal_of_id or user.role != Role.SUPERVISOR:
         return False
     return Decision.objects.filter(case_id=case.appeal_of_id, decided_by=user).exists()
 
 
 def decision_form_for(case: Case, user, data=None) -> DecisionForm:
-    return DecisionForm(data, kind=case.kind, decided_the_first=decided_the_first(case, user))
+    return DecisionForm(data, kind=case.kind, decided_the_first=may_override(case, user))
 
 
 def answer_form_for(case: Case, data=None) -> InquiryAnswerForm | None:

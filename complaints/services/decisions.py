@@ -3,14 +3,15 @@ the preview of exactly what the filer will receive before either is sent."""
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from complaints.domain.events import EventType
-from complaints.domain.kinds import appeal_decider_check, decision_check
+from complaints.domain.kinds import ERROR_UNANSWERED, appeal_decider_check, decision_check
+from complaints.domain.questions import ERROR_REASON_REQUIRED, answer_reason_missing
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseKind, Deadline, Decision, Notification
 from complaints.services.audit import event_record
@@ -122,19 +123,21 @@ def decision_record(*, case: Case, decided_by, outcome: str, actions: list[str],
 
 
 def _answers_write(*, case: Case, actor, answers: dict[int, tuple[str, str]]) -> None:
+    """Every answer kept, or every refusal at once: a withheld answer without its reason
+    (beside its question), and how many questions are left without an answer."""
     questions = {q.pk: q for q in case.questions.all()}
     if set(answers) - set(questions):
         raise ValidationError(ERROR_NOT_A_QUESTION, code="question")
-    errors = {}
-    for pk, (category, text) in answers.items():
-        if not category:
-            continue  # left for decision_check to count, all at once
-        try:
-            question_answer(question=questions[pk], actor=actor, category=category, text=text)
-        except ValidationError as exc:
-            errors[f"q{pk}-text"] = exc.messages
+    errors = {f"q{pk}_text": [ERROR_REASON_REQUIRED] for pk, (category, text)
+              in answers.items() if answer_reason_missing(category, text)}
+    unanswered = sum(1 for pk, q in questions.items()
+                     if not (answers[pk][0] if pk in answers else q.answer_category))
+    if unanswered:
+        errors[NON_FIELD_ERRORS] = [ERROR_UNANSWERED % {"n": unanswered}]
     if errors:
         raise ValidationError(errors)
+    for pk, (category, text) in answers.items():
+        question_answer(question=questions[pk], actor=actor, category=category, text=text)
 
 
 def _answer_write(*, case: Case, actor, answers: dict[int, tuple[str, str]],

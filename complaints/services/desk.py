@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
+from complaints.domain.questions import ERROR_REASON_REQUIRED, answer_reason_missing
 from complaints.domain.status import Status
 from complaints.domain.text import listing, quoted
 from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
@@ -18,9 +19,6 @@ from complaints.services.messages import message_post
 from complaints.services.outbox import filer_notify
 
 ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
-ERROR_REASON_REQUIRED = gettext_lazy(
-    "Say why it cannot be disclosed: a reason is required for this answer."
-)
 ERROR_MERGE_SELF = gettext_lazy("A case cannot be merged into itself.")
 ERROR_MERGE_CLOSED = gettext_lazy("Case %(reference)s is closed and cannot be merged.")
 ERROR_LINK_FEW = gettext_lazy("Choose at least two cases to link.")
@@ -115,7 +113,7 @@ def info_request(*, case: Case, actor, body: str) -> Message:
 def question_answer(*, question: Question, actor, category: str, text: str) -> Question:
     """Answer one question of an inquiry with its category (a reason where required)."""
     category = Question.Category(category)
-    if category == Question.Category.CANNOT_DISCLOSE and not text.strip():
+    if answer_reason_missing(category, text):
         raise ValidationError(ERROR_REASON_REQUIRED, code="reason")
     case_require_open(question.case)
     old = {"category": question.answer_category, "text": question.answer_text}

@@ -88,31 +88,6 @@ def test_request_information_pauses_the_decision_clock(client, operator, creator
     assert CaseEvent.objects.get(case=case, event_type="deadline_resumed").actor == creator
 
 
-def test_inquiry_answers_need_a_reason_to_withhold(client, operator, creator):
-    case = file_case(filer=creator, kind="inquiry", questions=["Was my work used?", "How?"])
-    first, second = case.questions.all()
-    client.force_login(operator)
-    html = page(client, case)
-    assert "Was my work used?" in html
-    url = reverse("admin:complaints_case_answer", args=[case.pk, second.pk])
-    response = client.post(url, {f"q{second.pk}-category": "cannot_disclose",
-                                 f"q{second.pk}-text": ""})
-    assert response.status_code == 200
-    assert "a reason is required" in response.content.decode()
-    second.refresh_from_db()
-    assert second.answer_category == ""
-    client.post(url, {f"q{second.pk}-category": "cannot_disclose",
-                      f"q{second.pk}-text": "Trade secret of a licensor."})
-    client.post(reverse("admin:complaints_case_answer", args=[case.pk, first.pk]),
-                {f"q{first.pk}-category": "partly", f"q{first.pk}-text": "Two stills."})
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.answer_category, second.answer_category) == ("partly", "cannot_disclose")
-    client.force_login(creator)
-    portal = client.get(reverse("complaints:case_detail", args=[case.reference]))
-    assert "Trade secret of a licensor." in portal.content.decode()
-
-
 def test_decision_refuses_without_every_reason(client, operator, creator):
     case = file_case(filer=creator)
     client.force_login(operator)
