@@ -126,8 +126,14 @@ def test_overdue_filter_canned_reply_and_decision_reach_the_filer(
     decision.get_by_label("Prompt or character blocked", exact=True).check()
     decision.get_by_label("Facts relied on", exact=True).fill(FACTS)
     decision.get_by_label("Ground (law or policy)", exact=True).fill(GROUND)
-    decision.get_by_role("button", name="Record decision and notify the filer",
-                         exact=True).click()
+    decision.get_by_role("button", name="Review the decision", exact=True).click()
+    # The review: the e-mail exactly as the filer will read it; nothing sent yet.
+    expect(desk.get_by_role("heading", name="The e-mail to the filer")).to_be_visible()
+    expect(desk.locator("[data-preview-body]")).to_contain_text(FACTS)
+    expect(desk.locator("[data-preview-body]")).to_contain_text(
+        f"Dear {creator.display_name},")
+    assert not Case.objects.get(pk=case.pk).decided_at
+    desk.get_by_role("button", name="Record the decision and send it", exact=True).click()
     expect(desk.get_by_text("The decision was recorded and sent to the filer.",
                             exact=True)).to_be_visible()
     expect(desk.get_by_role("heading", name="Decision", exact=True)).to_be_visible()
