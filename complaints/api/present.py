@@ -93,7 +93,9 @@ def case_detail(case: Case) -> dict:
                        "cancelled_at": moment(d.cancelled_at), "on_time": _on_time(d)}
                       for d in parts.deadlines],
         "decision": None if decision is None else {
-            "outcome": decision.outcome, "actions": list(decision.actions),
+            "outcome": decision.outcome,
+            "rejection_reason": decision.rejection_reason or None,
+            "actions": list(decision.actions),
             "facts": decision.facts, "ground": decision.ground,
             "automated_means": decision.automated_means,
             "automated_detail": decision.automated_detail,

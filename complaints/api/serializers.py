@@ -300,10 +300,18 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    rejection_reason = serializers.SerializerMethodField()
+
     class Meta:
         model = Decision
-        fields = ["outcome", "actions", "facts", "ground", "automated_means",
-                  "automated_detail", "decided_at", "appeal_deadline"]
+        fields = ["outcome", "rejection_reason", "actions", "facts", "ground",
+                  "automated_means", "automated_detail", "decided_at", "appeal_deadline"]
+
+    @extend_schema_field(serializers.ChoiceField(
+        choices=Decision.RejectionReason.choices, allow_null=True))
+    def get_rejection_reason(self, decision) -> str | None:
+        """Why the notice was rejected, when the outcome is "rejected"; else null."""
+        return decision.rejection_reason or None
 
 
 class MessageSerializer(serializers.ModelSerializer):
