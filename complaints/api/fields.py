@@ -24,6 +24,7 @@ from rest_framework.utils import html
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from complaints.api import error_messages as m
+from complaints.domain.kinds import ERROR_STATEMENT
 from complaints.domain.locations import ERROR_LOCATION_FORMAT, LOCATION, location_validate
 from complaints.domain.moments import ERROR_MOMENT
 from complaints.domain.text import SPACE
@@ -119,9 +120,8 @@ class Flag(serializers.BooleanField):
 class Statement(Flag):
     """A statement the filer must make: only `true` is accepted."""
 
-    # (In Japanese 表明, never 宣誓: the words of the portal's statements.)
-    default_error_messages = dict.fromkeys(
-        ("required", "null", "invalid"), pgettext_lazy("api", "This statement is required."))
+    # The domain's words, as the portal says them (in Japanese 表明, never 宣誓).
+    default_error_messages = dict.fromkeys(("required", "null", "invalid"), ERROR_STATEMENT)
 
     def to_internal_value(self, data):
         if data is not True:

@@ -1,5 +1,6 @@
-"""What the API reads and writes. Filing rules are the portal's: the same exact-location
-check, the same statements, the same rows a kind requires."""
+"""What the API reads and writes. Filing rules are the domain's (complaints/domain/kinds.py
+and locations.py), as the portal's are: the same exact-location check, the same statements,
+the same parts and rows a kind requires, refused with the same messages."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -19,6 +20,7 @@ from complaints.api.fields import (
     Text,
     Whole,
 )
+from complaints.domain.kinds import LIMITS, MISSING, too_many
 from complaints.domain.locations import location_validate
 from complaints.models import (
     Case,
@@ -36,8 +38,7 @@ from complaints.models import (
 )
 from complaints.services.cases import CaseDraft, LocationData, WorkData
 
-MAX_ROWS = 500
-MAX_QUESTIONS = 50
+MAX_BULK = 500  # cases in one bulk request
 FILABLE_KINDS = [CaseKind.OUTPUT_COMPLAINT, CaseKind.TRAINING_OBJECTION, CaseKind.INQUIRY]
 FILABLE_KIND_CHOICES = [(k.value, k.label) for k in FILABLE_KINDS]
 
@@ -47,6 +48,26 @@ FILABLE_KIND_CHOICES = [(k.value, k.label) for k in FILABLE_KINDS]
 # that must be true, an exact output location); what the schema allows is accepted.
 def _kind(kind: str) -> Choice:
     return Choice(choices=[(kind, CaseKind(kind).label)])
+
+
+def _part(name: str, **kwargs) -> Text:
+    """Text a kind requires: missing or blank, it is refused with the domain's message."""
+    said = dict.fromkeys(("required", "null", "blank"), MISSING[name])
+    return Text(error_messages=said, pattern_message=MISSING[name], **kwargs)
+
+
+def _rows(name: str, child, *, required: bool = True, limit: int = 10, **kwargs) -> List:
+    """A list a kind requires (at least one) or allows, up to the domain's limit for its
+    rows, refused with the domain's messages."""
+    said = {}
+    if name in LIMITS:
+        limit = LIMITS[name]
+        said["max_length"] = too_many(name)
+    if required:
+        said.update(dict.fromkeys(("required", "null", "empty", "min_length"), MISSING[name]))
+        kwargs["min_length"] = 1
+    return List(child=child, max_length=limit, error_messages=said, required=required,
+                **kwargs)
 
 
 class WorkInSerializer(Input):
@@ -76,14 +97,16 @@ class LocationInSerializer(Input):
 
 
 class AgentInSerializer(Input):
-    principal_name = Text(max_length=200, help_text="The rights holder you act for.")
-    authority_statement = Text(max_length=5000,
-                               help_text="How you are authorised to act for them.")
+    principal_name = _part("principal_name", max_length=200,
+                           help_text="The rights holder you act for.")
+    authority_statement = _part("authority_statement", max_length=5000,
+                                help_text="How you are authorised to act for them.")
 
 
 class CatalogueInSerializer(Input):
-    identifiers = Text(max_length=20000, help_text="Sites, domains or title lists that "
-                                                   "identify the catalogue, one a line.")
+    identifiers = _part("catalogue_identifiers", max_length=20000,
+                        help_text="Sites, domains or title lists that identify the "
+                                  "catalogue, one a line.")
 
 
 class _FilingIn(Input):
@@ -95,8 +118,8 @@ class _FilingIn(Input):
                          help_text="Id of one of your organisations, to share the case "
                                    "with its members.")
     accuracy_statement = Statement(help_text="The information is accurate (must be true).")
-    signature = Text(max_length=200, help_text="Your full name, typed: it signs the "
-                                               "statements.")
+    signature = _part("signature", max_length=200,
+                      help_text="Your full name, typed: it signs the statements.")
 
     def validate_organisation(self, value):
         user = self.context["request"].user
@@ -121,7 +144,7 @@ class _FilingIn(Input):
 
 
 class _CaseIn(_FilingIn):
-    title = Text(max_length=200)
+    title = _part("title", max_length=200)
     language = Choice(
         choices=Language.choices, required=False,
         help_text="The language the filer wants answers in; your account's by default.")
@@ -131,17 +154,19 @@ class OutputComplaintInSerializer(_CaseIn):
     """An AI output that copies your work."""
 
     kind = _kind(CaseKind.OUTPUT_COMPLAINT)
-    ai_product = Text(max_length=200, help_text="The service that made the output.")
+    ai_product = _part("ai_product", max_length=200,
+                       help_text="The service that made the output.")
     ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
-    similarity = Text(max_length=20000, help_text="What is similar, in your words.")
-    remedies = List(
-        child=Choice(choices=[c for c in Remedy.choices if c[0] != Remedy.OTHER]),
-        min_length=1, max_length=10, help_text="What you ask for (at least one).")
+    similarity = _part("similarity", max_length=20000,
+                       help_text="What is similar, in your words.")
+    remedies = _rows(
+        "remedies", Choice(choices=[c for c in Remedy.choices if c[0] != Remedy.OTHER]),
+        help_text="What you ask for (at least one).")
     remedy_other = Text(max_length=500, required=False, allow_blank=True, default="",
                         help_text="Anything else you ask for.")
     good_faith_statement = Statement(help_text="The use is not authorised (must be true).")
-    works = List(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS)
-    locations = List(child=LocationInSerializer(), min_length=1, max_length=MAX_ROWS)
+    works = _rows("works", WorkInSerializer())
+    locations = _rows("locations", LocationInSerializer())
 
     def draft(self) -> CaseDraft:
         data = self.validated_data
@@ -161,11 +186,10 @@ class TrainingObjectionInSerializer(_CaseIn):
     """Do not train on these works (or on a whole catalogue)."""
 
     kind = _kind(CaseKind.TRAINING_OBJECTION)
-    training_uses = List(
-        child=Choice(choices=TrainingUse.choices), min_length=1,
-        max_length=10, help_text="The uses you object to (at least one).")
-    works = List(child=WorkInSerializer(), min_length=1, max_length=MAX_ROWS,
-                 help_text="The works, or for a whole catalogue a few of them.")
+    training_uses = _rows("training_uses", Choice(choices=TrainingUse.choices),
+                          help_text="The uses you object to (at least one).")
+    works = _rows("works", WorkInSerializer(),
+                  help_text="The works, or for a whole catalogue a few of them.")
     catalogue = CatalogueInSerializer(required=False,
                                       help_text="Only when the objection covers the rights "
                                                 "holder's whole catalogue.")
@@ -189,9 +213,8 @@ class InquiryInSerializer(_CaseIn):
     kind = _kind(CaseKind.INQUIRY)
     ai_product = Text(max_length=200, required=False, allow_blank=True, default="")
     ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
-    questions = List(child=Text(max_length=4000), min_length=1, max_length=MAX_QUESTIONS)
-    works = List(child=WorkInSerializer(), required=False, max_length=MAX_ROWS,
-                 default=list)
+    questions = _rows("questions", Text(max_length=4000))
+    works = _rows("works", WorkInSerializer(), required=False, default=list)
 
     def draft(self) -> CaseDraft:
         data = self.validated_data
@@ -228,7 +251,8 @@ def case_in_serializer(data, *, request) -> serializers.Serializer:
 
 
 class AppealCreateSerializer(_FilingIn):
-    appeal_grounds = Text(max_length=20000, help_text="Why the decision should change.")
+    appeal_grounds = _part("appeal_grounds", max_length=20000,
+                           help_text="Why the decision should change.")
     good_faith_statement = Statement(
         help_text="You believe in good faith the decision was wrong (must be true).")
 
@@ -245,7 +269,7 @@ class AppealCreateSerializer(_FilingIn):
 
 class BulkCreateSerializer(Input):
     cases = List(
-        child=Dict(), min_length=1, max_length=MAX_ROWS,
+        child=Dict(), min_length=1, max_length=MAX_BULK,
         help_text="Up to 500 cases, each a `CaseCreate` object. Each is checked and filed "
                   "on its own; the answer says, item by item, what became of it.")
 

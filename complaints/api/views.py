@@ -82,6 +82,28 @@ def service_errors():
                              status=STATUS_FOR_CODE.get(code, 409)) from exc
 
 
+# The domain names a filing's parts as a CaseDraft does; the API nests a few of them.
+API_FIELD = {"principal_name": "agent.principal_name",
+             "authority_statement": "agent.authority_statement",
+             "catalogue_identifiers": "catalogue.identifiers"}
+
+
+def _filing_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    return {API_FIELD.get(name, name): messages for name, messages in exc.message_dict.items()}
+
+
+@contextmanager
+def filing_refusals():
+    """A filing the domain refuses, part by part (a rule of its kind), is a request with
+    mistakes: 400, with the fields named as the API names them."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(_filing_fields(exc)) from exc
+
+
 class ServiceRefused(APIException):
     def __init__(self, detail, *, code, status):
         super().__init__(detail, code)
@@ -213,7 +235,7 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
         def create():
             serializer = s.case_in_serializer(request.data, request=request)
             serializer.is_valid(raise_exception=True)
-            with service_errors():
+            with service_errors(), filing_refusals():
                 case = case_submit(filer=request.user, draft=serializer.draft())
             return _created(case)
         return idempotent(request, create)
@@ -248,8 +270,9 @@ class CaseBulkCreate(KotaeApiView):
                     with transaction.atomic():  # a failed item leaves nothing half-made
                         case = case_submit(filer=request.user, draft=serializer.draft())
                 except DjangoValidationError as exc:
-                    results.append({"index": index,
-                                    "errors": {"non_field_errors": exc.messages}})
+                    results.append({"index": index, "errors": _filing_fields(exc)
+                                    if hasattr(exc, "error_dict")
+                                    else {"non_field_errors": exc.messages}})
                     continue
                 results.append({"index": index, "reference": case.reference})
             created = sum(1 for r in results if "reference" in r)
@@ -334,7 +357,7 @@ class CaseAppeal(KotaeApiView):
             serializer = s.AppealCreateSerializer(data=request.data,
                                                   context={"request": request})
             serializer.is_valid(raise_exception=True)
-            with service_errors():
+            with service_errors(), filing_refusals():
                 appeal = case_submit(filer=request.user, draft=serializer.draft(case))
             return _created(appeal)
         return idempotent(request, create)

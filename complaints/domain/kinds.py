@@ -1,16 +1,20 @@
-"""The kinds of case, as people name them.
+"""The kinds of case: how people name them, what a filing of each must hold, what a
+decision on each may conclude and do, and what its notice says about redress.
 
 A kind's label ("Inquiry") heads a page or a column; running text names it in the middle
 of a sentence ("We have received your inquiry", 「お問い合わせを受け付けました」), which in
 English wants lower case and in Japanese the glossary's term.
 """
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.text import SPACE
 
 IN_A_SENTENCE = {
     "output_complaint": pgettext_lazy("kind in a sentence", "output complaint"),
@@ -120,3 +124,149 @@ def appeal_decider_check(*, decided_the_first: bool, is_supervisor: bool,
     if not override_reason.strip():
         raise ValidationError({"override_reason": ERROR_OVERRIDE_REASON})
     return True
+
+
+# --- What a filing of each kind must hold -------------------------------------------
+# One list for every channel: the portal's forms and the API's fields say these messages
+# when they find a part missing, and case_submit refuses a draft that breaks a rule.
+
+MAX_ROWS = 500  # works, output locations
+MAX_QUESTIONS = 50
+AGENT = "agent"  # complaints.models.FiledAs.AGENT
+OTHER_REMEDY = "other"  # complaints.models.Remedy.OTHER
+
+
+@dataclass(frozen=True)
+class FilingRules:
+    """`required`: parts that must be given (text not blank, a list not empty).
+    `works`: "required", "optional", or "unless_catalogue" (a training objection names
+    works or covers the whole catalogue). `statements`: the statements it must make."""
+
+    required: tuple[str, ...]
+    works: str = "optional"
+    statements: tuple[str, ...] = ("good_faith_statement", "accuracy_statement")
+
+
+FILINGS = {
+    "output_complaint": FilingRules(
+        required=("title", "ai_product", "similarity", "remedies", "locations"),
+        works="required"),
+    "training_objection": FilingRules(required=("title", "training_uses"),
+                                      works="unless_catalogue"),
+    # A question asserts no infringement: no good-faith statement.
+    "inquiry": FilingRules(required=("title", "questions"),
+                           statements=("accuracy_statement",)),
+    "appeal": FilingRules(required=("appeal_of_id", "appeal_grounds")),
+}
+
+ERROR_STATEMENT = _("This statement is required.")
+MISSING = {
+    "title": _("Give the case a short title."),
+    "ai_product": _("Name the AI product that made the output."),
+    "similarity": _("Say what is similar, in your own words."),
+    "remedies": _("Choose at least one thing you ask for."),
+    "remedy_other": _("Describe the other request."),
+    "locations": _("Give at least one exact output location."),
+    "works": _("Name at least one of your works."),
+    "questions": _("Ask at least one question."),
+    "training_uses": _("Choose at least one use."),
+    "catalogue_identifiers": _("Say how we can recognise the catalogue: sites, domains or "
+                               "a title list."),
+    "appeal_of_id": _("Say which decision you appeal against."),
+    "appeal_grounds": _("Say why the decision should change."),
+    "principal_name": _("Name the rights holder you act for."),
+    "authority_statement": _("Say how you are authorised to act for them."),
+    "good_faith_statement": ERROR_STATEMENT,
+    "accuracy_statement": ERROR_STATEMENT,
+    "signature": _("Sign with your full name."),
+}
+LIMITS = {"works": MAX_ROWS, "locations": MAX_ROWS, "questions": MAX_QUESTIONS}
+_TOO_MANY = {
+    "works": ngettext_lazy("Name at most %(num)d work in one case.",
+                           "Name at most %(num)d works in one case.", "num"),
+    "locations": ngettext_lazy("Give at most %(num)d output location in one case.",
+                               "Give at most %(num)d output locations in one case.", "num"),
+    "questions": ngettext_lazy("Ask at most %(num)d question in one inquiry.",
+                               "Ask at most %(num)d questions in one inquiry.", "num"),
+}
+
+
+def _too_many(name: str) -> str:
+    return str(_TOO_MANY[name] % {"num": LIMITS[name]})
+
+
+too_many = lazy(_too_many, str)  # a face's message, said in the reader's language
+
+
+def _blank(value) -> bool:
+    if isinstance(value, str):
+        return not re.sub(f"[{SPACE}]", "", value)
+    return not value and value != 0
+
+
+def filing_errors(draft) -> dict[str, list[str]]:
+    """Every rule a filing of its kind breaks, by the draft's field name (a CaseDraft, or
+    anything with its attributes): an empty dict if none."""
+    rules = FILINGS.get(draft.kind)
+    if rules is None:
+        return {}
+    missing = [name for name in rules.required if _blank(getattr(draft, name))]
+    if draft.filed_as == AGENT:
+        missing += [name for name in ("principal_name", "authority_statement")
+                    if _blank(getattr(draft, name))]
+    if rules.works == "required" or (rules.works == "unless_catalogue"
+                                     and not draft.whole_catalogue):
+        missing += ["works"] if not draft.works else []
+    if draft.whole_catalogue and _blank(draft.catalogue_identifiers):
+        missing.append("catalogue_identifiers")
+    if OTHER_REMEDY in draft.remedies and _blank(draft.remedy_other):
+        missing.append("remedy_other")
+    missing += [name for name in rules.statements if getattr(draft, name) is not True]
+    missing += ["signature"] if _blank(draft.signature) else []
+    errors = {name: [str(MISSING[name])] for name in missing}
+    for name, limit in LIMITS.items():
+        if len(getattr(draft, name)) > limit:
+            errors[name] = [_too_many(name)]
+    return errors
+
+
+def filing_check(draft) -> None:
+    """Refuse a filing that breaks a rule of its kind, every broken rule at once, each by
+    its field, whatever face sent it."""
+    errors = filing_errors(draft)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- What a decision's notice says about redress ------------------------------------
+# The page and the e-mail word it a little differently; both come from here, so the two
+# say the same thing of the same case.
+
+@dataclass(frozen=True)
+class Redress:
+    page: str
+    email: str
+
+
+REDRESS = {
+    "appeal": Redress(
+        page=_("A decision on an appeal is final here. You may still use an out-of-court "
+               "dispute settlement body or go to court."),
+        email=_("This decision on your appeal is final within our procedure. You may still "
+                "turn to an out-of-court dispute settlement body or go to court.")),
+    "inquiry": Redress(
+        page=_("If you disagree with our answers, you may appeal until %(until)s."),
+        email=_("If you disagree with our answers, you may appeal on your case page until "
+                "%(until)s.")),
+}
+ANY_REDRESS = Redress(
+    page=_("You may appeal this decision until %(until)s."),
+    email=_("If you disagree, you may appeal on your case page until %(until)s."))
+
+
+def redress(kind: str, until: str, *, on: str = "page") -> str:
+    """How to seek redress against a decision on a case of this kind (DSA Art. 17(3)(f)),
+    for the case page (`on="page"`) or the decision e-mail (`on="email"`); `until` is the
+    appeal deadline as the reader's language writes it."""
+    text = getattr(REDRESS.get(kind, ANY_REDRESS), on)
+    return str(text) % {"until": until} if "%(until)s" in str(text) else str(text)

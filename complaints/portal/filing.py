@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from complaints.domain.kinds import filing_errors
 from complaints.domain.text import labelled
 from complaints.models import CaseKind, StagedUpload
 from complaints.portal import forms as f
@@ -109,7 +110,6 @@ class Filing:
                 formset = f.rows_formset(form_class, base, extra=1)
                 self.rows[prefix] = formset(data, prefix=prefix) if self.bound else \
                     formset(prefix=prefix)
-        self._require_rows()
 
     @staticmethod
     def _ids(values):
@@ -120,17 +120,6 @@ class Filing:
             except ValueError:
                 continue
         return ids
-
-    def _require_rows(self):
-        if "works" in self.rows:
-            whole = self.bound and self.form["whole_catalogue"].value() \
-                if "whole_catalogue" in self.form.fields else False
-            self.rows["works"].require_one = self.spec.works == "required" or (
-                self.spec.kind == CaseKind.TRAINING_OBJECTION and not whole
-            )
-        for prefix in ("locations", "questions"):
-            if prefix in self.rows:
-                self.rows[prefix].require_one = True
 
     # --- Rows without JavaScript ------------------------------------------------
     def apply_row_action(self) -> bool:
@@ -162,8 +151,27 @@ class Filing:
 
     # --- Validation -------------------------------------------------------------
     def is_valid(self) -> bool:
+        """The fields as typed, then the rules of the kind (the domain's, as case_submit
+        applies them) on what could be read, so every mistake shows at once."""
         results = [self.form.is_valid()] + [rows.is_valid() for rows in self.rows.values()]
-        return all(results)
+        broken = filing_errors(self.draft(language=""))
+        self._attach(broken)
+        return all(results) and not broken
+
+    def _attach(self, errors: dict) -> None:
+        """Each refusal by its part (a field, or the rows), unless that part already says
+        what is wrong with it; what has no part of its own, above the form."""
+        for name, messages in errors.items():
+            rows = self.rows.get(name)
+            if rows is not None:
+                if rows.is_valid():
+                    for message in messages:
+                        rows.add_error(message)
+            elif name in self.form.fields:
+                if name not in self.form.errors:
+                    self.form.add_error(name, messages)
+            else:
+                self.form.add_error(None, messages)
 
     def error_items(self) -> list[tuple[str, str]]:
         """(anchor, message) for the summary at the top of a failed form."""
@@ -182,7 +190,11 @@ class Filing:
         return items
 
     def add_error(self, error: ValidationError) -> None:
-        self.form.add_error(None, error)
+        """A refusal by a service: by part when it names them, else above the form."""
+        if hasattr(error, "error_dict"):
+            self._attach(error.message_dict)
+        else:
+            self.form.add_error(None, error)
 
     # --- Files --------------------------------------------------------------------
     def stage_new_files(self) -> None:
@@ -201,19 +213,24 @@ class Filing:
         return self.form.cleaned_data.get("evidence", [])
 
     # --- The result -----------------------------------------------------------------
+    def _rows_read(self, prefix) -> list[dict]:
+        rows = self.rows.get(prefix)
+        return [r.cleaned_data for r in (rows.filled_forms() if rows else [])
+                if r.is_valid()]
+
     def draft(self, *, language: str) -> CaseDraft:
+        """The filing as a CaseDraft. (Of a form with mistakes, what could be read of it:
+        enough to check the kind's rules.)"""
         data = self.form.cleaned_data
-        works = self.rows.get("works")
-        locations = self.rows.get("locations")
-        questions = self.rows.get("questions")
-        title = data.get("title") or str(
-            _("Appeal against %(reference)s") % {"reference": self.appeal_of.reference}
-        )
+        title = data.get("title", "")
+        if self.appeal_of is not None:
+            title = str(_("Appeal against %(reference)s")
+                        % {"reference": self.appeal_of.reference})
         return CaseDraft(
             kind=self.spec.kind,
             title=title,
             language=language,
-            filed_as=data["filed_as"],
+            filed_as=data.get("filed_as", ""),
             principal_name=data.get("principal_name", ""),
             authority_statement=data.get("authority_statement", ""),
             organisation_id=data.get("organisation"),
@@ -229,15 +246,13 @@ class Filing:
             appeal_grounds=data.get("appeal_grounds", ""),
             good_faith_statement=bool(data.get("good_faith_statement")),
             accuracy_statement=bool(data.get("accuracy_statement")),
-            signature=data["signature"],
-            works=[WorkData(title=r.cleaned_data["title"], kind=r.cleaned_data["kind"],
-                            rights_holder=r.cleaned_data.get("rights_holder", ""),
-                            identifier=r.cleaned_data.get("identifier", ""))
-                   for r in (works.filled_forms() if works else [])],
-            locations=[LocationData(url=r.cleaned_data["url"],
-                                    seen_at=r.cleaned_data.get("seen_at"),
-                                    prompt=r.cleaned_data.get("prompt", ""))
-                       for r in (locations.filled_forms() if locations else [])],
-            questions=[r.cleaned_data["text"]
-                       for r in (questions.filled_forms() if questions else [])],
+            signature=data.get("signature", ""),
+            works=[WorkData(title=r["title"], kind=r["kind"],
+                            rights_holder=r.get("rights_holder", ""),
+                            identifier=r.get("identifier", ""))
+                   for r in self._rows_read("works")],
+            locations=[LocationData(url=r["url"], seen_at=r.get("seen_at"),
+                                    prompt=r.get("prompt", ""))
+                       for r in self._rows_read("locations")],
+            questions=[r["text"] for r in self._rows_read("questions")],
         )

@@ -1,10 +1,13 @@
-"""Portal forms. They validate and build a CaseDraft; services do the rest."""
+"""Portal forms. They parse what was typed and build a CaseDraft; what a filing of each
+kind must hold, and the words for what is missing, are the domain's
+(complaints/domain/kinds.py), checked by complaints/portal/filing.py and by case_submit."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from complaints.domain.kinds import LIMITS, MISSING, too_many
 from complaints.domain.locations import location_validate
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
@@ -95,16 +98,9 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
             self.fields["organisation"].choices = [("", _("No, only me"))] + organisations
         else:
             del self.fields["organisation"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("filed_as") == FiledAs.AGENT:
-            if not cleaned.get("principal_name", "").strip():
-                self.add_error("principal_name", _("Name the rights holder you act for."))
-            if not cleaned.get("authority_statement", "").strip():
-                self.add_error("authority_statement",
-                               _("Say how you are authorised to act for them."))
-        return cleaned
+        for name, field in self.fields.items():  # a part left out, in the domain's words
+            if name in MISSING:
+                field.error_messages["required"] = MISSING[name]
 
 
 class OutputComplaintForm(FilingForm):
@@ -130,14 +126,6 @@ class OutputComplaintForm(FilingForm):
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
                    "organisation", "ai_product", "ai_model", "similarity", "remedies",
                    "remedy_other", "evidence"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if Remedy.OTHER in (cleaned.get("remedies") or []) and not cleaned.get(
-            "remedy_other", ""
-        ).strip():
-            self.add_error("remedy_other", _("Describe the other request."))
-        return cleaned
 
 
 class TrainingObjectionForm(FilingForm):
@@ -165,14 +153,6 @@ class TrainingObjectionForm(FilingForm):
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
                    "organisation", "whole_catalogue", "catalogue_identifiers",
                    "training_uses", "evidence"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("whole_catalogue") and not cleaned.get("catalogue_identifiers", "").strip():
-            self.add_error("catalogue_identifiers",
-                           _("Say how we can recognise the catalogue: sites, domains or "
-                             "a title list."))
-        return cleaned
 
 
 class InquiryForm(FilingForm):
@@ -245,18 +225,22 @@ class QuestionForm(forms.Form):
 
 
 class RowsFormSet(forms.BaseFormSet):
-    """A list of rows the filer can grow and shrink; blank rows are ignored."""
+    """A list of rows the filer can grow and shrink; blank rows are ignored. Whether a
+    kind needs a row, and how many it may have, is the domain's (`name`)."""
 
+    name = ""
     deletion_widget = forms.HiddenInput
     # Rows sent without the form's hidden counts (a page not of ours, or cut short): said in
     # words, never as Django's field names.
     default_error_messages = {"missing_management_form": _(
         "The form arrived incomplete. Please fill it in again and send it.")}
-    require_one = False
-    error_message = ""
     # Values to show again in rows rebuilt after an add/remove; every row stays an
     # "extra" row, so a row left blank is ignored rather than refused.
     row_values: list[dict] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages["too_many_forms"] = too_many(self.name)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -268,30 +252,27 @@ class RowsFormSet(forms.BaseFormSet):
         return [f for f in self.forms
                 if f.has_changed() and not self._should_delete_form(f)]
 
-    def clean(self):
-        super().clean()
-        if self.require_one and not any(f.cleaned_data for f in self.filled_forms()):
-            raise ValidationError(self.error_message, code="required")
+    def add_error(self, message) -> None:
+        """A rule of the kind the rows break (none given), said above the rows."""
+        self.non_form_errors().append(message)
 
 
 class WorkFormSet(RowsFormSet):
-    error_message = _("Name at least one of your works.")
+    name = "works"
 
 
 class LocationFormSet(RowsFormSet):
-    error_message = _("Give at least one exact output location.")
+    name = "locations"
 
 
 class QuestionFormSet(RowsFormSet):
-    error_message = _("Ask at least one question.")
-
-
-MAX_ROWS = 500
+    name = "questions"
 
 
 def rows_formset(form, base, extra):
+    limit = LIMITS[base.name]
     return forms.formset_factory(form, formset=base, extra=extra, can_delete=True,
-                                 max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS)
+                                 max_num=limit, validate_max=True, absolute_max=limit)
 
 
 class ReplyForm(EvidenceFieldMixin, forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
+from complaints.domain.kinds import filing_errors
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
@@ -116,11 +117,13 @@ def appeal_check(*, case: Case) -> None:
                               code="appeal_exists")
 
 
-def _locations_checked(locations) -> list[str]:
-    """The domain's rule for an exact location, whatever face filed (the portal and the
-    API check it first, with the same words): each as stored, or every refusal at once."""
-    urls, errors = [], {}
-    for i, location in enumerate(locations):
+def _filing_checked(draft: CaseDraft) -> list[str]:
+    """The domain's rules for a filing of its kind and for an exact location, whatever face
+    filed (the portal and the API check them first, with the same words): the locations
+    as stored, or every refusal at once, by field."""
+    errors = filing_errors(draft)
+    urls = []
+    for i, location in enumerate(draft.locations):
         try:
             urls.append(location_validate(location.url))
         except ValidationError as exc:
@@ -138,7 +141,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     write). The case comes back with its works, locations, questions, clocks and
     evidence in hand, as `case_get_for_api` would read them, so showing it costs no
     query."""
-    urls = _locations_checked(draft.locations)
+    urls = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)

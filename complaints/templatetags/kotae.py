@@ -6,7 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from complaints.domain import events, text
+from complaints.domain import events, kinds, text
 from complaints.domain.kinds import kind_in_a_sentence
 
 register = template.Library()
@@ -44,6 +44,13 @@ def quoted(title):
 def kind_noun(kind):
     """A kind of case as running text names it: "inquiry" / 「お問い合わせ」."""
     return kind_in_a_sentence(kind)
+
+
+@register.simple_tag
+def redress(kind, appeal_deadline, on="page"):
+    """How to seek redress against a decision on a case of this kind, as the case page
+    (`on="page"`) or the decision e-mail (`on="email"`) says it: the domain's words."""
+    return kinds.redress(kind, when(appeal_deadline), on=on)
 
 
 def _language() -> str:

@@ -138,7 +138,8 @@ def _hand_counted_history():
 
     for i in range(4):
         case = case_submit(filer=filer, draft=_draft(
-            "training_objection", training_uses=["training"], whole_catalogue=True))
+            "training_objection", training_uses=["training"], whole_catalogue=True,
+            catalogue_identifiers="hoshizora.example"))
         if i < 3:
             _decide(case, operator, "upheld", ["excluded_from_training"])
         _times(case, submitted=t(f"05-{10 + i}"), first_response=60,
@@ -247,7 +248,9 @@ def test_a_share_needs_five_decided_cases(db, operator):
     data = transparency_figures(now=NOW)
     group = _group(data, "2025-Q1", "output_complaint")
     assert group["decided"] == 5 and group["decided_on_time_share"] == 0.8
-    case = _submit(filer, "inquiry", t("02-20"))
+    case = _submit(filer, "inquiry", t("02-20"), questions=["Q?"])
+    question_answer(question=case.questions.get(), actor=operator, category="no",
+                    text="It was not.")
     _decide(case, operator, "answered", ["no_action"])
     _times(case, submitted=t("02-20"), decision=600, late=False)
     data = transparency_figures(now=NOW)
