@@ -12,13 +12,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from complaints.domain.lateness import late_clock
 from complaints.models import Case, Deadline
 
 PLACEHOLDER = "KT-0000-000000"
 
 # The columns a summary shows (a case row is wide: texts, JSON lists).
 SUMMARY_COLUMNS = ("pk", "reference", "kind", "status", "title", "language", "submitted_at",
-                   "last_activity_at", "next_due_at", "decided_at", "closed_at")
+                   "last_activity_at", "next_due_at", "decided_at", "closed_at",
+                   "late_due_at", "late_promised_at")  # (selectors.cases_with_lateness)
 
 
 def case_url_template() -> str:
@@ -35,6 +37,13 @@ def moment(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _lateness(late_due_at: datetime | None, promised_at: datetime | None) -> dict:
+    """Whether the case is late (a clock of the desk passed unanswered), and the date we
+    now promise (null until a late notice gave one)."""
+    late = late_due_at is not None
+    return {"late": late, "promised_at": moment(promised_at) if late else None}
+
+
 def case_summaries(rows, url_template: str | None = None) -> list[dict]:
     """Summaries of `rows`, dicts of SUMMARY_COLUMNS (`QuerySet.values`)."""
     url_template = url_template or case_url_template()
@@ -45,8 +54,14 @@ def case_summaries(rows, url_template: str | None = None) -> list[dict]:
         "updated_at": moment(row["last_activity_at"]),
         "next_due_at": moment(row["next_due_at"]),
         "decided_at": moment(row["decided_at"]), "closed_at": moment(row["closed_at"]),
+        **_lateness(row["late_due_at"], row["late_promised_at"]),
         "url": url_template.replace(PLACEHOLDER, row["reference"]),
     } for row in rows]
+
+
+def _case_lateness(case: Case, deadlines) -> dict:
+    late = late_clock(deadlines) if case.is_open else None
+    return _lateness(late and late.due_at, late and late.promised_at)
 
 
 def _on_time(deadline: Deadline) -> bool | None:
@@ -70,6 +85,7 @@ def case_detail(case: Case) -> dict:
         "updated_at": moment(case.last_activity_at),
         "next_due_at": moment(case.next_due_at), "decided_at": moment(case.decided_at),
         "closed_at": moment(case.closed_at),
+        **_case_lateness(case, parts.deadlines),
         "url": case_url_template().replace(PLACEHOLDER, case.reference),
         "filed_as": case.filed_as, "principal_name": case.principal_name,
         "organisation": case.organisation_id, "ai_product": case.ai_product,
@@ -90,7 +106,8 @@ def case_detail(case: Case) -> dict:
         "deadlines": [{"clock": d.clock, "started_at": moment(d.started_at),
                        "due_at": moment(d.due_at), "paused_at": moment(d.paused_at),
                        "met_at": moment(d.met_at), "breached_at": moment(d.breached_at),
-                       "cancelled_at": moment(d.cancelled_at), "on_time": _on_time(d)}
+                       "cancelled_at": moment(d.cancelled_at), "on_time": _on_time(d),
+                       "late": d.is_late, "promised_at": moment(d.promised_at)}
                       for d in parts.deadlines],
         "decision": None if decision is None else {
             "outcome": decision.outcome,

@@ -310,11 +310,17 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer):
     on_time = serializers.SerializerMethodField()
+    late = serializers.BooleanField(
+        source="is_late", read_only=True,
+        help_text="True while the due time has passed and the desk has not answered.")
+    promised_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="The date we last promised in a late notice (null until one was sent).")
 
     class Meta:
         model = Deadline
         fields = ["clock", "started_at", "due_at", "paused_at", "met_at", "breached_at",
-                  "cancelled_at", "on_time"]
+                  "cancelled_at", "on_time", "late", "promised_at"]
 
     def get_on_time(self, deadline) -> bool | None:
         """True if met on time, False if met late or overdue, null while it runs."""
@@ -361,12 +367,27 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class CaseSummarySerializer(serializers.ModelSerializer):
     updated_at = serializers.DateTimeField(source="last_activity_at")
+    late = serializers.SerializerMethodField(
+        help_text="True while one of the desk's deadlines has passed unanswered.")
+    promised_at = serializers.SerializerMethodField(
+        help_text="For a late case: the date by which we now expect to answer, as our "
+                  "late notice said (null until one was sent).")
     url = serializers.SerializerMethodField(help_text="The case's page in the portal.")
 
     class Meta:
         model = Case
         fields = ["reference", "kind", "status", "title", "language", "submitted_at",
-                  "updated_at", "next_due_at", "decided_at", "closed_at", "url"]
+                  "updated_at", "next_due_at", "decided_at", "closed_at", "late",
+                  "promised_at", "url"]
+
+    def get_late(self, case) -> bool:
+        return case.late_deadline is not None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_promised_at(self, case):
+        late = case.late_deadline
+        return serializers.DateTimeField().to_representation(late.promised_at) \
+            if late is not None and late.promised_at else None
 
     def get_url(self, case) -> str:
         return present.case_url_template().replace(present.PLACEHOLDER, case.reference)

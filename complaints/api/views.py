@@ -209,8 +209,8 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
 
     def get_queryset(self):
         # Plain rows of only what a summary shows (see complaints.api.present).
-        return selectors.cases_visible_to(self.request.user).values(
-            *present.SUMMARY_COLUMNS)
+        cases = selectors.cases_visible_to(self.request.user)
+        return selectors.cases_with_lateness(cases).values(*present.SUMMARY_COLUMNS)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from complaints.domain.lateness import late_clock
 from complaints.domain.locations import is_web_address
 from complaints.domain.priority import Priority
 from complaints.domain.status import Status, desk_label
@@ -137,6 +138,12 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return Status(self.status).is_open
+
+    @property
+    def late_deadline(self):
+        """The running clock that makes this open case late, or None. Reads the case's
+        deadlines: a list of cases prefetches them."""
+        return late_clock(self.deadlines.all()) if self.is_open else None
 
     def get_desk_status_display(self) -> str:
         """The status as the desk names it (get_status_display speaks to the filer)."""

@@ -1,8 +1,10 @@
 """The desk's clocks on a case, and the policies that set how long each may run."""
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from complaints.domain.lateness import clock_is_late
 from complaints.models.calendars import BusinessCalendar
 from complaints.models.cases import Case, CaseKind, Priority
 
@@ -24,6 +26,12 @@ class Deadline(models.Model):
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("filer reminded at"), null=True, blank=True)
+    # The date last promised to the filer in a late notice: a clock of its own. The
+    # misses count the dates the filer was given that passed unanswered (the due time,
+    # then the promised date); after the second, supervisors hear of it every day.
+    promised_at = models.DateTimeField(_("answer promised by"), null=True, blank=True)
+    misses = models.PositiveSmallIntegerField(_("dates missed"), default=0)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
     # Business minutes (of the clock's calendar) from start to met, paused time
     # included: what the transparency report's medians are made of.
     met_business_minutes = models.PositiveIntegerField(
@@ -47,6 +55,17 @@ class Deadline(models.Model):
     @property
     def is_running(self) -> bool:
         return self.met_at is None and self.cancelled_at is None and self.paused_at is None
+
+    @property
+    def is_late(self) -> bool:
+        """The filer sees this clock as late (complaints.domain.lateness)."""
+        return clock_is_late(clock=self.clock, due_at=self.due_at, met_at=self.met_at,
+                             cancelled_at=self.cancelled_at, now=timezone.now())
+
+    @property
+    def promise_missed(self) -> bool:
+        """The date promised in the last late notice has passed too."""
+        return self.promised_at is not None and self.promised_at <= timezone.now()
 
     @property
     def was_met_on_time(self) -> bool | None:

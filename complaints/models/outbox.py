@@ -26,8 +26,11 @@ class Notification(models.Model):
         CASE_DECISION = "case_decision", _("Decision")
         CASE_MERGED = "case_merged", _("Merged with another case")
         CASE_LATE = "case_late", _("Late notice to the filer")
+        CASE_LATE_AGAIN = "case_late_again", _("Second late notice to the filer")
         DEADLINE_WARNING = "deadline_warning", _("Deadline warning (75%)")
         DEADLINE_BREACH = "deadline_breach", _("Deadline missed")
+        DEADLINE_ESCALATION = "deadline_escalation", _(
+            "Escalation: the date promised to the filer was missed")
         STAFF_DIGEST = "staff_digest", _("Daily digest")
         REGISTER_CONFIRMED = "register_confirmed", _("Training-use register: receipt")
         REGISTER_APPLIED = "register_applied", _("Training-use register: applied")

@@ -2,17 +2,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from complaints.domain.events import SHOWN_AS_MESSAGES
-from complaints.domain.status import Status
+from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import (
     Case,
     CaseEvent,
     CaseKind,
+    Deadline,
     Evidence,
     Feedback,
     Message,
@@ -52,7 +53,9 @@ class CaseListFilters:
 
 
 def case_list_for_portal(user, filters: CaseListFilters | None = None) -> QuerySet[Case]:
-    queryset = cases_visible_to(user).select_related("organisation")
+    # The page's clocks in one query: a late case shows its promised date (Case.late_deadline).
+    queryset = cases_visible_to(user).select_related("organisation").prefetch_related(
+        "deadlines")
     if filters:
         if filters.status:
             queryset = queryset.filter(status=filters.status)
@@ -63,6 +66,18 @@ def case_list_for_portal(user, filters: CaseListFilters | None = None) -> QueryS
                 Q(reference__iexact=filters.q) | Q(title__icontains=filters.q)
             )
     return queryset.order_by("-last_activity_at", "-pk")
+
+
+def cases_with_lateness(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with `late_due_at` and `late_promised_at`: the due time and promised date
+    of the running clock that makes an open case late (Case.late_deadline's rule, in SQL),
+    read in the same query as the rows (a subquery on the (case, clock) index)."""
+    late = Deadline.objects.filter(
+        case=OuterRef("pk"), case__status__in=OPEN_STATUSES, met_at__isnull=True,
+        cancelled_at__isnull=True, paused_at__isnull=True, due_at__lte=timezone.now(),
+    ).exclude(clock=Deadline.Clock.FILER_REPLY).order_by("due_at", "pk")
+    return queryset.annotate(late_due_at=Subquery(late.values("due_at")[:1]),
+                             late_promised_at=Subquery(late.values("promised_at")[:1]))
 
 
 def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:

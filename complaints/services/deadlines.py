@@ -73,6 +73,10 @@ def deadline_due_for(*, case: Case, clock: str, start: datetime) -> datetime:
 
 WARNING_SHARE = 0.75
 FILER_REMINDER_AFTER = timedelta(days=7)
+# The second date missed is the one promised in the late notice; from then on,
+# supervisors are told again every day until the clock is met or the case ends.
+PROMISE_MISSED = 2
+ESCALATION_EVERY = timedelta(days=1)
 
 
 def _warn_time(*, clock: str, unit: str, calendar: BusinessCalendar | None,
@@ -103,6 +107,10 @@ def deadline_next_check(deadline: Deadline) -> datetime | None:
             moments.append(deadline.warn_at)
         if deadline.breached_at is None:
             moments.append(deadline.due_at)
+        elif deadline.misses < PROMISE_MISSED and deadline.promised_at:
+            moments.append(deadline.promised_at)
+        elif deadline.misses >= PROMISE_MISSED and deadline.escalated_at:
+            moments.append(deadline.escalated_at + ESCALATION_EVERY)
     moments = [m for m in moments if m is not None]
     return min(moments) if moments else None
 
@@ -129,6 +137,9 @@ def deadline_start(*, case: Case, clock: str, actor=None,
             "cancelled_at": None,
             "warned_at": None,
             "reminded_at": None,
+            "promised_at": None,
+            "misses": 0,
+            "escalated_at": None,
         },
     )
     deadline.next_check_at = deadline_next_check(deadline)
@@ -219,24 +230,44 @@ def deadline_pause(*, case: Case, clock: str, actor) -> Deadline | None:
     return deadline
 
 
+def _moved_on(moment: datetime | None, paused_minutes: int | None, paused_for: timedelta,
+              spec: CalendarSpec | None) -> datetime | None:
+    if moment is None:
+        return None
+    if spec is None:  # a clock in calendar time moves on by wall-clock time
+        return moment + paused_for
+    return add_business_minutes(moment, paused_minutes, spec) if paused_minutes else moment
+
+
 def deadline_resume(*, case: Case, clock: str, actor) -> Deadline | None:
-    """Run a paused clock again; its due time moves on by the time it was paused."""
+    """Run a paused clock again; its due time (and its warning, and any date promised to
+    the filer) moves on by the time it was paused, in the clock's own kind of time: a
+    clock in business time moves by the working minutes of the pause, so it never lands
+    outside working hours."""
     deadline = Deadline.objects.filter(case=case, clock=clock,
                                        paused_at__isnull=False).first()
     if deadline is None:
         return None
-    paused_for = timezone.now() - deadline.paused_at
+    now = timezone.now()
+    paused_for = now - deadline.paused_at
+    _amount, unit, calendar = _policy_terms(case, clock)
+    spec = _spec(calendar) if unit.startswith("business") else None
+    paused_minutes = (business_minutes_between(deadline.paused_at, now, spec)
+                      if spec else None)
     old_due = deadline.due_at
-    deadline.due_at = deadline.due_at + paused_for
-    if deadline.warn_at:
-        deadline.warn_at = deadline.warn_at + paused_for
+    deadline.due_at = _moved_on(deadline.due_at, paused_minutes, paused_for, spec)
+    deadline.warn_at = _moved_on(deadline.warn_at, paused_minutes, paused_for, spec)
+    deadline.promised_at = _moved_on(deadline.promised_at, paused_minutes, paused_for, spec)
     deadline.paused_at = None
     deadline.next_check_at = deadline_next_check(deadline)
-    deadline.save(update_fields=["due_at", "warn_at", "paused_at", "next_check_at"])
+    deadline.save(update_fields=["due_at", "warn_at", "promised_at", "paused_at",
+                                 "next_check_at"])
+    new = {"clock": clock, "due_at": deadline.due_at.isoformat(),
+           "paused_seconds": int(paused_for.total_seconds())}
+    if paused_minutes is not None:
+        new["paused_business_minutes"] = paused_minutes
     event_record(case=case, actor=actor, event_type=EventType.DEADLINE_RESUMED,
-                 old={"clock": clock, "due_at": old_due.isoformat()},
-                 new={"clock": clock, "due_at": deadline.due_at.isoformat(),
-                      "paused_seconds": int(paused_for.total_seconds())})
+                 old={"clock": clock, "due_at": old_due.isoformat()}, new=new)
     case_next_due_refresh(case=case)
     return deadline
 

@@ -23,7 +23,12 @@ from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseEvent, Deadline
 from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
-from complaints.services.deadlines import calendar_default, deadline_next_check
+from complaints.services.deadlines import (
+    ESCALATION_EVERY,
+    PROMISE_MISSED,
+    calendar_default,
+    deadline_next_check,
+)
 from complaints.services.outbox import (
     filer_notify,
     notification_build,
@@ -124,6 +129,17 @@ def _warn(deadline: Deadline, batch: _SweepBatch) -> None:
     batch.clock_changed(deadline, warned_at=batch.now)
 
 
+def _told_of_breach(case, batch: _SweepBatch) -> list:
+    """Supervisors and the assignee; a desk without supervisors tells everyone, so that
+    somebody hears of it."""
+    users = {u.pk: u for u in batch.supervisors}
+    if case.assignee:
+        users[case.assignee.pk] = case.assignee
+    elif not users:
+        users = {u.pk: u for u in batch.operators}
+    return list(users.values())
+
+
 def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
     case = deadline.case
     expected = batch.new_expected
@@ -131,17 +147,42 @@ def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
     batch.event(deadline=deadline, event_type=EventType.DEADLINE_BREACHED,
                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
                      "new_expected": expected.isoformat()})
-    users = {u.pk: u for u in batch.supervisors}
-    if case.assignee:
-        users[case.assignee.pk] = case.assignee
-    elif not users:  # nobody would hear of it: a desk without supervisors tells everyone
-        users = {u.pk: u for u in batch.operators}
-    for user in users.values():
+    for user in _told_of_breach(case, batch):
         batch.notify(deadline=deadline, recipient=user, threshold="breach",
                      template="deadline_breach")
     batch.notify(deadline=deadline, recipient=case.filer, threshold="late",
                  template="case_late", new_expected_at=expected.isoformat())
-    batch.clock_changed(deadline, breached_at=batch.now)
+    batch.clock_changed(deadline, breached_at=batch.now, promised_at=expected, misses=1)
+
+
+def _promise_missed(deadline: Deadline, batch: _SweepBatch) -> None:
+    """The date promised in the late notice passed too: the filer hears the truth and a
+    further date, once; the desk's escalation starts (one e-mail now, then daily)."""
+    case = deadline.case
+    missed, further = deadline.promised_at, batch.new_expected
+    batch.escalate.add(case.pk)
+    batch.event(deadline=deadline, event_type=EventType.DEADLINE_BREACHED,
+                new={"clock": deadline.clock, "due_at": missed.isoformat(),
+                     "new_expected": further.isoformat(), "promise_missed": True})
+    for user in _told_of_breach(case, batch):
+        batch.notify(deadline=deadline, recipient=user, threshold="promise",
+                     template="deadline_escalation", missed_at=missed.isoformat(),
+                     new_expected_at=further.isoformat())
+    batch.notify(deadline=deadline, recipient=case.filer, threshold="late-again",
+                 template="case_late_again", missed_at=missed.isoformat(),
+                 new_expected_at=further.isoformat())
+    batch.clock_changed(deadline, promised_at=further, misses=PROMISE_MISSED,
+                        escalated_at=batch.now)
+
+
+def _escalate(deadline: Deadline, batch: _SweepBatch) -> None:
+    """One e-mail a day to the desk while a clock whose promise was missed stays
+    unanswered; the filer is not given yet another date."""
+    for user in _told_of_breach(deadline.case, batch):
+        batch.notify(deadline=deadline, recipient=user,
+                     threshold=f"escalate-{batch.now:%Y%m%d}",
+                     template="deadline_escalation")
+    batch.clock_changed(deadline, escalated_at=batch.now)
 
 
 def _remind_filer(deadline: Deadline, batch: _SweepBatch) -> None:
@@ -176,8 +217,15 @@ def _act(deadline: Deadline, batch: _SweepBatch) -> None:
             batch.clock_changed(deadline)
     elif deadline.breached_at is None and deadline.due_at <= now:
         _breach(deadline, batch)
-    elif deadline.warned_at is None and deadline.warn_at and deadline.warn_at <= now:
+    elif deadline.breached_at is None and deadline.warned_at is None and deadline.warn_at \
+            and deadline.warn_at <= now:
         _warn(deadline, batch)
+    elif deadline.misses < PROMISE_MISSED and deadline.promised_at \
+            and deadline.promised_at <= now:
+        _promise_missed(deadline, batch)
+    elif deadline.misses >= PROMISE_MISSED and deadline.escalated_at \
+            and deadline.escalated_at + ESCALATION_EVERY <= now:
+        _escalate(deadline, batch)
     else:
         batch.clock_changed(deadline)
 

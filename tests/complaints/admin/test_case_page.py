@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.domain.business_time import business_minutes_between
 from complaints.domain.status import Status
-from complaints.models import CannedResponse, CaseEvent, Deadline
+from complaints.models import BusinessCalendar, CannedResponse, CaseEvent, Deadline
 from complaints.services.cases import WorkData
 from complaints.services.messages import message_post
 from tests.factories import UserFactory, file_case
@@ -74,17 +75,21 @@ def test_request_information_pauses_the_decision_clock(client, operator, creator
     pause = CaseEvent.objects.get(case=case, event_type="deadline_paused")
     assert pause.actor == operator
 
-    # Two days later the filer answers: the clock runs again with those days added.
-    Deadline.objects.filter(pk=decision.pk).update(
-        paused_at=timezone.now() - timedelta(days=2))
+    # Two days later the filer answers: the clock runs again with the working time of
+    # those days added (a clock in business days moves in business time).
+    paused_at = timezone.now() - timedelta(days=2)
+    Deadline.objects.filter(pk=decision.pk).update(paused_at=paused_at)
     due_before = decision.due_at
     message_post(case=case, author=creator, body="Frame 412.")
     case.refresh_from_db()
     decision.refresh_from_db()
     assert case.status == Status.IN_REVIEW
     assert decision.paused_at is None
-    assert timedelta(days=2) - timedelta(minutes=1) < decision.due_at - due_before \
-        < timedelta(days=2, minutes=1)
+    spec = BusinessCalendar.objects.get(is_default=True).spec()
+    paused = business_minutes_between(paused_at, timezone.now(), spec)
+    assert abs(business_minutes_between(due_before, decision.due_at, spec) - paused) <= 1
+    window = spec.window(decision.due_at.astimezone(spec.tz).date())
+    assert window and window[0] <= decision.due_at <= window[1]
     assert CaseEvent.objects.get(case=case, event_type="deadline_resumed").actor == creator
 
 

@@ -87,10 +87,15 @@ def test_a_case_just_filed_shows_as_read_afresh_without_a_query(creator):
 
 
 def test_summaries_by_hand_are_the_serializer_s(creator, operator):
+    from tests.support.late import late_case
+
     _everything(creator, operator)
     file_case(filer=creator)
-    rows = list(Case.objects.order_by("-pk").values(*present.SUMMARY_COLUMNS))
+    late_case(creator)  # late, with the date its late notice promised
+    rows = list(selectors.cases_with_lateness(Case.objects.order_by("-pk"))
+                .values(*present.SUMMARY_COLUMNS))
     cases = list(Case.objects.order_by("-pk"))
-    assert len(rows) == 3
+    assert len(rows) == 4
+    assert [row["late"] for row in present.case_summaries(rows)] == [True, False, False, False]
     assert _as_api(present.case_summaries, rows) == \
         _as_api(lambda c: s.CaseSummarySerializer(c, many=True).data, cases)

@@ -33,7 +33,8 @@ LATIN_ALLOWED = {"Kotae", "JST", "UTC", "AI", "KT"}
 GREETING = {"ja": lambda name: f"{name} 様" if name else "ご担当者様",
             "en": lambda name: f"Dear {name}," if name else "Hello,"}
 # E-mails to the desk: they link to the desk's case page, not the filer's.
-STAFF_KINDS = {"deadline_warning", "deadline_breach", "staff_digest", "filer_replied"}
+STAFF_KINDS = {"deadline_warning", "deadline_breach", "deadline_escalation", "staff_digest",
+               "filer_replied"}
 VARIANTS = [(kind, write) for kind, writers in WRITERS.items() for write in writers]
 
 
@@ -149,6 +150,12 @@ WORDING = {
     "merged": (["ケースがほかにもあります"], ["ほかの方"]),
     "merged_with_another_filers": (["ケースがほかにもあります"], ["佐藤"]),
     "late": (["回答遅延のお詫び", "誠に申し訳ございません", "責任者"], []),
+    "late_again": (["回答遅延のお詫び（再度のご連絡）", "この日時にも回答を差し上げることが",
+                    "深くお詫び申し上げます", "責任者が毎日確認"], []),
+    "promise_missed": (["申立人への回答見込み日時の超過：初回回答", "回答見込み日時（",
+                        "新たな回答見込み日時", "毎日お送りします"], ["未回答のまま"]),
+    "daily_escalation": (["エスカレーション：初回回答が未対応です", "未回答のまま",
+                          "毎日お送りします"], ["新たな回答見込み日時"]),
     "receipt": (["以下のとおり、侵害申立てを受け付けました。", "受付番号：KT-"], []),
 }
 

@@ -155,6 +155,29 @@ def late(creator, operator):
     return _row(case, "case_late")
 
 
+def _promise_missed(creator, operator):
+    """A late case whose promised date passed too (the second miss)."""
+    case = late(creator, operator).case
+    clock = case.deadlines.get(clock="first_response")
+    deadlines_sweep(now=clock.promised_at + timedelta(minutes=1))
+    clock.refresh_from_db()
+    return case, clock
+
+
+def late_again(creator, operator):
+    return _row(_promise_missed(creator, operator)[0], "case_late_again")
+
+
+def promise_missed(creator, operator):
+    return _row(_promise_missed(creator, operator)[0], "deadline_escalation")
+
+
+def daily_escalation(creator, operator):
+    case, clock = _promise_missed(creator, operator)
+    deadlines_sweep(now=clock.escalated_at + timedelta(days=1, minutes=1))
+    return _row(case, "deadline_escalation")
+
+
 def breach(creator, operator):
     return _row(late(creator, operator).case, "deadline_breach")
 
@@ -241,9 +264,11 @@ WRITERS = {
                       rejection_of_a_notice, decision_on_an_objection, answer_to_an_inquiry,
                       decision_on_an_appeal],
     "case_late": [late],
+    "case_late_again": [late_again],
     "case_merged": [merged, merged_with_another_filers],
     "deadline_warning": [warning],
     "deadline_breach": [breach],
+    "deadline_escalation": [promise_missed, daily_escalation],
     "staff_digest": [digest],
     "account_verify": [verify],
     "account_password_reset": [password_reset],
