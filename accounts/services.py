@@ -49,6 +49,8 @@ ROLE_PERMISSIONS[Role.OPERATOR] += [
     # The training-use register: entries are confirmed, applied and added by operators.
     "complaints.view_registerentry", "complaints.change_registerentry",
     "complaints.add_registerentry",
+    # What a decision did that a retraction takes back: marked undone by operators.
+    "complaints.view_retractionundo",
 ]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")

@@ -3,7 +3,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 # Imported for their effect: the model admins register, quality adds its screen.
-from complaints.admin import case, clock, quality, records, register  # noqa: F401
+from complaints.admin import (  # noqa: F401
+    case,
+    clock,
+    quality,
+    records,
+    register,
+    retractions,
+)
 
 admin.site.site_header = gettext_lazy("Kotae desk")
 admin.site.site_title = gettext_lazy("Kotae desk")

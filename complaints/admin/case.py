@@ -309,6 +309,7 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
             "deadlines": case.deadlines.all(),
             "works": case.works.all(),
             "locations": case.locations.all(),
+            "retractions": case.desk_retractions,
             "evidence": case.evidence.all(),
             "decision": getattr(case, "decision", None),
             "canned": canned,

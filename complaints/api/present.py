@@ -98,7 +98,8 @@ def case_detail(case: Case) -> dict:
         "appeal_grounds": case.appeal_grounds,
         "works": [{"title": w.title, "kind": w.kind, "rights_holder": w.rights_holder,
                    "identifier": w.identifier} for w in parts.works],
-        "locations": [{"url": loc.url, "seen_at": moment(loc.seen_at), "prompt": loc.prompt}
+        "locations": [{"url": loc.url, "seen_at": moment(loc.seen_at), "prompt": loc.prompt,
+                       "retracted": loc.retraction_id is not None}
                       for loc in parts.locations],
         "questions": [{"text": q.text, "answer_category": q.answer_category,
                        "answer_text": q.answer_text, "answered_at": moment(q.answered_at)}

@@ -12,6 +12,7 @@ from complaints.api.fields import (
     Choice,
     Dict,
     File,
+    Flag,
     Input,
     List,
     LocationPattern,
@@ -20,8 +21,9 @@ from complaints.api.fields import (
     Text,
     Whole,
 )
-from complaints.domain.kinds import LIMITS, MISSING, too_many
+from complaints.domain.kinds import LIMITS, MAX_ROWS, MISSING, too_many
 from complaints.domain.locations import location_validate
+from complaints.domain.retractions import STATEMENT_MAX
 from complaints.models import (
     Case,
     CaseKind,
@@ -282,6 +284,17 @@ class WithdrawSerializer(Input):
     reason = Text(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class RetractSerializer(Input):
+    whole = Flag(required=False, default=False,
+                 help_text="true: the whole notice. Before a decision this withdraws the case.")
+    locations = List(child=Text(max_length=1000), required=False, default=list,
+                     max_length=MAX_ROWS,
+                     help_text="Without `whole`: the output locations to retract, each as "
+                               "the case's `locations[].url` gives it.")
+    statement = Text(max_length=STATEMENT_MAX, required=False, allow_blank=True, default="",
+                     help_text="Why you retract, in a sentence or two (required).")
+
+
 class EvidenceUploadSerializer(Input):
     file = File(help_text="An image (PNG, JPEG, GIF, WebP), a PDF or a video (MP4, WebM), "
                           "checked by its content.")
@@ -297,9 +310,13 @@ class WorkSerializer(serializers.ModelSerializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
+    retracted = serializers.BooleanField(
+        source="is_retracted", read_only=True,
+        help_text="Whether you retracted the notice for this location (or as a whole).")
+
     class Meta:
         model = OutputLocation
-        fields = ["url", "seen_at", "prompt"]
+        fields = ["url", "seen_at", "prompt", "retracted"]
 
 
 class QuestionSerializer(serializers.ModelSerializer):

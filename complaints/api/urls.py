@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/evidence/", views.CaseEvidenceUpload.as_view(),
          name="case_evidence"),
     path("cases/<str:reference>/withdraw/", views.CaseWithdraw.as_view(), name="case_withdraw"),
+    path("cases/<str:reference>/retract/", views.CaseRetract.as_view(), name="case_retract"),
     path("cases/<str:reference>/appeal/", views.CaseAppeal.as_view(), name="case_appeal"),
     path("webhooks/", webhooks.WebhookListCreate.as_view(), name="webhook_list"),
     path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),

@@ -31,6 +31,7 @@ from complaints.selectors import cases as selectors
 from complaints.services.cases import case_submit, case_withdraw
 from complaints.services.evidence import evidence_attach
 from complaints.services.messages import message_post
+from complaints.services.retractions import retraction_record
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="The request has mistakes; `fields` "
@@ -340,6 +341,35 @@ class CaseWithdraw(KotaeApiView):
         with service_errors():
             case_withdraw(case=case, actor=request.user,
                           reason=serializer.validated_data["reason"])
+        return Response(present.case_detail(_reload(case)))
+
+
+class CaseRetract(KotaeApiView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        summary="Retract a notice you filed, wholly or for some output locations",
+        description="At any time, also after the decision: the case then stays decided, the "
+                    "retraction is recorded against the decision and the desk undoes the "
+                    "actions taken for the retracted part. Retracting the whole notice "
+                    "before its decision withdraws the case. Only the filer may retract. "
+                    "What is refused about the choice or the statement is named in `fields` "
+                    "(400); what the case's state refuses is a 409.",
+        request=s.RetractSerializer,
+        responses={200: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND, **CONFLICT})
+    def post(self, request, reference):
+        case = selectors.case_get_for_filer(request.user, reference)
+        serializer = s.RetractSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with service_errors():
+            try:
+                retraction_record(case=case, actor=request.user, whole=data["whole"],
+                                  urls=data["locations"], statement=data["statement"])
+            except DjangoValidationError as exc:
+                if hasattr(exc, "error_dict"):  # the choice or the statement: as fields
+                    raise ValidationError(exc.message_dict) from exc
+                raise
         return Response(present.case_detail(_reload(case)))
 
 

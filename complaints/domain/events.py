@@ -17,6 +17,7 @@ from complaints.domain.choices import Choices
 from complaints.domain.decisions import Action, Outcome, RejectionReason
 from complaints.domain.priority import Priority
 from complaints.domain.questions import AnswerCategory
+from complaints.domain.retractions import retraction_sentence, undone_sentence
 from complaints.domain.status import Status, desk_label
 
 
@@ -54,6 +55,8 @@ class EventType(Choices):
     REGISTER_ENTRY_CLOSED = "register_entry_closed", _("Register entry no longer in force")
     REGISTER_PERMISSION_RECORDED = "register_permission_recorded", _(
         "Permission recorded in the register")
+    NOTICE_RETRACTED = "notice_retracted", _("Notice retracted")
+    RETRACTION_UNDONE = "retraction_undone", _("Action undone after a retraction")
 
     @property
     def filer_sees(self) -> bool:
@@ -143,8 +146,6 @@ def _time(value: Any, when: When) -> str:
 
 def _deadline(values: dict, nouns: Mapping[str, Any]) -> str:
     return str(nouns.get(values.get("clock"), ANY_DEADLINE))
-
-
 
 
 class Reason(Choices):
@@ -463,6 +464,8 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.REGISTER_ENTRY_NOT_POSSIBLE: _register_entry_not_possible,
     EventType.REGISTER_ENTRY_CLOSED: _register_entry_closed,
     EventType.REGISTER_PERMISSION_RECORDED: _register_permission_recorded,
+    EventType.NOTICE_RETRACTED: retraction_sentence,
+    EventType.RETRACTION_UNDONE: undone_sentence,
 }
 
 

@@ -25,6 +25,7 @@ from complaints.models.evidence import (
 from complaints.models.feedback import Feedback
 from complaints.models.outbox import Notification
 from complaints.models.register import RegisterEntry
+from complaints.models.retractions import Retraction, RetractionUndo
 from complaints.models.thread import Message, Question
 from complaints.models.transparency import TransparencySnapshot
 from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -33,6 +34,7 @@ __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
     "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
     "FiledAs", "IdempotencyRecord", "Message", "Notification", "OutputLocation", "Priority",
-    "Question", "RegisterEntry", "Remedy", "StagedUpload", "TrainingUse", "TransparencySnapshot",
+    "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
+    "TrainingUse", "TransparencySnapshot",
     "WebhookDelivery", "WebhookEndpoint", "Work", "evidence_upload_to", "staged_upload_to",
 ]

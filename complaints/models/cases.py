@@ -195,6 +195,11 @@ class OutputLocation(models.Model):
     seen_at = models.DateTimeField(_("when seen"), null=True, blank=True)
     prompt = models.TextField(_("prompt, if known"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Set when the filer retracted the notice for this location (or wholly).
+    retraction = models.ForeignKey(
+        "Retraction", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="locations", verbose_name=_("retraction"),
+    )
 
     class Meta:
         verbose_name = _("output location")
@@ -203,6 +208,10 @@ class OutputLocation(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retraction_id is not None
 
     @property
     def is_web_address(self) -> bool:

@@ -37,6 +37,7 @@ class Notification(models.Model):
         REGISTER_NOT_POSSIBLE = "register_not_possible", _(
             "Training-use register: not possible")
         FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
+        CASE_RETRACTED = "case_retracted", _("Retraction confirmed to the filer")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from complaints.domain.kinds import LIMITS, MISSING, too_many
 from complaints.domain.locations import location_validate
+from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
 
@@ -297,6 +298,42 @@ class WithdrawForm(forms.Form):
         label=_("Why are you withdrawing?"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
     )
+
+
+class AnyOfTheCaseField(forms.MultipleChoiceField):
+    """Checkboxes of the case's locations; whether a value is one of them (and still in
+    the notice) is the domain's to say, in the words the API uses too."""
+
+    def valid_value(self, value):
+        return True
+
+
+class RetractForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("What do you retract?"), widget=forms.RadioSelect, initial="whole",
+        choices=[("whole", _("The whole notice")),
+                 ("some", _("Some output locations only"))])
+    locations = AnyOfTheCaseField(label=_("Output locations to retract"), required=False,
+                                  widget=forms.CheckboxSelectMultiple)
+    statement = forms.CharField(
+        label=_("Why are you retracting?"), max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": ERROR_STATEMENT},
+        help_text=_("A sentence or two is enough. It is kept with the case."))
+
+    def __init__(self, *args, urls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].choices = [(url, url) for url in urls]
+        if not urls:  # a training objection names works, not locations: only the whole
+            self.fields["scope"].widget = forms.HiddenInput()
+            del self.fields["locations"]
+
+    @property
+    def whole(self) -> bool:
+        return self.cleaned_data.get("scope") != "some"
+
+    @property
+    def urls(self) -> list[str]:
+        return [] if self.whole else self.cleaned_data.get("locations", [])
 
 
 class FeedbackForm(forms.Form):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<str:reference>/evidence/<uuid:public_id>/", views.evidence_download,
          name="evidence_download"),
     path("cases/<str:reference>/withdraw/", views.case_withdraw_confirm, name="case_withdraw"),
+    path("cases/<str:reference>/retract/", views.case_retract, name="case_retract"),
     path("cases/<str:reference>/appeal/", views.case_appeal, name="case_appeal"),
     path("cases/<str:reference>/feedback/", views.case_feedback, name="case_feedback"),
 ]

@@ -13,12 +13,19 @@ from complaints.domain.status import Status
 from complaints.models import CaseKind
 from complaints.portal.access import filing_login_required, pending_filing_take
 from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing, KindSpec
-from complaints.portal.forms import EvidenceAddForm, FeedbackForm, ReplyForm, WithdrawForm
+from complaints.portal.forms import (
+    EvidenceAddForm,
+    FeedbackForm,
+    ReplyForm,
+    RetractForm,
+    WithdrawForm,
+)
 from complaints.selectors import cases as selectors
 from complaints.services.cases import appeal_check, case_submit, case_withdraw
 from complaints.services.evidence import case_upload_bytes, evidence_attach
 from complaints.services.feedback import feedback_record
 from complaints.services.messages import message_post
+from complaints.services.retractions import retraction_check, retraction_record
 
 PAGE_SIZE = 20
 
@@ -105,6 +112,7 @@ def _case_page(request, case, *, status=200, **forms):
         "feedback_form": forms.get("feedback_form") or FeedbackForm(
             initial=selectors.feedback_initial(case, request.user)),
         "can_appeal": selectors.case_can_appeal(case),
+        "can_retract": selectors.case_can_retract(case, request.user),
         "is_filer": case.filer_id == request.user.pk,
     }
     return render(request, "complaints/case_detail.html", context, status=status)
@@ -165,6 +173,44 @@ def case_withdraw_confirm(request, reference):
             messages.success(request, _("The case was withdrawn."))
             return redirect("complaints:case_detail", reference=case.reference)
     return render(request, "complaints/case_withdraw.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """The domain's refusals next to the fields they name (else above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_retract(request, reference):
+    """Choose what to retract and why, see what it will do, confirm."""
+    case = selectors.case_get_for_filer(request.user, reference)
+    urls = [loc.url for loc in case.locations.all() if loc.retraction_id is None]
+    form = RetractForm(request.POST if request.method == "POST" else None, urls=urls)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        choice = {"case": case, "actor": request.user, "whole": form.whole,
+                  "urls": form.urls, "statement": form.cleaned_data["statement"]}
+        try:
+            if request.POST.get("confirm") == "yes":
+                retraction_record(**choice)
+            else:
+                plan = retraction_check(**choice)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if plan is None:
+                messages.success(request, _("Your retraction was recorded. We have sent "
+                                            "you a confirmation by e-mail."))
+                return redirect("complaints:case_detail", reference=case.reference)
+    return render(request, "complaints/case_retract.html",
+                  {"case": case, "form": form, "plan": plan,
+                   "can_retract": selectors.case_can_retract(case, request.user)},
                   status=400 if form.errors else 200)
 
 

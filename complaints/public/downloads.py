@@ -28,7 +28,8 @@ from complaints.services.transparency import (
 # The CSV's columns, in their fixed order: the figure each holds, by the snapshot's key
 # (a nested figure by its group's prefix: "outcome_upheld"). csv_headings() names them.
 CSV_COLUMNS = [
-    "quarter", "first_day", "last_day", "complete", "kind", "received", "withdrawn", "decided",
+    "quarter", "first_day", "last_day", "complete", "kind", "received", "withdrawn",
+    "retracted", "decided",
     *(f"{clock}_{name}_business_minutes" for clock in TIMED_CLOCKS for name in PERCENTILES),
     "decided_on_time_share",
     *(f"outcome_{o}" for o in Decision.Outcome.values),
@@ -126,6 +127,9 @@ JSON_NOTES = {
                "reversals are those that reversed the decision.",
     "answers": "Questions of inquiries, by answer category.",
     "rejections": "Notices rejected (outcome \"rejected\"), by the reason given.",
+    "retracted": "Notices their filer retracted as a whole after the decision, or for some "
+                 "output locations only; a whole notice retracted before its decision is "
+                 "counted in withdrawn instead.",
     "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
                     "1 to 4 cases, and a median, percentile or share computed from fewer "
                     "than 5 values are the string in suppressed_marker. null: nothing to "

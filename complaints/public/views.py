@@ -124,6 +124,7 @@ def quarter_span(quarter: dict) -> str:
 COUNTS = {
     "received": pgettext_lazy("number of cases", "Received"),
     "withdrawn": pgettext_lazy("number of cases", "Withdrawn by the filer"),
+    "retracted": pgettext_lazy("number of cases", "Retracted by the filer (wholly or in part)"),
     "decided": pgettext_lazy("number of cases", "Decided"),
     "appeals": pgettext_lazy("number of cases", "Appeals filed"),
     "reversals": pgettext_lazy("number of cases", "Decisions reversed on appeal"),
@@ -159,6 +160,7 @@ def kind_table(kind: str, quarters: list[dict], day_minutes: int) -> list[Sectio
         Section(_("Cases"), [
             row(COUNTS["received"], count_cell, "received"),
             row(COUNTS["withdrawn"], count_cell, "withdrawn"),
+            row(COUNTS["retracted"], count_cell, lambda g: g.get("retracted", 0)),
             row(COUNTS["decided"], count_cell, "decided"),
         ]),
         Section(_("Speed, in business time"), [

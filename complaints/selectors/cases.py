@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from complaints.domain.events import SHOWN_AS_MESSAGES
+from complaints.domain.events import SHOWN_AS_MESSAGES, EventType
+from complaints.domain.retractions import NOTICE_KINDS
 from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import (
     Case,
@@ -114,6 +115,15 @@ def case_get_for_portal(user, reference: str) -> Case:
     return get_object_or_404(_case_with_page(cases_visible_to(user)), reference=reference)
 
 
+def case_get_for_filer(user, reference: str) -> Case:
+    """The case for what only its filer may do (retract it): 404 for anyone else, their
+    organisation's other members too."""
+    case = case_get_for_portal(user, reference)
+    if case.filer_id != user.pk:
+        raise Http404
+    return case
+
+
 def case_get_for_api(pk: int) -> Case:
     """A case already checked as the caller's, read afresh with what the API shows (not
     the timeline's events, nor appeals, which the API does not return)."""
@@ -166,6 +176,20 @@ def case_can_appeal(case: Case) -> bool:
                    for a in case.appeals.all())
 
 
+def case_wholly_retracted(case: Case) -> bool:
+    """From the page's own events (no query): whether the whole notice was retracted."""
+    return any(e.event_type == EventType.NOTICE_RETRACTED and (e.new_value or {}).get("whole")
+               for e in case.public_events)
+
+
+def case_can_retract(case: Case, user) -> bool:
+    """Whether the case page offers its filer to retract the notice (the service checks
+    again): a notice, open or decided, not already retracted as a whole."""
+    return (case.filer_id == user.pk and case.kind in NOTICE_KINDS
+            and (case.is_open or getattr(case, "decision", None) is not None)
+            and not case_wholly_retracted(case))
+
+
 def feedback_initial(case: Case, user) -> dict:
     feedback = Feedback.objects.filter(case=case, author=user).first()
     if feedback is None:
@@ -199,6 +223,10 @@ def case_get_for_desk(pk) -> Case:
         by_message.setdefault(evidence.message_id, []).append(evidence)
     for message in case.desk_messages:
         message.files = by_message.get(message.pk, [])
+    # Read only for a case its trail says was retracted: the rest cost no query.
+    retracted = any(e.event_type == EventType.NOTICE_RETRACTED for e in case.desk_events)
+    case.desk_retractions = (list(case.retractions.prefetch_related("undos")) if retracted
+                             else [])
     return case
 
 

@@ -4,8 +4,10 @@ the public page and the downloads read.
 
 Definitions (the page and the README say the same in words):
 - a case belongs to the calendar quarter (and month) of its submission, in Japan time;
-- received: cases filed; withdrawn: cases now withdrawn by their filer; decided: cases with
-  a decision;
+- received: cases filed; withdrawn: cases now withdrawn by their filer; retracted: notices
+  their filer retracted, wholly or for some output locations, and that were not withdrawn
+  (a whole notice retracted before its decision is a withdrawal, counted as such);
+  decided: cases with a decision;
 - times are business minutes of the clock's calendar from filing until the clock was met
   (Deadline.met_business_minutes); medians and 90th percentiles use the nearest-rank
   definition: the value at position ceil(p × n) of the n values in ascending order;
@@ -22,7 +24,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, FilteredRelation, Q, Window
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth, TruncQuarter
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ from complaints.models import (
     Deadline,
     Decision,
     Question,
+    Retraction,
     TransparencySnapshot,
 )
 from complaints.services.deadlines import calendar_default, deadline_business_minutes
@@ -94,11 +97,14 @@ def _case_counts(tz) -> dict:
             decision_clock=FilteredRelation(
                 "deadlines", condition=Q(deadlines__clock=Deadline.Clock.DECISION)),
             quarter=TruncQuarter("submitted_at", tzinfo=tz),
+            retracted_by_filer=Exists(Retraction.objects.filter(case=OuterRef("pk"))),
         )
         .values("quarter", "kind")
         .annotate(
             received=Count("pk"),
             withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+            retracted=Count("pk", filter=Q(retracted_by_filer=True) & ~Q(
+                status=Status.WITHDRAWN)),
             decided=Count("pk", filter=Q(decision__isnull=False)),
             decided_timed=Count("pk", filter=_decided_timed()),
             decided_on_time=Count("pk", filter=_decided_timed() & Q(
@@ -206,6 +212,7 @@ def _group(kind: str, counts: dict, appeals: dict, answers: dict, times: dict) -
         "kind": kind,
         "received": figure_count(counts.get("received", 0)),
         "withdrawn": figure_count(counts.get("withdrawn", 0)),
+        "retracted": figure_count(counts.get("retracted", 0)),
         "decided": figure_count(counts.get("decided", 0)),
         **{f"{clock}_{name}_business_minutes": figure_measure(timed[clock].get(name),
                                                          timed[clock]["n"])

@@ -62,6 +62,11 @@ EVENT_SAMPLES: dict[EventType, tuple[dict | None, dict | None]] = {
                                        "reason": "The filer withdrew the objection."}),
     EventType.REGISTER_PERMISSION_RECORDED: (
         None, {"entry": 2, "covers": "The whole catalogue of Studio Hoshizora"}),
+    EventType.NOTICE_RETRACTED: (None, {"whole": False, "after_decision": True,
+                                        "locations": ["https://dreamreel.example/v/abc123"],
+                                        "undo": ["output_removed"],
+                                        "reason": "We licensed the character to them."}),
+    EventType.RETRACTION_UNDONE: (None, {"retraction": 1, "action": "output_removed"}),
 }
 
 # A stored code (deadline_breached, first_response, ...) where words should be.

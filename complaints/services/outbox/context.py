@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Organisation, OrganisationInvitation
-from complaints.models import Case, Deadline, Decision, Message, RegisterEntry
+from complaints.models import Case, Deadline, Decision, Message, RegisterEntry, Retraction
 
 
 def _users() -> QuerySet:
@@ -44,6 +44,7 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "decision": Decision.objects.all,
     "message": Message.objects.all,
     "entries": RegisterEntry.objects.all,
+    "retraction": Retraction.objects.all,
     "user": _users,
     "recipient": _users,
     "organisation": Organisation.objects.all,

@@ -23,7 +23,7 @@ from tests.factories import UserFactory, complaint_draft, staff_user
 NOW = datetime(2025, 8, 15, 3, 0, tzinfo=UTC)  # Q3 2025 is the current quarter
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-COLUMNS = 35
+COLUMNS = 36
 
 
 def _small_history():
@@ -149,7 +149,7 @@ class TestTheCsvIsReadable:
         group = quarter["kinds"][0]
         assert group["kind"] == "output_complaint"
         assert set(group) == {
-            "kind", "received", "withdrawn", "decided",
+            "kind", "received", "withdrawn", "retracted", "decided",
             "first_response_median_business_minutes", "first_response_p90_business_minutes",
             "decision_median_business_minutes", "decision_p90_business_minutes",
             "decided_on_time_share", "outcomes", "actions", "appeals", "reversals",

@@ -157,6 +157,14 @@ WORDING = {
     "daily_escalation": (["エスカレーション：初回回答が未対応です", "未回答のまま",
                           "毎日お送りします"], ["新たな回答見込み日時"]),
     "receipt": (["以下のとおり、侵害申立てを受け付けました。", "受付番号：KT-"], []),
+    "retracted_some_locations": (["申立ての撤回", "https://dreamreel.example/v/def456",
+                                  "撤回の理由：権利者との間で"],
+                                 ["https://dreamreel.example/v/abc123", "取下げ"]),
+    "retracted_before_the_decision": (["申立ての撤回", "取下げ"], ["取り消す措置"]),
+    "retracted_after_the_decision": (
+        ["判断済みのまま", "生成物を削除、プロンプトまたはキャラクターをブロック"], ["取下げ"]),
+    "retracted_objection_after_the_decision": (["学習利用停止の申出", "取り消す措置はありません"],
+                                               []),
 }
 
 

@@ -17,7 +17,7 @@ from accounts.services import (
     user_signup,
 )
 from complaints.models import Case, Decision, Notification
-from complaints.services.cases import WorkData, case_submit
+from complaints.services.cases import LocationData, WorkData, case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.desk import case_assign, cases_merge, info_request, question_answer
 from complaints.services.messages import message_post
@@ -26,6 +26,7 @@ from complaints.services.register import (
     register_entries_confirm,
     register_entries_not_possible,
 )
+from complaints.services.retractions import retraction_record
 from complaints.services.sweep import deadlines_sweep, staff_digests_send
 from tests.factories import UserFactory, complaint_draft, file_case, staff_user
 
@@ -227,6 +228,41 @@ def invitation(creator, operator):
     return Notification.objects.get(kind="organisation_invitation")
 
 
+RETRACTION = "権利者との間で利用許諾の合意が成立したためです。"
+
+
+def _two_locations(creator):
+    return _file(creator, locations=[LocationData(url="https://dreamreel.example/v/abc123"),
+                                     LocationData(url="https://dreamreel.example/v/def456")])
+
+
+def retracted_some_locations(creator, operator):
+    case = _two_locations(creator)
+    retraction_record(case=case, actor=creator, whole=False,
+                      urls=["https://dreamreel.example/v/def456"], statement=RETRACTION)
+    return _row(case, "case_retracted")
+
+
+def retracted_before_the_decision(creator, operator):
+    case = _two_locations(creator)
+    retraction_record(case=case, actor=creator, whole=True, statement=RETRACTION)
+    return _row(case, "case_retracted")
+
+
+def retracted_after_the_decision(creator, operator):
+    case = _two_locations(creator)
+    _decide(case, operator)
+    retraction_record(case=case, actor=creator, whole=True, statement=RETRACTION)
+    return _row(case, "case_retracted")
+
+
+def retracted_objection_after_the_decision(creator, operator):
+    case = _objection(creator)
+    _decide(case, operator, outcome=Decision.Outcome.NOT_UPHELD, actions=["no_action"])
+    retraction_record(case=case, actor=creator, whole=True, statement=RETRACTION)
+    return _row(case, "case_retracted")
+
+
 def _objection(creator):
     return _file(creator, kind="training_objection", remedies=[], locations=[], similarity="",
                  training_uses=["training", "style_imitation"])
@@ -276,4 +312,6 @@ WRITERS = {
     "register_confirmed": [register_confirmed],
     "register_applied": [register_applied],
     "register_not_possible": [register_not_possible],
+    "case_retracted": [retracted_some_locations, retracted_before_the_decision,
+                       retracted_after_the_decision, retracted_objection_after_the_decision],
 }
