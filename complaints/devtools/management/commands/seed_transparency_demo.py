@@ -63,6 +63,8 @@ from config.celery import app as celery_app
 
 DEMO_FILER = ("history@example.com", "Demo history (cannot log in)")
 DEMO_DESK = ("history-desk@example.com", "Demo history desk (cannot log in)")
+# Appeals are decided by someone other than the first decider.
+DEMO_REVIEWER = ("history-review@example.com", "Demo history reviewer (cannot log in)")
 SEED = 20_260_401  # the same history on every laptop
 MONTHS = 14
 NEWEST_FILING = timedelta(days=8)
@@ -114,7 +116,7 @@ class Command(BaseCommand):
         self.operator = (User.objects.filter(email="operator@example.com").first()
                          or _account(*DEMO_DESK, role=Role.OPERATOR))
         self.supervisor = (User.objects.filter(email="supervisor@example.com").first()
-                           or self.operator)
+                           or _account(*DEMO_REVIEWER, role=Role.SUPERVISOR))
         hand_overs = _HandOversInProcess()
         transaction.on_commit(hand_overs.start)
         count = sum(self._history_of(kind, filed) for kind, filed in self._filings())
