@@ -14,7 +14,11 @@ from complaints.services.outbox import (
     webhook_deliver,
     webhook_deliveries_due_ids,
 )
-from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from complaints.services.sweep import (
+    deadlines_sweep,
+    failed_emails_summarise,
+    staff_digests_send,
+)
 from complaints.services.transparency import transparency_refresh
 
 
@@ -74,6 +78,13 @@ def deadlines_sweep_task() -> int:
 def staff_digests_task() -> int:
     """The 09:00 digest for each operator, in their own time zone."""
     return staff_digests_send()
+
+
+@shared_task(name="complaints.tasks.failed_emails_summary_task",
+             acks_late=True, time_limit=120, soft_time_limit=100)
+def failed_emails_summary_task() -> int:
+    """The supervisors' summary of e-mails given up, at most one an hour."""
+    return failed_emails_summarise()
 
 
 @shared_task(

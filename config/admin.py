@@ -7,10 +7,12 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 class KotaeAdminSite(admin.AdminSite):
     def get_urls(self):
+        from complaints.admin.health import health_view
         from complaints.admin.quality import quality_view
 
-        # Before the site's own URLs, whose app pages would take "quality/" otherwise.
+        # Before the site's own URLs, whose app pages would take these paths otherwise.
         return [path("quality/", self.admin_view(quality_view), name="answer_quality"),
+                path("health/", self.admin_view(health_view), name="health"),
                 *super().get_urls()]
 
 

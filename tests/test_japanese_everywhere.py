@@ -120,6 +120,8 @@ def _pages_of_the_desk(cases):
     yield reverse("admin:complaints_notification_change",
                   args=[Notification.objects.filter(case=cases[0]).latest("pk").pk])
     yield reverse("admin:answer_quality")
+    yield reverse("admin:health")
+    yield reverse("admin:complaints_notification_changelist") + "?failed=final"
 
 
 def _read(client, url) -> list[str]:

@@ -83,12 +83,29 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
+class GivenUpFilter(admin.SimpleListFilter):
+    """E-mails out of attempts, which nothing but the desk will send (the supervisors'
+    summary links here)."""
+
+    title = gettext_lazy("attempts left")
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("final", gettext_lazy("None: failed for good"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "final":
+            return queryset.filter(status=Notification.Status.FAILED,
+                                   next_attempt_at__isnull=True)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(RecordAdmin):
     list_display = ["created_at", "kind", "recipient", "subject_or_pending", "status_words",
                     "attempts", "sent_at", "last_error_short"]
     actions = ["send_again"]
-    list_filter = ["status", "kind", LanguageFilter]
+    list_filter = ["status", GivenUpFilter, "kind", LanguageFilter]
     search_fields = ["recipient", "subject", "=key"]
     ordering = ["-created_at", "-pk"]
     # What an operator reads: the e-mail as sent, in words. The row's key and refs are

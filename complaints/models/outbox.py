@@ -38,6 +38,7 @@ class Notification(models.Model):
             "Training-use register: not possible")
         FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
         CASE_RETRACTED = "case_retracted", _("Retraction confirmed to the filer")
+        FAILED_EMAILS = "failed_emails", _("E-mails that could not be sent (hourly summary)")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(
@@ -62,12 +63,17 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When its last attempt failed and nothing will retry it (the supervisors' hourly
+    # summary counts from here); cleared when the desk sends it again.
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+                   # The last hourly summary of failed e-mails, among millions of rows.
+                   models.Index(fields=["kind", "created_at"], name="notification_kind_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from complaints.domain.events import SHOWN_AS_MESSAGES, EventType
 from complaints.domain.retractions import NOTICE_KINDS
@@ -221,13 +222,41 @@ def case_get_for_desk(pk) -> Case:
     by_message = {}
     for evidence in case.evidence.all():
         by_message.setdefault(evidence.message_id, []).append(evidence)
+    reply_by = _information_requests(case)
     for message in case.desk_messages:
         message.files = by_message.get(message.pk, [])
+        message.reply_by = reply_by.get(message.pk)
+        message.requests_information = message.pk in reply_by
     # Read only for a case its trail says was retracted: the rest cost no query.
     retracted = any(e.event_type == EventType.NOTICE_RETRACTED for e in case.desk_events)
     case.desk_retractions = (list(case.retractions.prefetch_related("undos")) if retracted
                              else [])
     return case
+
+
+def _information_requests(case: Case) -> dict[int, datetime | None]:
+    """The desk's messages that asked the filer for information, each with its reply-by
+    time. A request posts its message and then starts the filer's reply clock
+    (complaints.services.desk.info_request), so each start of that clock in the audit
+    trail belongs to the desk's last public reply before it. The latest request is due
+    when the clock now says; an earlier one when the clock said then."""
+    asked: dict[int, datetime | None] = {}
+    last_reply = None
+    for event in case.desk_events:
+        new = event.new_value if isinstance(event.new_value, dict) else {}
+        if event.event_type == EventType.REPLY_SENT:
+            last_reply = new.get("message_id")
+        elif event.event_type == EventType.FILER_REPLIED:
+            last_reply = None
+        elif (event.event_type == EventType.DEADLINE_STARTED and last_reply is not None
+              and new.get("clock") == Deadline.Clock.FILER_REPLY):
+            asked[last_reply] = parse_datetime(new.get("due_at") or "")
+            last_reply = None
+    clock = next((d for d in case.deadlines.all() if d.clock == Deadline.Clock.FILER_REPLY),
+                 None)
+    if asked and clock is not None:
+        asked[max(asked)] = clock.due_at
+    return asked
 
 
 def cases_related(case: Case, limit: int = 20) -> list[Case]:

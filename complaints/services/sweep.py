@@ -3,24 +3,28 @@
 Claiming uses select_for_update(skip_locked=True), so two sweeps never take the same row;
 every e-mail is a notification row whose unique key (case, clock, clock start, threshold,
 recipient) makes a repeated sweep a no-op even if a claim were ever lost.
+
+Also the desk's periodic e-mails: each operator's daily digest, and the supervisors'
+hourly summary of e-mails that could not be sent.
 """
 import zoneinfo
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 
 from complaints.domain.business_time import CalendarSpec, add_business_days
 from complaints.domain.events import EventType, Reason
 from complaints.domain.status import OPEN_STATUSES, Status
-from complaints.models import Case, CaseEvent, Deadline
+from complaints.models import Case, CaseEvent, Deadline, Notification
 from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
 from complaints.services.deadlines import (
@@ -297,3 +301,45 @@ def staff_digests_send(*, now: datetime | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+# The summary lists this many of the failed e-mails; the desk's list has them all.
+FAILED_LISTED = 100
+
+
+def _last_summary_until() -> datetime | None:
+    """Up to when the last summary of failed e-mails counted (None before the first)."""
+    refs = (Notification.objects.filter(kind=Notification.Kind.FAILED_EMAILS)
+            .order_by("-created_at", "-pk").values_list("context", flat=True).first())
+    return parse_datetime(refs["until_at"]) if refs and refs.get("until_at") else None
+
+
+def failed_emails_summarise(*, now: datetime | None = None) -> int:
+    """Tell the supervisors (everyone on the desk while there are none) of the e-mails
+    given up since the last summary: at most one summary an hour, by its key, so an
+    outage does not flood them; none when nothing new failed. A summary that fails
+    itself is never counted in the next one. Returns how many were written."""
+    now = now or timezone.now()
+    people = list(_staff("supervisor")) or list(_staff())
+    hour = f"{now.astimezone(UTC):%Y%m%d%H}"
+    keys = {person.pk: f"failed_emails:{hour}:{person.pk}" for person in people}
+    if not people or Notification.objects.filter(key__in=keys.values()).exists():
+        return 0  # this hour's summary went out: what failed since waits for the next
+    since = _last_summary_until()
+    failed = (Notification.objects.filter(failed_at__isnull=False, failed_at__lte=now)
+              .exclude(kind=Notification.Kind.FAILED_EMAILS))
+    if since is not None:
+        failed = failed.filter(failed_at__gt=since)
+    kinds = list(failed.order_by("kind").values("kind").annotate(n=Count("pk"))
+                 .values_list("kind", "n"))
+    if not kinds:
+        return 0
+    listed = list(failed.order_by("kind", "case_id", "pk")
+                  .values_list("pk", flat=True)[:FAILED_LISTED])
+    refs = {"count": sum(n for _kind, n in kinds), "kinds": [list(k) for k in kinds],
+            "failed_ids": listed, "since_at": since, "until_at": now,
+            "notifications_url": settings.SITE_URL
+            + reverse("admin:complaints_notification_changelist") + "?failed=final"}
+    for person in people:
+        notify(key=keys[person.pk], template="failed_emails", recipient=person, refs=refs)
+    return len(people)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from complaints.domain import events, kinds, text
 from complaints.domain.kinds import kind_in_a_sentence
+from complaints.models import Notification
 
 register = template.Library()
 
@@ -51,6 +52,14 @@ def redress(kind, appeal_deadline, on="page"):
     """How to seek redress against a decision on a case of this kind, as the case page
     (`on="page"`) or the decision e-mail (`on="email"`) says it: the domain's words."""
     return kinds.redress(kind, when(appeal_deadline), on=on)
+@register.filter
+def email_kinds(pairs):
+    """Kinds of e-mail with how many of each, [[kind, count], …], as a list a person
+    reads: 「受付完了のお知らせ（2件）、判断（1件）」 / "Receipt to the filer (2), …"."""
+    labels = dict(Notification.Kind.choices)
+    return text.listing(
+        pgettext("a kind of e-mail and how many", "%(kind)s (%(count)s)")
+        % {"kind": labels.get(kind, kind), "count": count} for kind, count in pairs)
 
 
 def _language() -> str:

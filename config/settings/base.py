@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.staff_digests_task",
         "schedule": 300.0,
     },
+    # E-mails out of attempts, told to the supervisors: its key allows one an hour.
+    "failed-emails-summary": {
+        "task": "complaints.tasks.failed_emails_summary_task",
+        "schedule": 300.0,
+    },
     "staged-uploads-purge": {
         "task": "complaints.tasks.staged_uploads_purge_task",
         "schedule": 3600.0,

@@ -23,7 +23,15 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Organisation, OrganisationInvitation
-from complaints.models import Case, Deadline, Decision, Message, RegisterEntry, Retraction
+from complaints.models import (
+    Case,
+    Deadline,
+    Decision,
+    Message,
+    Notification,
+    RegisterEntry,
+    Retraction,
+)
 
 
 def _users() -> QuerySet:
@@ -32,6 +40,10 @@ def _users() -> QuerySet:
 
 def _cases() -> QuerySet:
     return Case.objects.select_related("filer", "assignee")
+
+
+def _notifications() -> QuerySet:
+    return Notification.objects.select_related("case")
 
 
 # The nouns a ref may name, each with how its rows are read.
@@ -45,6 +57,7 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "message": Message.objects.all,
     "entries": RegisterEntry.objects.all,
     "retraction": Retraction.objects.all,
+    "failed": _notifications,  # the e-mails a supervisors' summary names
     "user": _users,
     "recipient": _users,
     "organisation": Organisation.objects.all,

@@ -50,6 +50,8 @@ class Channel:
     related: tuple[str, ...] = ()  # select_related when the row is claimed
     # The reason a row cannot be sent at all (given up without an attempt), or "".
     refusal: Callable[[models.Model], str] | None = None
+    # The field that records when a row was given up, if its model has one.
+    gave_up_at: str = ""
 
 
 def backoff(channel: Channel, attempts: int) -> timedelta:
@@ -126,10 +128,20 @@ def _failed(channel: Channel, row, error: str) -> None:
     if row.attempts >= channel.max_attempts:
         row.status = channel.gave_up_status
         row.next_attempt_at = None
+        fields = _given_up_now(channel, row)
     else:
         row.status = channel.model.Status.FAILED
         row.next_attempt_at = timezone.now() + backoff(channel, row.attempts)
-    _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at"])
+        fields = []
+    _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at", *fields])
+
+
+def _given_up_now(channel: Channel, row) -> list[str]:
+    """Record the moment a row was given up, where its model keeps it: the fields to save."""
+    if not channel.gave_up_at:
+        return []
+    setattr(row, channel.gave_up_at, timezone.now())
+    return [channel.gave_up_at]
 
 
 def _gave_up(channel: Channel, row, reason: str) -> None:
@@ -137,23 +149,27 @@ def _gave_up(channel: Channel, row, reason: str) -> None:
     row.status = channel.gave_up_status
     row.next_attempt_at = None
     row.last_error = reason[:ERROR_MAX_LENGTH]
-    row.save(update_fields=["status", "next_attempt_at", "last_error"])
+    row.save(update_fields=["status", "next_attempt_at", "last_error",
+                            *_given_up_now(channel, row)])
 
 
-def _waiting(channel: Channel):
+def waiting(channel: Channel):
+    """Rows still to be delivered: new ones, and failed ones with an attempt to come (an
+    e-mail given up stays "failed" with none: it waits for nobody but the desk)."""
     status = channel.model.Status
-    return channel.model.objects.filter(status__in=[status.PENDING, status.FAILED])
+    return channel.model.objects.filter(
+        Q(status=status.PENDING) | Q(status=status.FAILED, next_attempt_at__isnull=False))
 
 
 def due_ids(channel: Channel, *, limit: int | None = None) -> list[int]:
     """Ids of rows whose (next) attempt is due, oldest first: for the relay."""
-    return list(_waiting(channel).filter(next_attempt_at__lte=timezone.now())
+    return list(waiting(channel).filter(next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at")
                 .values_list("pk", flat=True)[:limit or channel.relay_limit])
 
 
 def oldest_waiting_age(channel: Channel) -> float | None:
     """Seconds since the oldest row not yet delivered was written (None when none waits)."""
-    oldest = (_waiting(channel).order_by("created_at")
+    oldest = (waiting(channel).order_by("created_at")
               .values_list("created_at", flat=True).first())
     return None if oldest is None else (timezone.now() - oldest).total_seconds()

@@ -96,6 +96,7 @@ EMAIL = Channel(
     # An e-mail out of attempts stays "failed" with no next attempt (the model has no
     # "gave up"): the desk sees it among the failed ones.
     gave_up_status=Notification.Status.FAILED,
+    gave_up_at="failed_at",
     max_attempts=MAX_ATTEMPTS,
     backoff_base_seconds=BACKOFF_BASE_SECONDS,
     backoff_max_seconds=BACKOFF_MAX_SECONDS,

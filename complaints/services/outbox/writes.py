@@ -109,7 +109,8 @@ def notifications_resend(*, ids: list[int]) -> int:
                                                  status=Notification.Status.FAILED)
                      .values_list("pk", flat=True))
         Notification.objects.filter(pk__in=again).update(
-            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(),
+            failed_at=None)
         chunks = [(again[start:start + DELIVERY_CHUNK],)
                   for start in range(0, len(again), DELIVERY_CHUNK)]
         tasks_send_on_commit(DELIVER_MANY_TASK, chunks, waiting=f"{len(again)} notifications")

@@ -203,3 +203,62 @@ def test_audit_event_records_are_listed_in_words(client, operator, creator):
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", view.content.decode()))
     assert "The priority changed from “Normal” to “Urgent”." in text
     assert "priority_changed" not in text
+
+
+def _thread_article(html: str, body: str) -> str:
+    """The thread's message with these words, as a reader sees it."""
+    from tests.support.pages import text_of
+
+    [article] = [part for part in html.split("<article")[1:] if body in part]
+    return " ".join(text_of(article.split("</article>")[0]).split())
+
+
+def test_a_request_for_information_shows_as_one_with_its_reply_by_date(
+        client, operator, creator):
+    """Not as "Public reply": the desk sees what it asked and by when the filer answers."""
+    from django.utils import translation
+
+    from complaints.services.desk import info_request
+    from complaints.templatetags.kotae import when
+
+    case = file_case(filer=creator)
+    message_post(case=case, author=operator, body="We are looking into it.")
+    info_request(case=case, actor=operator, body="Which frame shows the character?")
+    due = case.deadlines.get(clock="filer_reply").due_at
+    client.force_login(operator)
+    html = page(client, case)
+    asked = _thread_article(html, "Which frame")
+    assert "Request for information" in asked and "Public reply" not in asked
+    with translation.override("en"), timezone.override(operator.time_zone):
+        assert f"Reply by {when(due)}" in asked
+    reply = _thread_article(html, "We are looking into it.")
+    assert "Public reply" in reply and "Reply by" not in reply
+
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    asked = _thread_article(page(client, case), "Which frame")
+    with translation.override("ja"), timezone.override(operator.time_zone):
+        assert f"追加情報のお願い 返信期限：{when(due)}" in asked
+
+
+def test_each_request_keeps_its_own_reply_by_date(client, operator, creator):
+    from django.utils import translation
+
+    from complaints.services.desk import info_request
+    from complaints.templatetags.kotae import when
+
+    case = file_case(filer=creator)
+    info_request(case=case, actor=operator, body="First question")
+    first_due = case.deadlines.get(clock="filer_reply").due_at
+    message_post(case=case, author=creator, body="First answer")
+    Deadline.objects.filter(case=case, clock="filer_reply").update(
+        started_at=timezone.now() - timedelta(days=3))
+    info_request(case=case, actor=operator, body="Second question")
+    second_due = case.deadlines.get(clock="filer_reply").due_at
+    assert first_due != second_due
+    client.force_login(operator)
+    html = page(client, case)
+    with translation.override("en"), timezone.override(operator.time_zone):
+        assert f"Reply by {when(first_due)}" in _thread_article(html, "First question")
+        assert f"Reply by {when(second_due)}" in _thread_article(html, "Second question")
+    assert "From the filer" in _thread_article(html, "First answer")

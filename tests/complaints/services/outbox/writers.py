@@ -27,7 +27,11 @@ from complaints.services.register import (
     register_entries_not_possible,
 )
 from complaints.services.retractions import retraction_record
-from complaints.services.sweep import deadlines_sweep, staff_digests_send
+from complaints.services.sweep import (
+    deadlines_sweep,
+    failed_emails_summarise,
+    staff_digests_send,
+)
 from tests.factories import UserFactory, complaint_draft, file_case, staff_user
 
 TITLE = "星空クエストの主人公が再現されている"
@@ -289,6 +293,16 @@ def register_not_possible(creator, operator):
     return _row(case, "register_not_possible")
 
 
+def failed_emails(creator, operator):
+    """Two receipts out of attempts, told to the desk (no supervisor: every operator)."""
+    for _title in range(2):
+        Notification.objects.filter(pk=receipt(creator, operator).pk).update(
+            status=Notification.Status.FAILED, attempts=12, next_attempt_at=None,
+            failed_at=timezone.now())
+    failed_emails_summarise()
+    return Notification.objects.get(kind="failed_emails", recipient=operator.email)
+
+
 WRITERS = {
     "case_receipt": [receipt],
     "case_reply": [reply],
@@ -306,6 +320,7 @@ WRITERS = {
     "deadline_breach": [breach],
     "deadline_escalation": [promise_missed, daily_escalation],
     "staff_digest": [digest],
+    "failed_emails": [failed_emails],
     "account_verify": [verify],
     "account_password_reset": [password_reset],
     "organisation_invitation": [invitation],

@@ -1,0 +1,65 @@
+"""The desk's health page: what /healthz checks and the figures the public does not see
+(e-mails waiting, the oldest of them, e-mails that failed for good); staff only."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Notification
+from tests.factories import file_case
+from tests.support.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outbox(creator, monkeypatch):
+    monkeypatch.setattr("complaints.tasks.notification_deliver_task.delay",
+                        lambda *a, **k: None)  # the broker took them and lost them
+    given_up = file_case(filer=creator)
+    Notification.objects.filter(case=given_up).update(
+        status="failed", attempts=12, next_attempt_at=None, failed_at=timezone.now())
+    waiting = file_case(filer=creator)
+    Notification.objects.filter(case=waiting).update(
+        created_at=timezone.now() - timedelta(minutes=7))
+
+
+def test_staff_see_the_figures(client, operator, outbox):
+    client.force_login(operator)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:health") in index
+    response = client.get(reverse("admin:health"))
+    assert response.status_code == 200
+    text = " ".join(text_of(response.content.decode()).split())
+    assert "Database Answering" in text and "Task broker Answering" in text
+    assert "E-mails that failed for good 1" in text
+    assert "E-mails waiting to be sent 1" in text
+    assert "Oldest e-mail waiting written 7 minutes ago" in text
+    assert f'href="{reverse("admin:complaints_notification_changelist")}?failed=final"' \
+        in response.content.decode()
+
+
+def test_in_japanese(client, operator, outbox):
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+    text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
+    assert "再試行の上限に達した送信失敗のメール 1" in text
+    assert "7分前に作成" in text
+
+
+def test_the_failed_for_good_link_lists_them(client, operator, outbox):
+    client.force_login(operator)
+    listing = client.get(reverse("admin:complaints_notification_changelist"),
+                         {"failed": "final"}).content.decode()
+    assert listing.count('class="field-status_words"') == 1  # one row: the failed one
+    assert "Failed: no more attempts" in listing
+
+
+def test_no_one_else_sees_them(client, creator, outbox):
+    client.force_login(creator)
+    response = client.get(reverse("admin:health"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.logout()
+    assert client.get(reverse("admin:health")).status_code == 302
