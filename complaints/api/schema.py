@@ -22,3 +22,16 @@ def _has_required(result, schema) -> bool:
     name = schema.get("$ref", "").rsplit("/", 1)[-1]
     component = result.get("components", {}).get("schemas", {}).get(name, {})
     return bool(component.get("required")) or "oneOf" in component
+
+
+def objection_names_works_or_catalogue(result, generator, request, public):
+    """A training objection names at least one work, or covers the whole catalogue (the
+    domain's rule, complaints/domain/kinds.py): OpenAPI 3.0 says it with anyOf."""
+    component = result.get("components", {}).get("schemas", {}).get(
+        "TrainingObjectionInRequest")
+    if component and "works" in component.get("properties", {}):
+        component["anyOf"] = [
+            {"required": ["works"], "properties": {"works": {"minItems": 1}}},
+            {"required": ["catalogue"]},
+        ]
+    return result

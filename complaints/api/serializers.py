@@ -190,8 +190,11 @@ class TrainingObjectionInSerializer(_CaseIn):
     kind = _kind(CaseKind.TRAINING_OBJECTION)
     training_uses = _rows("training_uses", Choice(choices=TrainingUse.choices),
                           help_text="The uses you object to (at least one).")
-    works = _rows("works", WorkInSerializer(),
-                  help_text="The works, or for a whole catalogue a few of them.")
+    # Works are required unless `catalogue` is given: the domain's rule (case_submit),
+    # refused with the same words as in the portal.
+    works = _rows("works", WorkInSerializer(), required=False, default=list,
+                  help_text="The works (at least one), or with `catalogue` a few of them "
+                            "or none.")
     catalogue = CatalogueInSerializer(required=False,
                                       help_text="Only when the objection covers the rights "
                                                 "holder's whole catalogue.")

@@ -268,7 +268,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Enums stay inline where they are used (a statement's `enum: [true]` included).
-    "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required"],
+    "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required",
+                             "complaints.api.schema.objection_names_works_or_catalogue"],
 }
 
 # --- Logging -----------------------------------------------------------------

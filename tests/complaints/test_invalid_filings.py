@@ -184,3 +184,24 @@ def test_the_filing_service_refuses_what_the_faces_refuse(creator, overrides, ex
         file_case(filer=creator, **overrides)
     assert refused.value.message_dict == {k: [str(m) for m in v] for k, v in expected.items()}
     assert not Case.objects.exists()
+
+
+# --- And the same valid filing is accepted by both --------------------------------------
+
+@pytest.mark.parametrize("channel", ["portal", "api"])
+def test_a_whole_catalogue_needs_no_works_in_either_channel(client, creator, channel):
+    """A training objection covering the whole catalogue may name no work: the portal and
+    the API both file it (the API used to insist on a work)."""
+    client.force_login(creator)
+    if channel == "portal":
+        response = client.post(reverse("complaints:case_new", args=["training-objection"]),
+                               portal_data.training_objection())
+        assert response.status_code == 302, response.content[:300]
+    else:
+        body = {**API["training-objection"], "catalogue": {
+            "identifiers": "hoshizora.example\nHoshizora Quest"}}
+        del body["works"]
+        response = client.post("/api/v1/cases/", body, content_type="application/json")
+        assert response.status_code == 201, response.content[:300]
+    case = Case.objects.get()
+    assert case.whole_catalogue and case.works.count() == 0
