@@ -50,7 +50,7 @@ ROLE_PERMISSIONS[Role.OPERATOR] += [
     "complaints.view_registerentry", "complaints.change_registerentry",
     "complaints.add_registerentry",
     # What a decision did that a retraction takes back: marked undone by operators.
-    "complaints.view_retractionundo",
+    "complaints.view_retractionundo", "complaints.change_retractionundo",
 ]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")

@@ -46,7 +46,11 @@ def decision_form_for(case: Case, user, data=None) -> DecisionForm:
 def answer_form_for(case: Case, data=None) -> InquiryAnswerForm | None:
     if case.kind != CaseKind.INQUIRY:
         return None
-    return InquiryAnswerForm(data, questions=case.questions.all())
+    questions = list(case.questions.all())
+    # Answers given before (one at a time, as the desk once did) are kept, never retyped.
+    initial = {name: value for q in questions for name, value in (
+        (f"q{q.pk}_category", q.answer_category), (f"q{q.pk}_text", q.answer_text)) if value}
+    return InquiryAnswerForm(data, questions=questions, initial=initial)
 
 
 class DecidingMixin:

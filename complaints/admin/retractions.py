@@ -76,7 +76,12 @@ class RetractionUndoAdmin(RecordAdmin):
             "when": when(obj.done_at),
             "who": obj.done_by.display_name or obj.done_by.email if obj.done_by else "—"}
 
-    @admin.action(description=gettext_lazy("Mark the chosen actions as undone"))
+    def has_mark_undone_permission(self, request):
+        """The list is read-only (a record); marking an action undone is a write."""
+        return request.user.has_perm("complaints.change_retractionundo")
+
+    @admin.action(description=gettext_lazy("Mark the chosen actions as undone"),
+                  permissions=["mark_undone"])
     def mark_undone(self, request, queryset):
         count = retraction_undos_done(undo_ids=queryset.values_list("pk", flat=True),
                                       actor=request.user)

@@ -345,7 +345,8 @@ class CaseWithdraw(KotaeApiView):
 
 
 class CaseRetract(KotaeApiView):
-    parser_classes = [JSONParser, FormParser]
+    # JSON only: `whole` is a JSON boolean and `locations` a list, which a form cannot say.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="Retract a notice you filed, wholly or for some output locations",

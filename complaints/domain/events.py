@@ -294,6 +294,9 @@ def _deadline_breached(old: dict, new: dict, when: When, nouns=DEADLINES) -> str
         return gettext("The %(deadline)s was missed.") % {"deadline": deadline}
     sentence = gettext("The %(deadline)s (%(due)s) was missed.") % {
         "deadline": deadline, "due": due}
+    if new.get("promise_missed"):
+        sentence = gettext("The time promised to the filer for the %(deadline)s (%(due)s) "
+                           "was missed too.") % {"deadline": deadline, "due": due}
     if expected:
         sentence = text.sentences(sentence, gettext("The new expected time is %(expected)s.") % {
             "expected": expected})

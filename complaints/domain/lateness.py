@@ -9,10 +9,13 @@ FILER_REPLY = "filer_reply"
 
 
 def clock_is_late(*, clock: str, due_at: datetime | None, met_at: datetime | None,
-                  cancelled_at: datetime | None, now: datetime) -> bool:
-    """One of the desk's clocks whose due time passed while it was unanswered."""
+                  cancelled_at: datetime | None, now: datetime,
+                  paused_at: datetime | None = None) -> bool:
+    """One of the desk's clocks whose due time passed while it was unanswered. A paused
+    clock does not run: it is late only if it already was when it was paused."""
+    until = paused_at or now
     return (clock != FILER_REPLY and met_at is None and cancelled_at is None
-            and due_at is not None and due_at <= now)
+            and due_at is not None and due_at <= until)
 
 
 class _Clock(Protocol):

@@ -20,8 +20,9 @@ from complaints.domain.status import Status
 # The kinds of case that are notices (an inquiry asks, an appeal disputes a decision).
 NOTICE_KINDS = frozenset({"output_complaint", "training_objection"})
 # What a decision did to the output locations themselves: undone when some locations
-# only are retracted (the works stay excluded from training while the notice names them).
-LOCATION_ACTIONS = (Action.OUTPUT_REMOVED, Action.PROMPT_BLOCKED)
+# only are retracted. A blocked prompt or character, like the works excluded from
+# training, still protects the locations the notice keeps: it stays.
+LOCATION_ACTIONS = (Action.OUTPUT_REMOVED,)
 
 STATEMENT_MAX = 2000
 
@@ -32,6 +33,9 @@ ERROR_ALREADY_WHOLE = _("This notice has already been retracted.")
 ERROR_NOTHING_CHOSEN = _("Choose the whole notice or at least one output location.")
 ERROR_UNKNOWN_LOCATION = _("“%(url)s” is not an output location of this case.")
 ERROR_ALREADY_RETRACTED = _("“%(url)s” has already been retracted.")
+ERROR_APPEAL_OPEN = _("Your appeal %(reference)s against the decision is still open. "
+                      "Retract the whole notice (the appeal is then withdrawn too), or "
+                      "retract some locations once the appeal is decided.")
 ERROR_STATEMENT = _("Say in a few words why you are retracting.")
 ERROR_STATEMENT_LONG = _("Keep the statement to %(max)s characters or fewer.")
 
@@ -66,13 +70,15 @@ def actions_to_undo(*, actions: Iterable[str], whole: bool) -> tuple[str, ...]:
 def retraction_plan(*, kind: str, status: str, decided: bool, actions: Iterable[str],
                     locations: Iterable[str], retracted: Iterable[str],
                     wholly_retracted: bool, whole: bool, chosen: Iterable[str],
-                    statement: str) -> RetractionPlan:
+                    statement: str, open_appeal: str = "") -> RetractionPlan:
     """Check a retraction and say what it does, or raise every refusal at once.
 
     `locations`: the case's output locations as stored; `retracted`: those retracted
     already; `chosen`: those the filer names now (ignored when `whole`). Errors about
     the choice and the statement are keyed `locations` and `statement`, as in the
-    portal's form and the API's fields; the case's state is refused as a whole."""
+    portal's form and the API's fields; the case's state is refused as a whole.
+    `open_appeal`: the reference of the filer's appeal still open against the decision:
+    retracting the whole notice withdraws it too; some locations only wait for it."""
     if kind not in NOTICE_KINDS:
         raise ValidationError(ERROR_NOT_A_NOTICE, code="not_a_notice")
     if wholly_retracted:
@@ -103,6 +109,9 @@ def retraction_plan(*, kind: str, status: str, decided: bool, actions: Iterable[
     # Every location still in the notice, one by one, is the whole notice.
     whole = whole or set(remaining) <= set(chosen)
     urls = tuple(remaining if whole else chosen)
+    if open_appeal and not whole:
+        raise ValidationError(ERROR_APPEAL_OPEN % {"reference": open_appeal},
+                              code="appeal_open")
     return RetractionPlan(whole=whole, urls=urls, after_decision=decided,
                           to_undo=actions_to_undo(actions=actions, whole=whole)
                           if decided else ())

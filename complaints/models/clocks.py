@@ -60,7 +60,8 @@ class Deadline(models.Model):
     def is_late(self) -> bool:
         """The filer sees this clock as late (complaints.domain.lateness)."""
         return clock_is_late(clock=self.clock, due_at=self.due_at, met_at=self.met_at,
-                             cancelled_at=self.cancelled_at, now=timezone.now())
+                             cancelled_at=self.cancelled_at, now=timezone.now(),
+                             paused_at=self.paused_at)
 
     @property
     def promise_missed(self) -> bool:

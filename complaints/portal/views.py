@@ -112,6 +112,8 @@ def _case_page(request, case, *, status=200, **forms):
         "feedback_form": forms.get("feedback_form") or FeedbackForm(
             initial=selectors.feedback_initial(case, request.user)),
         "can_appeal": selectors.case_can_appeal(case),
+        "appeal_in_force": selectors.case_appeal_in_force(case),
+        "wholly_retracted": selectors.case_wholly_retracted(case),
         "can_retract": selectors.case_can_retract(case, request.user),
         "is_filer": case.filer_id == request.user.pk,
     }

@@ -167,14 +167,21 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def case_appeal_in_force(case: Case) -> Case | None:
+    """The filer's appeal against this case's decision that still stands (open or decided),
+    if any: the page then names it instead of offering an appeal."""
+    standing = [a for a in case.appeals.all()
+                if a.status not in (Status.WITHDRAWN, Status.REJECTED)]
+    return max(standing, key=lambda a: a.pk, default=None)
+
+
 def case_can_appeal(case: Case) -> bool:
     decision = getattr(case, "decision", None)
     if case.kind == CaseKind.APPEAL or decision is None:
         return False
-    if timezone.now() > decision.appeal_deadline:
+    if timezone.now() > decision.appeal_deadline or case_wholly_retracted(case):
         return False
-    return not any(a.status not in (Status.WITHDRAWN, Status.REJECTED)
-                   for a in case.appeals.all())
+    return case_appeal_in_force(case) is None
 
 
 def case_wholly_retracted(case: Case) -> bool:

@@ -92,6 +92,8 @@ ERROR_APPEAL_LATE = gettext_lazy(
     "The time to appeal this decision ended on %(until)s. An appeal is possible within six "
     "months of a decision."
 )
+ERROR_APPEAL_RETRACTED = gettext_lazy(
+    "You retracted this notice; there is nothing left to appeal.")
 ERROR_APPEAL_OPEN = gettext_lazy("This decision is already under appeal (%(reference)s).")
 ERROR_NOT_FILER = gettext_lazy("Only the filer can withdraw this case.")
 ERROR_APPEAL_OF_APPEAL = gettext_lazy(
@@ -111,6 +113,8 @@ def appeal_check(*, case: Case) -> None:
         until = formats.date_format(timezone.localtime(decision.appeal_deadline),
                                     "DATETIME_FORMAT")
         raise ValidationError(ERROR_APPEAL_LATE % {"until": until}, code="appeal_late")
+    if case.retractions.filter(whole=True).exists():
+        raise ValidationError(ERROR_APPEAL_RETRACTED, code="retracted")
     open_appeal = case.appeals.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).first()
     if open_appeal is not None:
         raise ValidationError(ERROR_APPEAL_OPEN % {"reference": open_appeal.reference},

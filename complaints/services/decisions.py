@@ -42,11 +42,13 @@ class Preview:
 
 def _reasons_check(*, case: Case, outcome: str, actions: list[str], facts: str, ground: str,
                    automated_means: bool, automated_detail: str, rejection_reason: str,
-                   decided_by, override_reason: str) -> bool:
+                   decided_by, override_reason: str, merged: bool = False) -> bool:
     """Every rule a decision must meet, whichever face asks. Returns whether it is a
-    supervisor's override of the rule that an appeal has a new decider."""
+    supervisor's override of the rule that an appeal has a new decider. A duplicate
+    merged into the decided case (`merged`) shares its answer: its own questions are
+    not counted."""
     unanswered = (case.questions.filter(answer_category="").count()
-                  if case.kind == CaseKind.INQUIRY else 0)
+                  if case.kind == CaseKind.INQUIRY and not merged else 0)
     decision_check(kind=case.kind, outcome=outcome, actions=list(actions),
                    unanswered=unanswered, rejection_reason=rejection_reason)
     # An answer to an inquiry is its answers; a note beside them is optional.
@@ -67,14 +69,14 @@ def _reasons_check(*, case: Case, outcome: str, actions: list[str], facts: str, 
 
 def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str], facts: str,
                     ground: str, automated_means: bool, automated_detail: str = "",
-                    rejection_reason: str = "",
-                    override_reason: str = "") -> tuple[Decision, Notification]:
+                    rejection_reason: str = "", override_reason: str = "",
+                    merged: bool = False) -> tuple[Decision, Notification]:
     case_require_open(case)
     override = _reasons_check(
         case=case, outcome=outcome, actions=actions, facts=facts, ground=ground,
         automated_means=automated_means, automated_detail=automated_detail,
         rejection_reason=rejection_reason, decided_by=decided_by,
-        override_reason=override_reason)
+        override_reason=override_reason, merged=merged)
     case_advance_to(case=case, target=Status.IN_REVIEW, actor=decided_by)
     now = timezone.now()
     decision = Decision.objects.create(
@@ -87,6 +89,9 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
         event_record(case=case, actor=decided_by,
                      event_type=EventType.APPEAL_DECIDER_OVERRIDE,
                      new={"reason": override_reason.strip()})
+    # The clocks are met first: a rejection ends the case, which stops any clock still open.
+    deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=decided_by)
+    deadline_meet(case=case, clock=Deadline.Clock.DECISION, actor=decided_by)
     if outcome == Decision.Outcome.REJECTED:
         case_transition(case=case, target=Status.REJECTED, actor=decided_by)
     else:
@@ -95,8 +100,6 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
     if rejection_reason:
         new["rejection_reason"] = rejection_reason
     event_record(case=case, actor=decided_by, event_type=EventType.DECISION_RECORDED, new=new)
-    deadline_meet(case=case, clock=Deadline.Clock.FIRST_RESPONSE, actor=decided_by)
-    deadline_meet(case=case, clock=Deadline.Clock.DECISION, actor=decided_by)
     notification = filer_notify(case=case, event="decision", template="case_decision",
                                 refs={"decision_id": decision.pk})
     # Merged duplicates share the decision; each of their filers is told.
@@ -104,7 +107,8 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
         _decision_write(case=duplicate, decided_by=decided_by, outcome=outcome,
                         actions=actions, facts=facts, ground=ground,
                         automated_means=automated_means, automated_detail=automated_detail,
-                        rejection_reason=rejection_reason, override_reason=override_reason)
+                        rejection_reason=rejection_reason, override_reason=override_reason,
+                        merged=True)
     return decision, notification
 
 

@@ -329,11 +329,12 @@ def register_entries_not_possible(*, entry_ids: Iterable[int], actor,
 
 
 ENDED_BY = {"withdrawn": _("The filer withdrew the objection."),
-            "rejected": _("The objection was rejected.")}
+            "rejected": _("The objection was rejected."),
+            "retracted": _("The filer retracted the objection.")}
 
 
 def register_entries_close(*, case: Case, actor, ending: str, reason: str = "") -> int:
-    """A training objection withdrawn or rejected: its entries stop binding the data
+    """A training objection withdrawn, rejected or retracted: its entries stop binding the data
     pipeline ("no longer in force", with why). Nobody is e-mailed: the case's own
     ending is what the filer hears about. Returns how many entries changed."""
     entries = list(RegisterEntry.objects.select_for_update(of=("self",)).filter(

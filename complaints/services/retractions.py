@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy
 
 from complaints.domain.events import EventType
 from complaints.domain.retractions import RetractionPlan, retraction_plan
+from complaints.domain.status import OPEN_STATUSES
 from complaints.models import Case, Decision, OutputLocation, Retraction, RetractionUndo
 from complaints.services.audit import event_record
 from complaints.services.cases import case_touch, case_withdraw
 from complaints.services.outbox import filer_notify
+from complaints.services.register import register_entries_close
 
 ERROR_NOT_FILER = gettext_lazy("Only the filer can retract this notice.")
 
@@ -23,6 +25,10 @@ def decision_in_force(case: Case) -> Decision | None:
                                         outcome=Decision.Outcome.REVERSED)
                 .order_by("-decided_at", "-pk").first())
     return reversal or Decision.objects.filter(case=case).first()
+
+
+def _open_appeal(case: Case) -> Case | None:
+    return case.appeals.filter(status__in=OPEN_STATUSES).order_by("-pk").first()
 
 
 def _plan(*, case: Case, actor, whole: bool, urls, statement: str,
@@ -37,6 +43,7 @@ def _plan(*, case: Case, actor, whole: bool, urls, statement: str,
         locations=[url for url, _ in locations],
         retracted=[url for url, retraction in locations if retraction],
         wholly_retracted=case.retractions.filter(whole=True).exists(),
+        open_appeal=getattr(_open_appeal(case), "reference", ""),
         whole=whole, chosen=list(urls), statement=statement)
 
 
@@ -74,6 +81,11 @@ def retraction_record(*, case: Case, actor, whole: bool, urls=(),
     if plan.is_withdrawal:
         case_withdraw(case=case, actor=actor, reason=statement)
     else:
+        if plan.whole:  # after the decision: the register stops excluding the works,
+            register_entries_close(case=case, actor=actor, ending="retracted",
+                                   reason=statement)
+            if appeal := _open_appeal(case):  # and an appeal against it has no object
+                case_withdraw(case=appeal, actor=actor, reason=statement)
         case_touch(case=case)
     filer_notify(case=case, event=f"retraction:{retraction.pk}", template="case_retracted",
                  refs={"retraction_id": retraction.pk})

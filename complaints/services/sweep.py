@@ -9,7 +9,7 @@ hourly summary of e-mails that could not be sent.
 """
 import zoneinfo
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -90,9 +90,11 @@ class _SweepBatch:
         return add_business_days(self.now, LATE_EXTENSION_DAYS, spec)
 
     def notify(self, *, deadline: Deadline, recipient, threshold: str, template: str,
-               **refs) -> None:
+               per_case: bool = False, **refs) -> None:
+        """`per_case`: one e-mail for the case, whichever of its clocks asks (a daily
+        escalation), rather than one per clock."""
         case = deadline.case
-        key = f"case:{case.pk}:{_key(deadline, threshold)}"
+        key = f"case:{case.pk}:{threshold if per_case else _key(deadline, threshold)}"
         if recipient.pk != case.filer_id:  # staff: one row each
             key += f":{recipient.pk}"
         self.notifications.append(notification_build(
@@ -184,7 +186,7 @@ def _escalate(deadline: Deadline, batch: _SweepBatch) -> None:
     unanswered; the filer is not given yet another date."""
     for user in _told_of_breach(deadline.case, batch):
         batch.notify(deadline=deadline, recipient=user,
-                     threshold=f"escalate-{batch.now:%Y%m%d}",
+                     threshold=f"escalate-{batch.now:%Y%m%d}", per_case=True,
                      template="deadline_escalation")
     batch.clock_changed(deadline, escalated_at=batch.now)
 
@@ -307,6 +309,9 @@ def staff_digests_send(*, now: datetime | None = None) -> int:
 FAILED_LISTED = 100
 
 
+SUMMARY_EVERY = timedelta(hours=1)
+
+
 def _last_summary_until() -> datetime | None:
     """Up to when the last summary of failed e-mails counted (None before the first)."""
     refs = (Notification.objects.filter(kind=Notification.Kind.FAILED_EMAILS)
@@ -326,6 +331,8 @@ def failed_emails_summarise(*, now: datetime | None = None) -> int:
     if not people or Notification.objects.filter(key__in=keys.values()).exists():
         return 0  # this hour's summary went out: what failed since waits for the next
     since = _last_summary_until()
+    if since is not None and now - since < SUMMARY_EVERY:
+        return 0  # an hour since the last one, not a new clock hour (10:57, then 11:02)
     failed = (Notification.objects.filter(failed_at__isnull=False, failed_at__lte=now)
               .exclude(kind=Notification.Kind.FAILED_EMAILS))
     if since is not None:

@@ -134,6 +134,9 @@ def test_a_notice_is_rejected_with_its_reason(client, operator, creator, on_comm
                               "confirm": "1"})
     case.refresh_from_db()
     assert case.status == Status.REJECTED and case.decided_at is not None
+    # A rejection answers the notice: its clocks are met (and counted), not stopped.
+    for clock in case.deadlines.all():
+        assert clock.met_at is not None and clock.cancelled_at is None, clock.clock
     body = mail.outbox[-1].body
     assert "Outcome: Rejected" in body
     assert "Reason for rejection: Not from the rights holder or their agent" in body

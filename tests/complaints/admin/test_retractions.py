@@ -45,3 +45,19 @@ def test_a_partial_retraction_undoes_only_what_concerns_locations(client, creato
     client.force_login(operator)
     text = client.get(UNDOS).content.decode()
     assert "Output removed" in text and "Works excluded from training" not in text
+
+
+def test_the_desk_sees_which_location_was_retracted(client, creator, operator):
+    import re
+
+    from tests.complaints.portal.test_retract import B
+
+    case = two_locations(creator)
+    client.force_login(creator)
+    retract(client, case, scope="some", locations=[B])
+    client.force_login(operator)
+    desk = client.get(reverse("admin:complaints_case_change", args=[case.pk])).content.decode()
+    # The badge is in the cell of the location it is about.
+    cells = re.findall(r"<td>(.*?)</td>", desk, re.S)
+    marked = [c for c in cells if "Retracted by the filer" in c]
+    assert len(marked) == 1 and B in marked[0], marked

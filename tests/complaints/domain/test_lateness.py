@@ -21,6 +21,13 @@ def test_a_passed_unanswered_desk_clock_is_late_and_nothing_else():
     assert not late(clock="filer_reply")  # the filer's own clock is not the desk's lateness
 
 
+def test_a_paused_clock_is_late_only_if_it_was_when_it_was_paused():
+    """While the desk waits for the filer the clock does not run: a due time that passes
+    meanwhile is not late (the resume moves it on); one passed before the pause is."""
+    assert not late(due_at=PAST, paused_at=PAST - timedelta(minutes=5))
+    assert late(due_at=PAST - timedelta(minutes=5), paused_at=PAST)
+
+
 @dataclass
 class Clock:
     due_at: datetime

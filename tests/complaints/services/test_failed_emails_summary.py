@@ -113,3 +113,18 @@ def test_an_e_mail_sent_again_from_the_desk_is_no_longer_failed_for_good(
     row.refresh_from_db()
     assert (row.status, row.failed_at) == (Notification.Status.PENDING, None)
     assert failed_emails_summarise() == 0
+
+
+def test_an_hour_apart_not_a_new_clock_hour_apart(creator, supervisor, mail_server_down):
+    """A summary at 10:57 and a failure at 11:01: the next summary waits until 11:57."""
+    from datetime import UTC, datetime
+
+    _receipt_given_up(creator, mail_server_down, "Scene 1 copied")
+    at_1057 = datetime(2026, 12, 1, 10, 57, tzinfo=UTC)
+    Notification.objects.update(failed_at=at_1057 - timedelta(minutes=1))
+    assert failed_emails_summarise(now=at_1057) == 1
+    later = _receipt_given_up(creator, mail_server_down, "Scene 2 copied")
+    Notification.objects.filter(case=later).update(failed_at=at_1057 + timedelta(minutes=4))
+    assert failed_emails_summarise(now=at_1057 + timedelta(minutes=5)) == 0
+    assert failed_emails_summarise(now=at_1057 + timedelta(minutes=59)) == 0
+    assert failed_emails_summarise(now=at_1057 + timedelta(minutes=60)) == 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db.models import Q
 
 from complaints.models import Notification
 from complaints.services.desk import case_assign
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 def sent(kind, recipient=None):
     """The e-mails of this kind about the first-response clock (the decision clock runs
-    on and is breached later in these tests)."""
-    rows = Notification.objects.filter(kind=kind, key__contains=":first_response:")
+    on and is breached later in these tests), and the daily escalations, which are one
+    for the case whichever clocks are late."""
+    rows = Notification.objects.filter(kind=kind).filter(
+        Q(key__contains=":first_response:") | Q(key__contains=":escalate-"))
     return rows.filter(recipient=recipient) if recipient else rows
 
 
@@ -92,3 +95,17 @@ def test_no_escalation_once_the_case_is_no_longer_open(creator, operator, superv
     sweeps(promised + timedelta(days=1, minutes=2))
     sweeps(promised + timedelta(days=2, minutes=2))
     assert sent("deadline_escalation", supervisor.email).count() == 1
+
+
+def test_one_daily_escalation_for_the_case_however_many_clocks_are_late(
+        creator, operator, supervisor):
+    case = file_case(filer=creator)
+    decision = case.deadlines.get(clock="decision")
+    sweeps(decision.due_at + timedelta(minutes=1), times=1)  # both clocks breached
+    latest = max(d.promised_at for d in case.deadlines.all() if d.promised_at)
+    sweeps(latest + timedelta(minutes=1), times=1)  # both promises missed
+    escalated = max(d.escalated_at for d in case.deadlines.all() if d.escalated_at)
+    sweeps(escalated + timedelta(days=1, minutes=1))
+    daily = Notification.objects.filter(kind="deadline_escalation",
+                                        recipient=supervisor.email, key__contains="escalate-")
+    assert daily.count() == 1, list(daily.values_list("key", flat=True))
