@@ -76,50 +76,50 @@ class DecidingMixin:
         """A preview changes the case it is given in memory: it gets its own copy."""
         return Case.objects.select_related("filer").get(pk=case.pk)
 
+    def _two_steps(self, request, case, form, *, send, preview, values, url_name, words,
+                   form_name):
+        """The form, then the review of the filer's e-mail (`preview`), then `send` when
+        the review's "send" button brings the same fields back with `confirm`. `words`:
+        (what the review is titled, its send button, what is said once sent)."""
+        title, send_label, done = words
+        if form.is_valid() and "edit" not in request.POST:
+            values = values(form)
+            try:
+                if "confirm" in request.POST:
+                    send(case=case, **values)
+                    return self._done(request, case, done)
+                seen = preview(case=self._fresh(case), **values)
+            except ValidationError as exc:
+                errors_onto(form, exc)
+            else:
+                return self._review(request, case, form, seen, title=title,
+                                    action_url=reverse(url_name, args=[case.pk]),
+                                    send_label=send_label)
+        return self._back_with_errors(request, case, **{form_name: form})
+
     def decide_view(self, request, object_id):
         case = self._case_for_work(request, object_id)
         if request.method != "POST":
             return redirect("admin:complaints_case_change", case.pk)
-        form = decision_form_for(case, request.user, request.POST)
-        if form.is_valid() and "edit" not in request.POST:
-            values = {"rejection_reason": "", "override_reason": "", **form.cleaned_data}
-            try:
-                if "confirm" in request.POST:
-                    decision_record(case=case, decided_by=request.user, **values)
-                    return self._done(request, case,
-                                      _("The decision was recorded and sent to the filer."))
-                preview = decision_preview(case=self._fresh(case), decided_by=request.user,
-                                           **values)
-            except ValidationError as exc:
-                errors_onto(form, exc)
-            else:
-                return self._review(request, case, form, preview,
-                                    action_url=reverse("admin:complaints_case_decide",
-                                                       args=[case.pk]),
-                                    send_label=_("Record the decision and send it"),
-                                    title=_("Review the decision before it is sent"))
-        return self._back_with_errors(request, case, decision_form=form)
+        return self._two_steps(
+            request, case, decision_form_for(case, request.user, request.POST),
+            send=decision_record, preview=decision_preview,
+            values=lambda form: {"decided_by": request.user, "rejection_reason": "",
+                                 "override_reason": "", **form.cleaned_data},
+            url_name="admin:complaints_case_decide", form_name="decision_form",
+            words=(_("Review the decision before it is sent"),
+                   _("Record the decision and send it"),
+                   _("The decision was recorded and sent to the filer.")))
 
     def answer_view(self, request, object_id):
         case = self._case_for_work(request, object_id)
         if request.method != "POST" or case.kind != CaseKind.INQUIRY:
             return redirect("admin:complaints_case_change", case.pk)
-        form = answer_form_for(case, request.POST)
-        if form.is_valid() and "edit" not in request.POST:
-            values = {"answers": form.answers(), "note": form.cleaned_data["note"]}
-            try:
-                if "confirm" in request.POST:
-                    inquiry_answer(case=case, actor=request.user, **values)
-                    return self._done(request, case,
-                                      _("The answers were sent to the filer."))
-                preview = inquiry_answer_preview(case=self._fresh(case), actor=request.user,
-                                                 **values)
-            except ValidationError as exc:
-                errors_onto(form, exc)
-            else:
-                return self._review(request, case, form, preview,
-                                    action_url=reverse("admin:complaints_case_answer",
-                                                       args=[case.pk]),
-                                    send_label=_("Send the answers"),
-                                    title=_("Review the answers before they are sent"))
-        return self._back_with_errors(request, case, answer_form=form)
+        return self._two_steps(
+            request, case, answer_form_for(case, request.POST),
+            send=inquiry_answer, preview=inquiry_answer_preview,
+            values=lambda form: {"actor": request.user, "answers": form.answers(),
+                                 "note": form.cleaned_data["note"]},
+            url_name="admin:complaints_case_answer", form_name="answer_form",
+            words=(_("Review the answers before they are sent"), _("Send the answers"),
+                   _("The answers were sent to the filer.")))
