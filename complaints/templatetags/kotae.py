@@ -6,7 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from complaints.domain import events, kinds, text
+from complaints.domain import event_sentences, events, kinds, text
 from complaints.domain.kinds import kind_in_a_sentence
 from complaints.models import Notification
 
@@ -113,7 +113,7 @@ def event_label_for_filer(event_type):
 def event_sentence(event):
     """What an audit event says happened, in a sentence in the reader's language and
     time zone; plain text, escaped by the page like any other value."""
-    return events.event_sentence(event.event_type, event.old_value, event.new_value,
+    return event_sentences.event_sentence(event.event_type, event.old_value, event.new_value,
                                  when=when)
 
 
@@ -121,7 +121,7 @@ def event_sentence(event):
 def event_sentence_for_filer(event):
     """`event_sentence` as the filer's timeline tells it: never naming another filer's
     case."""
-    return events.event_sentence(event.event_type, event.old_value, event.new_value,
+    return event_sentences.event_sentence(event.event_type, event.old_value, event.new_value,
                                  when=when, for_filer=True)
 
 

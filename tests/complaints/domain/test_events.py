@@ -5,14 +5,8 @@ from datetime import datetime
 import pytest
 from django.utils import translation
 
-from complaints.domain.events import (
-    DEADLINES,
-    SENTENCES,
-    SHOWN_AS_MESSAGES,
-    EventType,
-    event_label,
-    event_sentence,
-)
+from complaints.domain.event_sentences import DEADLINES, SENTENCES, event_sentence
+from complaints.domain.events import SHOWN_AS_MESSAGES, EventType, event_label
 from complaints.models import Deadline
 from complaints.services.audit import event_record, events_record
 from tests.support.events import CODE, DUE, EVENT_SAMPLES, KEY_VALUE, LATER
