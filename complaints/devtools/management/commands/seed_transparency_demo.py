@@ -231,10 +231,7 @@ class Command(BaseCommand):
         else:
             steps = [Step(confirmed, lambda: register_entries_confirm(
                 entry_ids=entries, actor=self.operator))]
-            local = timezone.localtime(confirmed)
-            month = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-                     + timedelta(days=32)).replace(day=1)
-            applied = self._after(month, 60)
+            month, applied = snapshot_after(confirmed, self.spec)
             if applied < latest:
                 snapshot = SNAPSHOT.format(month)
                 steps.append(Step(applied, lambda: register_entries_apply(
@@ -380,6 +377,15 @@ class _HandOversInProcess:
 
 def _last_id(model) -> int:
     return model.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def snapshot_after(confirmed: datetime, spec: CalendarSpec) -> tuple[datetime, datetime]:
+    """The month whose training snapshot applies an entry confirmed at `confirmed` (the
+    next one), and when the desk applies it: an hour of business time into that month."""
+    local = timezone.localtime(confirmed)
+    month = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+             + timedelta(days=32)).replace(day=1)
+    return month, add_business_minutes(month, 60, spec)
 
 
 def _account(email: str, name: str, *, role: str) -> User:
