@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, OrganisationInvitation, User
+from accounts.models import Membership, Organisation, OrganisationInvitation, Role, User
+from accounts.services import user_role_set
 from accounts.time_zones import time_zone_choices
 from config.pagination import CappedCountPaginator
 
@@ -25,6 +28,16 @@ class UserEditForm(UserChangeForm):
             self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
 
+class UserRoleForm(UserEditForm):
+    """A superuser's form: staff status and the role's group follow from the role."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = self.instance.role
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreateForm
@@ -36,11 +49,21 @@ class UserAdmin(BaseUserAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
+    # Superusers: everything, the role through user_role_set.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "language", "time_zone", "email_verified")}),
-        (_("Role and permissions"), {"fields": ("is_active", "is_staff", "is_superuser",
-                                                "groups", "user_permissions")}),
+        (_("Role and permissions"), {"fields": ("role", "is_active", "is_superuser",
+                                                "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    # Everyone else: no password, no staff flags, groups or permissions. A supervisor may
+    # correct a creator's profile and deactivate the account, never change the address
+    # (a reset link would then go to whoever typed it).
+    desk_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Profile"), {"fields": ("display_name", "language", "time_zone", "email_verified")}),
+        (_("Role and permissions"), {"fields": ("role_label", "is_active")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -49,6 +72,45 @@ class UserAdmin(BaseUserAdmin):
                            "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    desk_readonly_fields = ["email", "email_verified", "role_label", "last_login",
+                            "date_joined"]
+
+    @admin.display(description=_("Role"))
+    def role_label(self, obj):
+        return Role(obj.role).label
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and request.user.is_superuser:
+            kwargs["form"] = UserRoleForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.desk_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return self.desk_readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Staff and superuser accounts are changed by superusers only.
+        if obj is not None and not request.user.is_superuser and (
+                obj.is_staff or obj.is_superuser):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "role" in form.changed_data:
+            user_role_set(user=form.instance, role=form.cleaned_data["role"],
+                          actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -59,6 +59,9 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
 ]
 
 
+ROLE_SET_FORBIDDEN = gettext_lazy("Only a superuser may change a person's role.")
+
+
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "kotae.accounts.email_verification"
 
@@ -84,7 +87,11 @@ def roles_ensure() -> None:
         group.permissions.set(perms)
 
 
-def user_role_set(*, user: User, role: str) -> User:
+def user_role_set(*, user: User, role: str, actor: User | None = None) -> User:
+    """Make `user` a creator, an operator or a supervisor. Only a superuser gives a role
+    (`actor` is None for commands run by whoever holds the server)."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied(ROLE_SET_FORBIDDEN)
     groups = {g.name: g for g in Group.objects.filter(name__in=[Role.OPERATOR, Role.SUPERVISOR])}
     user.groups.remove(*groups.values())
     user.is_staff = role in (Role.OPERATOR, Role.SUPERVISOR)
