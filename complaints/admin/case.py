@@ -379,7 +379,12 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
         case = self._case_for_work(request, object_id)
         if request.method != "POST":
             return redirect("admin:complaints_case_change", case.pk)
-        duplicates = list(Case.objects.filter(pk__in=request.POST.getlist("duplicate")))
+        chosen = request.POST.getlist("duplicate")
+        if not all(pk.isascii() and pk.isdigit() for pk in chosen):
+            messages.error(request, _("The cases to merge could not be read. Tick them under "
+                                      "Related cases and try again."))
+            return redirect("admin:complaints_case_change", case.pk)
+        duplicates = list(Case.objects.filter(pk__in=chosen))
         if not duplicates:
             messages.error(request, _("Choose the cases to merge into this one."))
             return redirect("admin:complaints_case_change", case.pk)

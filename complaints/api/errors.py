@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler
 
 from complaints.api import error_messages
 from complaints.api.language import speak_callers_language
+from config.middleware import ImpossibleInput
 
 
 class RequestRefused(exceptions.APIException):
@@ -54,6 +55,9 @@ def refused_by_django(exc: Exception) -> RequestRefused:
         return RequestRefused(
             error_messages.too_many_fields(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS),
             code="too_many_fields", status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ImpossibleInput):  # NUL in the address or the query (config/)
+        return RequestRefused(str(ImpossibleInput.message), code="invalid_input",
+                              status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, SuspiciousMultipartForm):  # a body that does not parse
         return RequestRefused(error_messages.malformed(), code="parse_error",
                               status=status.HTTP_400_BAD_REQUEST)

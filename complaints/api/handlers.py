@@ -3,7 +3,8 @@ the API's JSON shape in the caller's language, elsewhere Django's pages. They an
 no API view does: a route that does not exist, a request refused before any view, a crash."""
 from contextlib import suppress
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework.request import Request
 
@@ -11,6 +12,7 @@ from complaints.api import error_messages
 from complaints.api.authentication import ApiTokenAuthentication
 from complaints.api.errors import error_body, refused_by_django
 from complaints.api.language import speak_callers_language
+from config.middleware import ImpossibleInput
 
 API_PREFIX = "/api/"
 
@@ -40,7 +42,10 @@ def page_not_found(request, exception):
 
 def bad_request(request, exception):
     if not _for_api(request):
-        return defaults.bad_request(request, exception)
+        # A page of its own that needs nothing of the request (which is the trouble).
+        reason = (ImpossibleInput.message if isinstance(exception, ImpossibleInput)
+                  else error_messages.request_refused())
+        return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": reason}))
     _speak_callers_language(request)
     refused = refused_by_django(exception)  # (Django has logged it)
     return _answer(refused.get_codes(), str(refused.detail), refused.status_code)

@@ -6,6 +6,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
@@ -23,7 +24,7 @@ from complaints.api import serializers as s
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.api.language import speak_callers_language
-from complaints.api.parsers import FormParser, JSONParser, MultiPartParser
+from complaints.api.parsers import FormParser, JSONParser, MultiPartParser, body_read_up_to
 from complaints.domain.moments import ERROR_MOMENT, MomentError, moment_parse
 from complaints.domain.status import Status
 from complaints.models import Case, CaseKind
@@ -46,6 +47,10 @@ CONFLICT = {409: OpenApiResponse(
                                  "`code`): the Idempotency-Key was used for a different "
                                  "request, the case's state does not allow this now, or a "
                                  "limit is reached.")}
+
+TOO_LARGE = {413: OpenApiResponse(
+    ErrorSerializer, description="The body is over 20 MB (`code`: `request_too_large`); "
+                                 "other endpoints take bodies up to 5 MB.")}
 
 
 class KotaeApiView(APIView):
@@ -231,8 +236,11 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
 
     @extend_schema(summary="File a case", request=s.CASE_CREATE_SCHEMA,
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseDetailSerializer, **ERRORS, **CONFLICT})
+                   responses={201: s.CaseDetailSerializer, **ERRORS, **CONFLICT,
+                              **TOO_LARGE})
     def post(self, request, *args, **kwargs):
+        body_read_up_to(request, limit=settings.KOTAE_API_CREATE_MAX_BYTES)
+
         def create():
             serializer = s.case_in_serializer(request.data, request=request)
             serializer.is_valid(raise_exception=True)
@@ -249,8 +257,9 @@ class CaseBulkCreate(KotaeApiView):
                     "item, the reference made or the errors. An item with errors leaves "
                     "nothing behind; the others are filed.",
         request=s.BulkCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: s.BulkResultSerializer, **ERRORS, **CONFLICT})
+        responses={200: s.BulkResultSerializer, **ERRORS, **CONFLICT, **TOO_LARGE})
     def post(self, request):
+        body_read_up_to(request, limit=settings.KOTAE_API_CREATE_MAX_BYTES)
         outer = s.BulkCreateSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
 

@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL and other impossible input: 400 here, before any view (in the reader's language).
+    "config.middleware.ImpossibleInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,6 +144,9 @@ KOTAE_MAX_CASE_UPLOAD_BYTES = env.int(
     "KOTAE_MAX_CASE_UPLOAD_BYTES", default=100 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The API's create and bulk endpoints: a notice of 10,000 locations runs to megabytes.
+# Above it they answer 413 in the API's error shape; every other request keeps the above.
+KOTAE_API_CREATE_MAX_BYTES = env.int("KOTAE_API_CREATE_MAX_BYTES", default=20 * 1024 * 1024)
 # Webhook URLs may be http:// and local (localhost, private addresses): for development
 # and tests only; in production they must be public https:// URLs.
 KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)

@@ -118,7 +118,7 @@ def test_a_body_of_a_type_not_taken_is_415(caller):
 
 
 def test_a_body_too_large_is_413(caller, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    settings.KOTAE_API_CREATE_MAX_BYTES = 1024 * 1024  # a create's own limit
     response = caller.client.post(CASES, {"kind": "inquiry", "title": "x" * 1024 * 1024},
                                   format="json")
     assert response.status_code == 413 and response["Content-Type"] == "application/json"
