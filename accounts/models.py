@@ -1,5 +1,6 @@
 import secrets
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -152,6 +153,10 @@ def invitation_token_new() -> str:
     return secrets.token_urlsafe(32)
 
 
+# An invitation's link stops working this long after it was sent (OWASP ASVS 2.5/3.7).
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
 class OrganisationInvitation(models.Model):
     """An e-mailed invitation to join an organisation; its token is the accept link.
 
@@ -188,6 +193,10 @@ class OrganisationInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    def expires_at(self):
+        """The link holds for a week from the latest e-mail that carried it."""
+        return self.sent_at + INVITATION_VALID_FOR
 
     def is_for(self, user) -> bool:
         """Whether the user's account has the address this invitation was sent to."""

@@ -2,8 +2,15 @@
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Membership, Organisation, OrganisationInvitation, User
+from accounts.models import (
+    INVITATION_VALID_FOR,
+    Membership,
+    Organisation,
+    OrganisationInvitation,
+    User,
+)
 
 
 def memberships_for_portal(*, user: User) -> QuerySet[Membership]:
@@ -46,8 +53,9 @@ def organisation_invitations_pending(*, organisation: Organisation) -> QuerySet[
 
 
 def invitation_get_pending(*, token: str) -> OrganisationInvitation:
-    """A pending invitation by its token; 404 if the token is unknown or used."""
+    """A pending invitation by its token; 404 if the token is unknown, used or expired."""
     return get_object_or_404(
         OrganisationInvitation.objects.select_related("organisation", "invited_by"),
         token=token, accepted_at__isnull=True,
+        sent_at__gt=timezone.now() - INVITATION_VALID_FOR,
     )

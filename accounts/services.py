@@ -26,6 +26,7 @@ from accounts.models import (
     OrganisationInvitation,
     Role,
     User,
+    invitation_token_new,
 )
 from complaints.services.outbox import Recipient, notify
 
@@ -168,6 +169,9 @@ ERROR_NOT_ADMIN = gettext_lazy("Only an administrator of the organisation can do
 ERROR_ALREADY_MEMBER = gettext_lazy("%(email)s is already a member of this organisation.")
 ERROR_NOT_MEMBER = gettext_lazy("This person is not a member of the organisation.")
 ERROR_INVITATION_USED = gettext_lazy("This invitation has already been accepted.")
+ERROR_INVITATION_EXPIRED = gettext_lazy(
+    "This invitation has expired. Ask an administrator of the organisation to invite you again."
+)
 ERROR_INVITATION_OTHER_ACCOUNT = gettext_lazy(
     "This invitation was sent to %(email)s. Log in with that address to accept it."
 )
@@ -232,9 +236,11 @@ def organisation_invite(
     elif now - invitation.sent_at < INVITATION_RESEND_AFTER:
         return invitation
     else:
+        if now >= invitation.expires_at():
+            invitation.token = invitation_token_new()  # an expired link stays dead
         invitation.sent_at = now
         invitation.invited_by = invited_by
-        invitation.save(update_fields=["sent_at", "invited_by"])
+        invitation.save(update_fields=["sent_at", "invited_by", "token"])
     organisation_invitation_send(invitation=invitation)
     return invitation
 
@@ -270,6 +276,8 @@ def organisation_invitation_accept(
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(ERROR_INVITATION_USED, code="used")
+    if timezone.now() >= invitation.expires_at():
+        raise ValidationError(ERROR_INVITATION_EXPIRED, code="expired")
     if not invitation.is_for(user):
         raise ValidationError(ERROR_INVITATION_OTHER_ACCOUNT % {"email": invitation.email},
                               code="other_account")

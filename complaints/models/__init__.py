@@ -15,7 +15,7 @@ from complaints.models.cases import (
 from complaints.models.clocks import Deadline, DeadlinePolicy
 from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
-from complaints.models.events import AppendOnlyError, CaseEvent
+from complaints.models.events import AppendOnlyError, CaseEvent, audit_trail_unlocked
 from complaints.models.evidence import (
     Evidence,
     StagedUpload,
@@ -36,5 +36,6 @@ __all__ = [
     "FiledAs", "IdempotencyRecord", "Message", "Notification", "OutputLocation", "Priority",
     "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
     "TrainingUse", "TransparencySnapshot",
-    "WebhookDelivery", "WebhookEndpoint", "Work", "evidence_upload_to", "staged_upload_to",
+    "WebhookDelivery", "WebhookEndpoint", "Work", "audit_trail_unlocked", "evidence_upload_to",
+    "staged_upload_to",
 ]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from accounts import urls as account_urls
 from accounts.models import Membership, Organisation, OrganisationInvitation
@@ -307,3 +308,40 @@ def test_the_list_takes_as_many_queries_for_2_organisations_as_for_6(client, cre
         html = client.get(reverse("accounts:organisation_list")).content.decode()
         assert len(re.findall(r'href="/accounts/organisations/\d+/"', html)) == n
     assert counts[0] == counts[1]
+
+
+def test_an_invitation_expires_after_a_week_and_a_new_one_has_a_new_link(
+        client, creator, other_creator, studio, on_commit):
+    client.force_login(creator)
+    invite(client, on_commit, studio, "taro@example.com")
+    old_path = link_in(mail.outbox[0]).replace(SITE, "")
+    invitation = OrganisationInvitation.objects.get()
+    OrganisationInvitation.objects.update(sent_at=invitation.sent_at - timedelta(days=7))
+
+    client.force_login(other_creator)
+    assert client.get(old_path).status_code == 404
+    assert client.post(old_path).status_code == 404
+    with pytest.raises(ValidationError, match="expired"):
+        organisation_invitation_accept(invitation=invitation, user=other_creator)
+    assert not Membership.objects.filter(user=other_creator).exists()
+
+    # Invited again, they get a link of their own; the old one stays dead.
+    client.force_login(creator)
+    invite(client, on_commit, studio, "taro@example.com")
+    new_path = link_in(mail.outbox[1]).replace(SITE, "")
+    assert new_path != old_path
+    client.force_login(other_creator)
+    assert client.get(old_path).status_code == 404
+    assert client.post(new_path).status_code == 302
+    assert Membership.objects.filter(organisation=studio, user=other_creator).exists()
+
+
+def test_an_invitation_a_day_short_of_a_week_still_works(
+        client, creator, other_creator, studio, on_commit):
+    client.force_login(creator)
+    invite(client, on_commit, studio, "taro@example.com")
+    path = link_in(mail.outbox[0]).replace(SITE, "")
+    OrganisationInvitation.objects.update(sent_at=timezone.now() - timedelta(days=6))
+    client.force_login(other_creator)
+    assert client.post(path).status_code == 302
+    assert client.get(path).status_code == 404  # and only once

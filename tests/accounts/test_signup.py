@@ -127,3 +127,11 @@ def test_signup_ignores_a_next_that_leaves_the_site(client, on_commit):
     path = link_in(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
     assert "next" not in path
     assert client.get(path)["Location"] == reverse("complaints:case_list")
+
+
+def test_a_password_needs_twelve_characters(client, on_commit):
+    response = signup(client, on_commit, password="kx9-pq2-zw7")  # 11 characters
+    assert "at least 12 characters" in response.content.decode()
+    assert not User.objects.filter(email="aki@studio.example").exists()
+    signup(client, on_commit, password="kx9-pq2-zw7m")
+    assert User.objects.filter(email="aki@studio.example").exists()
