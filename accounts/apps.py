@@ -33,6 +33,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Permissions exist only after migrate, so the role groups are kept in step then.
         post_migrate.connect(_roles_ensure, dispatch_uid="accounts_roles_ensure")
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.middleware import staff_session_start
+
+        user_logged_in.connect(staff_session_start, dispatch_uid="accounts_staff_session")
         from accounts.models import ApiToken, User
 
         # Tokens are cached for authentication (accounts.services.api_token_authenticate).

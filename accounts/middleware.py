@@ -65,8 +65,20 @@ class StaffSessionMiddleware:
                 or now - started > settings.KOTAE_STAFF_SESSION_MAX.total_seconds()):
             logout(request)  # flushes the session; request.user is now anonymous
             return
-        if started is None:
-            session[self.STARTED] = now
-        if seen is None or now - seen >= 60:  # a write a minute, not one a request
-            session[self.SEEN] = now
-        session.set_expiry(settings.KOTAE_STAFF_SESSION_IDLE)
+        # Stamped at login (staff_session_start); a session from before then is stamped
+        # now. Written at most once a minute, not on every request.
+        if started is None or seen is None or now - seen >= 60:
+            staff_session_stamp(session, now=now, started=started)
+
+
+def staff_session_stamp(session, *, now: int, started: int | None = None) -> None:
+    session[StaffSessionMiddleware.STARTED] = now if started is None else started
+    session[StaffSessionMiddleware.SEEN] = now
+    session.set_expiry(settings.KOTAE_STAFF_SESSION_IDLE)
+
+
+def staff_session_start(sender, request, user, **kwargs) -> None:
+    """At a staff login: the 12 hours and the 30 idle minutes start now (written with the
+    login's own session save, so the first page costs no session write)."""
+    if user.is_staff and hasattr(request, "session"):
+        staff_session_stamp(request.session, now=int(timezone.now().timestamp()))

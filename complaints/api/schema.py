@@ -35,3 +35,25 @@ def objection_names_works_or_catalogue(result, generator, request, public):
             {"required": ["catalogue"]},
         ]
     return result
+
+
+# What config/middleware.py refuses before any view (a 400): said in the schema, so a
+# client (and schemathesis) knows a query or path value holds no NUL and stays short.
+NO_NUL = r"^[^\x00\ud800-\udfff]*$"
+MAX_VALUE = 4096
+
+
+def parameters_hold_no_nul(result, generator, request, public):
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") not in ("query", "path") or schema.get("type") != "string":
+                    continue
+                if "enum" in schema or "format" in schema:
+                    continue
+                schema.setdefault("pattern", NO_NUL)
+                schema.setdefault("maxLength", MAX_VALUE)
+    return result

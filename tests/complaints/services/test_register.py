@@ -488,4 +488,6 @@ def test_each_step_is_in_the_entry_s_history_with_who_took_it(client, operator):
                 {"snapshot": "ds-2026-12"})
     log = LogEntry.objects.get(object_id=str(entry.pk))
     assert log.user == operator and "status" in log.get_change_message()
-    assert client.get(REGISTER, {"q": "\x00Kumo"}).status_code == 200
+    # A NUL in the search is refused with a page that says why (config/middleware.py).
+    refused = client.get(REGISTER, {"q": "\x00Kumo"})
+    assert refused.status_code == 400 and "NUL character" in refused.content.decode()
