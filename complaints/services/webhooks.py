@@ -1,13 +1,13 @@
 """Webhooks: a filer's HTTPS URL hears of status changes on their cases.
 
-Here: which URLs may receive webhooks (https, public hosts only), the endpoints, and the
+Here: which URLs may receive webhooks (https; a host whose every address is public,
+looked up now and again at each delivery), the endpoints, and the
 events that write deliveries. A delivery is a row in the outbox
 (complaints.services.outbox): written in the transaction that changed the case, POSTed
 and signed by a worker after commit, and retried by the relay with a growing pause until
 it is delivered or given up. What a receiver gets, and how it checks the signature:
 complaints/services/outbox/webhooks.py.
 """
-import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -22,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from complaints.models import Case, WebhookDelivery, WebhookEndpoint
 from complaints.services.outbox import case_link, webhook_deliveries_write
+from complaints.services.outbox.addresses import (
+    AddressRefused,
+    AddressUnresolved,
+    webhook_host_addresses,
+)
 
 MAX_ENDPOINTS = 10
 EVENT_CASE_STATUS_CHANGED = "case.status_changed"
@@ -31,8 +36,12 @@ ERROR_HTTPS = _("A webhook URL must start with https://.")
 ERROR_URL = _("Enter the full web address of your webhook receiver, e.g. "
               "https://example.com/kotae/webhooks.")
 ERROR_PRIVATE_HOST = _(
-    "A webhook URL must point to a public host, not to localhost or a private, loopback "
-    "or link-local address."
+    "A webhook URL must point to a public host on the internet, not to localhost, an "
+    "internal name, or a private, loopback, link-local or other non-public address."
+)
+ERROR_UNKNOWN_HOST = _(
+    "The host of this webhook URL could not be found. Check its spelling; it must be a "
+    "name that resolves on the public internet."
 )
 ERROR_TOO_MANY = _("You can have at most %(limit)d webhooks. Delete one to add another.")
 
@@ -57,31 +66,24 @@ def webhook_url_pattern() -> str:
     return rf"^{scheme}://{_HOST}{_PORT}{_REST}$"
 
 
-def _host_is_private(host: str) -> bool:
-    host = host.rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name; it is resolved only when a delivery is sent
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local
-            or address.is_unspecified or address.is_reserved or address.is_multicast)
-
-
 def webhook_url_check(url: str) -> str:
     """The URL if it may receive webhooks, else a ValidationError on the field `url`
     that says why."""
-    allow_local = settings.KOTAE_WEBHOOK_ALLOW_HTTP
-    if not allow_local and url[:7].lower() == "http://":
+    if not settings.KOTAE_WEBHOOK_ALLOW_HTTP and url[:7].lower() == "http://":
         raise ValidationError({"url": [ValidationError(ERROR_HTTPS, code="https_required")]})
     if len(url) > URL_MAX_LENGTH or not re.fullmatch(webhook_url_pattern(), url):
         raise ValidationError({"url": [ValidationError(ERROR_URL, code="invalid_url")]})
-    if not allow_local and _host_is_private(urlsplit(url).hostname or ""):
-        raise ValidationError({"url": [ValidationError(ERROR_PRIVATE_HOST,
-                                                       code="private_host")]})
+    if settings.KOTAE_WEBHOOK_PUBLIC_ONLY:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        try:
+            webhook_host_addresses(host=parts.hostname or "", port=port)
+        except AddressRefused:
+            raise ValidationError({"url": [ValidationError(ERROR_PRIVATE_HOST,
+                                                           code="private_host")]}) from None
+        except AddressUnresolved:
+            raise ValidationError({"url": [ValidationError(ERROR_UNKNOWN_HOST,
+                                                           code="unknown_host")]}) from None
     return url
 
 

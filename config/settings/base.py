@@ -150,9 +150,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The API's create and bulk endpoints: a notice of 10,000 locations runs to megabytes.
 # Above it they answer 413 in the API's error shape; every other request keeps the above.
 KOTAE_API_CREATE_MAX_BYTES = env.int("KOTAE_API_CREATE_MAX_BYTES", default=20 * 1024 * 1024)
-# Webhook URLs may be http:// and local (localhost, private addresses): for development
-# and tests only; in production they must be public https:// URLs.
+# Webhook URLs may be http://: for development and tests only; in production they must
+# be https:// URLs.
 KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
+# Webhooks reach only the public internet: a host is looked up at registration and at
+# every delivery, and refused if any of its addresses is private, loopback, metadata...
+# Off only for tests whose receiver is on 127.0.0.1; always on in production.
+KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -5,6 +5,7 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when unset
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+KOTAE_WEBHOOK_PUBLIC_ONLY = True  # webhooks never reach the network behind the server
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -27,20 +27,31 @@ Answer 2xx quickly; anything else (a redirect included, or no answer within 10 s
 is retried: 8 attempts in all, 1, 2, 4 … 64 minutes apart (never more than six hours).
 
 Which URLs may receive webhooks (https, public hosts only) is checked when an endpoint is
-registered: complaints.services.webhooks.
+registered (complaints.services.webhooks) and again at every delivery: the host's name is
+looked up once, every address it has must be public, and the POST goes to one of those
+addresses (complaints.services.outbox.addresses).
 """
 import hashlib
 import hmac
+import http.client
 import json
+import logging
+import socket
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 
 from complaints.models import WebhookDelivery, WebhookEndpoint
 from complaints.services.enqueue import tasks_send_on_commit
+from complaints.services.outbox.addresses import (
+    Address,
+    AddressRefused,
+    AddressUnresolved,
+    webhook_host_addresses,
+)
 from complaints.services.outbox.delivery import Channel, SendFailed
 
 MAX_ATTEMPTS = 8
@@ -48,9 +59,15 @@ FIRST_ATTEMPT_GRACE = timedelta(minutes=1)  # the relay takes over after this
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 RELAY_LIMIT = 200
-TIMEOUT_SECONDS = 10
+CONNECT_TIMEOUT_SECONDS = 3
+TIMEOUT_SECONDS = 10  # for each read of the answer
 USER_AGENT = "Kotae-Webhooks/1"
 DELIVER_TASK = "complaints.tasks.webhook_deliver_task"
+# What the filer's delivery log says when no HTTP answer came back.
+ERROR_NOT_PUBLIC = "refused: not a public address"
+ERROR_NO_CONNECTION = "could not connect"
+
+logger = logging.getLogger(__name__)
 
 
 def webhook_deliveries_write(*, endpoints: list[WebhookEndpoint], event_id: str,
@@ -81,26 +98,75 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A 3xx is the receiver's answer (a failure), not a place to send the event to."""
+def _connect(addresses: list[Address]) -> socket.socket:
+    """A connection to the first of the checked addresses that answers."""
+    error: OSError = OSError("no address")
+    for family, sockaddr in addresses:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(CONNECT_TIMEOUT_SECONDS)
+        try:
+            sock.connect(sockaddr)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        sock.settimeout(TIMEOUT_SECONDS)
+        return sock
+    raise error
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address already checked, never to what the name resolves to now;
+    the Host header still names the host."""
+
+    def __init__(self, host: str, port: int, *, addresses: list[Address]):
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS)
+        self.addresses = addresses
+
+    def connect(self):
+        self.sock = _connect(self.addresses)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """As above, over TLS: the certificate is checked against the name (and SNI sent)."""
+
+    def __init__(self, host: str, port: int, *, addresses: list[Address]):
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS)
+        self.addresses = addresses
+
+    def connect(self):
+        self.sock = self._context.wrap_socket(_connect(self.addresses),
+                                              server_hostname=self.host)
 
 
 def _post(url: str, body: bytes, headers: dict) -> int:
-    """POST and return the HTTP status; raises only for no answer at all."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (scheme checked at registration)
+    """POST to the URL's host, at an address checked just now, and return the HTTP
+    status (a 3xx too: redirects are never followed). Raises SendFailed with a text for
+    the filer's delivery log that never says how a connection failed (that would make
+    the log a scanner of the network behind the host)."""
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    host, port = parts.hostname or "", parts.port or (443 if https else 80)
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read(1024)
-            return response.status
-    except urllib.error.HTTPError as exc:  # an answer, just not a 2xx
-        exc.close()
-        return exc.code
+        addresses = webhook_host_addresses(host=host, port=port,
+                                           public_only=settings.KOTAE_WEBHOOK_PUBLIC_ONLY)
+    except AddressRefused:
+        raise SendFailed(ERROR_NOT_PUBLIC) from None
+    except AddressUnresolved:
+        raise SendFailed(ERROR_NO_CONNECTION) from None
+    connection_class = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
+    connection = connection_class(host, port, addresses=addresses)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", target, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(1024)
+        return response.status
+    except (OSError, http.client.HTTPException) as exc:
+        logger.info("Webhook POST to %s failed: %s: %s", host, type(exc).__name__, exc)
+        raise SendFailed(ERROR_NO_CONNECTION) from None
+    finally:
+        connection.close()
 
 
 def webhook_send(delivery: WebhookDelivery) -> None:
