@@ -17,7 +17,7 @@ from complaints.models import Case, CaseKind, Deadline, Decision, Notification
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_meet
-from complaints.services.desk import question_answer
+from complaints.services.desk import questions_answer
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
 
@@ -140,8 +140,8 @@ def _answers_write(*, case: Case, actor, answers: dict[int, tuple[str, str]]) ->
         errors[NON_FIELD_ERRORS] = [ERROR_UNANSWERED % {"n": unanswered}]
     if errors:
         raise ValidationError(errors)
-    for pk, (category, text) in answers.items():
-        question_answer(question=questions[pk], actor=actor, category=category, text=text)
+    questions_answer(case=case, actor=actor,
+                     answers={questions[pk]: given for pk, given in answers.items()})
 
 
 def _answer_write(*, case: Case, actor, answers: dict[int, tuple[str, str]],

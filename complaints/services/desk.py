@@ -12,7 +12,7 @@ from complaints.domain.questions import ERROR_REASON_REQUIRED, answer_reason_mis
 from complaints.domain.status import Status
 from complaints.domain.text import listing, quoted
 from complaints.models import CannedResponse, Case, Deadline, Message, Priority, Question
-from complaints.services.audit import event_record
+from complaints.services.audit import event_record, events_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_pause, deadline_start
 from complaints.services.messages import message_post
@@ -110,21 +110,35 @@ def info_request(*, case: Case, actor, body: str) -> Message:
 
 
 @transaction.atomic
+def questions_answer(*, case: Case, actor, answers: dict[Question, tuple[str, str]]) -> None:
+    """Answer questions of one inquiry, each with its category and explanation (a reason
+    for "cannot disclose"): every refusal at once, then one UPDATE and one INSERT of
+    events, however many questions."""
+    missing = [q for q, (category, text) in answers.items()
+               if answer_reason_missing(category, text)]
+    if missing:
+        raise ValidationError({f"q{q.pk}_text": [ERROR_REASON_REQUIRED] for q in missing},
+                              code="reason")
+    case_require_open(case)
+    now, events = timezone.now(), []
+    for question, (category, text) in answers.items():
+        category = Question.Category(category)
+        events.append({"event_type": EventType.QUESTION_ANSWERED,
+                       "old": {"category": question.answer_category,
+                               "text": question.answer_text},
+                       "new": {"question_id": question.pk, "category": category.value}})
+        question.answer_category, question.answer_text = category, text
+        question.answered_by, question.answered_at = actor, now
+    Question.objects.bulk_update(list(answers), ["answer_category", "answer_text",
+                                                 "answered_by", "answered_at"])
+    events_record(case=case, actor=actor, events=events)
+
+
 def question_answer(*, question: Question, actor, category: str, text: str) -> Question:
     """Answer one question of an inquiry with its category (a reason where required)."""
-    category = Question.Category(category)
     if answer_reason_missing(category, text):
         raise ValidationError(ERROR_REASON_REQUIRED, code="reason")
-    case_require_open(question.case)
-    old = {"category": question.answer_category, "text": question.answer_text}
-    question.answer_category = category
-    question.answer_text = text
-    question.answered_by = actor
-    question.answered_at = timezone.now()
-    question.save(update_fields=["answer_category", "answer_text", "answered_by",
-                                 "answered_at"])
-    event_record(case=question.case, actor=actor, event_type=EventType.QUESTION_ANSWERED,
-                 old=old, new={"question_id": question.pk, "category": category.value})
+    questions_answer(case=question.case, actor=actor, answers={question: (category, text)})
     return question
 
 
