@@ -10,7 +10,7 @@ from complaints.domain.events import EventType
 from complaints.domain.retractions import RetractionPlan, retraction_plan
 from complaints.domain.status import OPEN_STATUSES
 from complaints.models import Case, Decision, OutputLocation, Retraction, RetractionUndo
-from complaints.services.audit import event_record
+from complaints.services.audit import event_record, events_record
 from complaints.services.cases import case_touch, case_withdraw
 from complaints.services.outbox import filer_notify
 from complaints.services.register import register_entries_close
@@ -100,11 +100,15 @@ def retraction_undos_done(*, undo_ids, actor) -> int:
                  .filter(pk__in=list(undo_ids), done_at__isnull=True)
                  .select_related("retraction__case"))
     now = timezone.now()
+    by_case: dict[int, list[RetractionUndo]] = {}
     for undo in undos:
         undo.done_at, undo.done_by = now, actor
-        undo.save(update_fields=["done_at", "done_by"])
-        event_record(case=undo.retraction.case, actor=actor,
-                     event_type=EventType.RETRACTION_UNDONE,
-                     new={"retraction": undo.retraction_id, "action": undo.action})
+        by_case.setdefault(undo.retraction.case_id, []).append(undo)
+    RetractionUndo.objects.bulk_update(undos, ["done_at", "done_by"])
+    for case_undos in by_case.values():
+        events_record(case=case_undos[0].retraction.case, actor=actor, events=[
+            {"event_type": EventType.RETRACTION_UNDONE,
+             "new": {"retraction": undo.retraction_id, "action": undo.action}}
+            for undo in case_undos])
     return len(undos)
 
