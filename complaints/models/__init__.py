@@ -15,6 +15,7 @@ from complaints.models.cases import (
 from complaints.models.clocks import Deadline, DeadlinePolicy
 from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
+from complaints.models.drafts import FilingDraft, StagingDay
 from complaints.models.events import AppendOnlyError, CaseEvent, audit_trail_unlocked
 from complaints.models.evidence import (
     Evidence,
@@ -33,9 +34,10 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
     "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
-    "FiledAs", "IdempotencyRecord", "Message", "Notification", "OutputLocation", "Priority",
+    "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
+    "Priority",
     "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
-    "TrainingUse", "TransparencySnapshot",
+    "StagingDay", "TrainingUse", "TransparencySnapshot",
     "WebhookDelivery", "WebhookEndpoint", "Work", "audit_trail_unlocked", "evidence_upload_to",
     "staged_upload_to",
 ]

@@ -58,6 +58,9 @@ class StagedUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
         related_name="+",
     )
+    draft = models.ForeignKey(
+        "FilingDraft", on_delete=models.SET_NULL, null=True, blank=True, related_name="files",
+    )
     file = models.FileField(upload_to=staged_upload_to)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

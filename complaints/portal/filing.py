@@ -103,6 +103,7 @@ class Filing:
         self.form.staged_bytes = sum(s.size for s in self.staged)
         self.rows = {}
         self.focus = ""
+        self.not_kept: list[str] = []
         wanted = {"works": spec.works != "none", "locations": spec.locations,
                   "questions": spec.questions}
         for prefix, (form_class, base) in ROW_KINDS.items():
@@ -131,6 +132,14 @@ class Filing:
         if add not in self.rows and not any(remove.startswith(p + "-") for p in self.rows):
             return False
         self.stage_new_files()
+        self._rebuild(add=add, remove=remove)
+        return True
+
+    def refill(self) -> None:
+        """Show what was typed (a draft kept over a login) as a form not yet sent."""
+        self._rebuild(add=None, remove="")
+
+    def _rebuild(self, *, add, remove: str) -> None:
         for prefix, formset in list(self.rows.items()):
             kept = [
                 form for index, form in enumerate(formset.forms)
@@ -146,8 +155,8 @@ class Filing:
             self.rows[prefix] = rebuilt
         self.focus = f"id_{add}-{len(self.rows[add].forms) - 1}-" if add in self.rows else ""
         self.form = self.spec.form_class(initial=_values(self.form), user=self.user)
+        self.form.staged_bytes = sum(s.size for s in self.staged)
         self.bound = False
-        return True
 
     # --- Validation -------------------------------------------------------------
     def is_valid(self) -> bool:
@@ -197,14 +206,18 @@ class Filing:
             self.form.add_error(None, error)
 
     # --- Files --------------------------------------------------------------------
-    def stage_new_files(self) -> None:
-        """Keep every new file that passes its checks, so it need not be chosen again."""
+    def stage_new_files(self, *, form_shows_errors: bool = False) -> None:
+        """Keep every new file that passes its checks, so it need not be chosen again.
+        A file refused for a reason the form does not show itself (the account's
+        allowance for the day, or any when the form is shown afresh) is in `not_kept`."""
         used = sum(s.size for s in self.staged)
+        shown = set(self.form.errors.get("evidence", [])) if form_shows_errors else set()
         for upload in self.files.getlist("evidence") if self.files else []:
             try:
                 staged = upload_stage(owner=self.user, upload=upload, already_used_bytes=used)
-            except ValidationError:
-                continue  # the form shows why; the file is not kept
+            except ValidationError as exc:
+                self.not_kept += [m for m in exc.messages if m not in shown]
+                continue
             self.staged.append(staged)
             used += staged.size
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.domain.status import Status
 from complaints.models import CaseKind
-from complaints.portal.access import filing_login_required, pending_filing_take
+from complaints.portal.access import draft_take, filing_login_required
 from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing, KindSpec
 from complaints.portal.forms import (
     EvidenceAddForm,
@@ -54,13 +54,13 @@ def case_new_choose(request):
 
 
 def _filing_page(request, spec: KindSpec, appeal_of=None):
-    data = pending_filing_take(request)
-    files = None
-    if data is None and request.method == "POST":
-        data, files = request.POST, request.FILES
+    kept = draft_take(request)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (kept, None)
     filing = Filing(spec=spec, user=request.user, data=data, files=files, appeal_of=appeal_of)
     status = 200
-    if filing.bound and not filing.apply_row_action():
+    if kept is not None:
+        filing.refill()
+    elif filing.bound and not filing.apply_row_action():
         if filing.is_valid():
             try:
                 case = case_submit(filer=request.user,
@@ -70,7 +70,7 @@ def _filing_page(request, spec: KindSpec, appeal_of=None):
                 filing.add_error(exc)
             else:
                 return redirect("complaints:case_filed", reference=case.reference)
-        filing.stage_new_files()
+        filing.stage_new_files(form_shows_errors=True)
         status = 400
     return render(request, "complaints/case_form.html",
                   {"filing": filing, "spec": spec, "appeal_of": appeal_of}, status=status)

@@ -6,13 +6,14 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import F, Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.domain.events import EventType
-from complaints.models import Case, Evidence, Message, StagedUpload
+from complaints.models import Case, Evidence, FilingDraft, Message, StagedUpload, StagingDay
 from complaints.services.audit import event_record
 
 ALLOWED_TYPES = {
@@ -94,24 +95,48 @@ def evidence_attach(
 STAGED_KEEP = timedelta(days=1)
 
 
-def upload_stage(*, owner, upload: UploadedFile, already_used_bytes: int = 0) -> StagedUpload:
-    """Check and keep a file for a filing that is not complete yet."""
-    content_type = evidence_check(upload=upload, already_used_bytes=already_used_bytes)
-    staged = StagedUpload(
-        owner=owner if getattr(owner, "pk", None) else None,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=_sha256(upload),
+def staging_day_take(*, user, name: str, size: int) -> None:
+    """Count one file (`name`, `size` bytes) against the user's staging allowance for today, or
+    raise if it would go over (KOTAE_STAGED_FILES_PER_DAY, KOTAE_STAGED_BYTES_PER_DAY).
+    One conditional UPDATE, so two requests at once cannot both take the last of it."""
+    max_files = settings.KOTAE_STAGED_FILES_PER_DAY
+    max_bytes = settings.KOTAE_STAGED_BYTES_PER_DAY
+    day = timezone.localdate()
+    StagingDay.objects.get_or_create(user=user, day=day)
+    taken = StagingDay.objects.filter(
+        user=user, day=day, files__lte=max_files - 1, bytes__lte=max_bytes - size,
+    ).update(files=F("files") + 1, bytes=F("bytes") + size)
+    if taken:
+        return
+    raise ValidationError(
+        _("“%(name)s” was not kept: files kept for forms not yet sent may come to at most "
+          "%(files)s files and %(max)s a day for each account, and today's are used up. "
+          "Attach it again when you send the form.")
+        % {"name": name, "files": max_files, "max": filesizeformat(max_bytes)},
+        code="staging_per_day",
     )
-    staged.file.save("upload", upload, save=False)
-    staged.save()
+
+
+def upload_stage(*, owner, upload: UploadedFile, already_used_bytes: int = 0,
+                 draft: FilingDraft | None = None) -> StagedUpload:
+    """Check and keep a file for a filing that is not complete yet. Every check reads the
+    upload's size (known before anything is written) before the file is stored."""
+    content_type = evidence_check(upload=upload, already_used_bytes=already_used_bytes)
+    owner = owner if getattr(owner, "pk", None) else None
+    with transaction.atomic():
+        if owner is not None:
+            staging_day_take(user=owner, name=upload.name, size=upload.size)
+        staged = StagedUpload(
+            owner=owner,
+            draft=draft,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            sha256=_sha256(upload),
+        )
+        staged.file.save("upload", upload, save=False)
+        staged.save()
     return staged
-
-
-def staged_uploads_claim(*, public_ids: list[str], owner) -> None:
-    """Give files staged before a login (no owner yet) to the user who logged in."""
-    StagedUpload.objects.filter(public_id__in=public_ids, owner__isnull=True).update(owner=owner)
 
 
 def evidence_from_staged(*, case: Case, staged: StagedUpload, uploaded_by,
@@ -139,11 +164,16 @@ def evidence_from_staged(*, case: Case, staged: StagedUpload, uploaded_by,
 
 
 def staged_uploads_purge(*, older_than: timedelta = STAGED_KEEP) -> int:
-    """Delete files whose filing never went through."""
-    old = StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than)
+    """Delete files whose filing never went through, drafts past their expiry (with their
+    files), and staging allowances of days gone by. Returns the number of files deleted."""
+    now = timezone.now()
+    old = StagedUpload.objects.filter(
+        Q(created_at__lt=now - older_than) | Q(draft__expires_at__lt=now))
     count = 0
     for staged in old.iterator():
         staged.file.delete(save=False)
         staged.delete()
         count += 1
+    FilingDraft.objects.filter(expires_at__lt=now).delete()
+    StagingDay.objects.filter(day__lt=timezone.localdate() - timedelta(days=1)).delete()
     return count

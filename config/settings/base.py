@@ -147,6 +147,18 @@ KOTAE_MAX_CASE_UPLOAD_BYTES = env.int(
     "KOTAE_MAX_CASE_UPLOAD_BYTES", default=100 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Drafts of a filing kept before login (a session that ended while typing): small, and few
+# in all; every file's size is checked before it is written (complaints/services/drafts.py).
+KOTAE_ANONYMOUS_DRAFT_TEXT_BYTES = env.int("KOTAE_ANONYMOUS_DRAFT_TEXT_BYTES", default=64 * 1024)
+KOTAE_ANONYMOUS_DRAFT_FILES = env.int("KOTAE_ANONYMOUS_DRAFT_FILES", default=3)
+KOTAE_ANONYMOUS_DRAFT_BYTES = env.int("KOTAE_ANONYMOUS_DRAFT_BYTES", default=10 * 1024 * 1024)
+# All drafts of visitors not logged in, together, over the last 24 hours (text and files).
+KOTAE_ANONYMOUS_DRAFTS_BYTES_PER_DAY = env.int(
+    "KOTAE_ANONYMOUS_DRAFTS_BYTES_PER_DAY", default=1024 * 1024 * 1024
+)
+# What one account may stage (files kept for a form not yet sent) in one day.
+KOTAE_STAGED_FILES_PER_DAY = env.int("KOTAE_STAGED_FILES_PER_DAY", default=100)
+KOTAE_STAGED_BYTES_PER_DAY = env.int("KOTAE_STAGED_BYTES_PER_DAY", default=500 * 1024 * 1024)
 # The API's create and bulk endpoints: a notice of 10,000 locations runs to megabytes.
 # Above it they answer 413 in the API's error shape; every other request keeps the above.
 KOTAE_API_CREATE_MAX_BYTES = env.int("KOTAE_API_CREATE_MAX_BYTES", default=20 * 1024 * 1024)

@@ -222,18 +222,25 @@ def test_a_renamed_program_is_refused(client, creator):
 
 
 def test_session_expired_while_typing_files_after_login(client, creator, on_commit):
+    """The form comes back filled in after login; the filer checks it and sends it."""
     url = new_url("output-complaint")
     response = client.post(url, {**portal_data.output_complaint(), "evidence": [png_upload()]})
     assert response.status_code == 302
     login_url = response["Location"]
     assert login_url.startswith(reverse("accounts:login"))
-    assert "resume%3D1" in login_url or "resume=1" in login_url
+    response = client.post(login_url, {"username": creator.email,
+                                       "password": "pw-for-tests-1"}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    html = response.content.decode()
+    assert "Here is the form as you left it." in html
+    staged = StagedUpload.objects.get(owner=creator)
+    assert f'name="staged" value="{staged.public_id}"' in html
+    assert Case.objects.count() == 0  # nothing is sent in the filer's name unseen
     with on_commit():
-        response = client.post(login_url, {"username": creator.email,
-                                           "password": "pw-for-tests-1"}, follow=True)
+        response = client.post(url, {**portal_data.output_complaint(),
+                                     "staged": [str(staged.public_id)]})
     case = Case.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("complaints:case_filed",
-                                                     args=[case.reference])
+    assert response["Location"] == reverse("complaints:case_filed", args=[case.reference])
     assert case.filer == creator
     assert case.evidence.count() == 1
     assert len(mail.outbox) == 1

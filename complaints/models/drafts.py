@@ -1,0 +1,51 @@
+"""Filings not sent yet: a draft kept across a login, and what each account staged a day."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FilingDraft(models.Model):
+    """What was typed on a filing page, and its staged files, while no one was logged in.
+
+    A session holds only `public_id` (random, never shown to the browser); at login the
+    draft passes to the user, who finds the form filled in again. Purged after a day.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    path = models.CharField(_("page"), max_length=255)
+    data = models.JSONField(_("what was typed"), default=dict)  # {field: [values]}
+    text_bytes = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("filing draft")
+        verbose_name_plural = _("filing drafts")
+
+    def __str__(self):
+        return self.path
+
+
+class StagingDay(models.Model):
+    """Files and bytes one account staged on one day, counted up and never down, so a
+    filed case (whose staged rows become evidence) does not give the allowance back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField()
+    files = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"],
+                                               name="staging_day_once_per_user")]
+
+    def __str__(self):
+        return f"{self.day}: {self.files} files, {self.bytes} bytes"
