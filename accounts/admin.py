@@ -4,10 +4,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
 
 from accounts.models import Membership, Organisation, OrganisationInvitation, Role, User
 from accounts.services import user_role_set
 from accounts.time_zones import time_zone_choices
+from accounts.two_factor import totp_device_confirmed, two_factor_reset
 from config.pagination import CappedCountPaginator
 
 
@@ -38,6 +42,13 @@ class UserRoleForm(UserEditForm):
         self.fields["role"].initial = self.instance.role
 
 
+# django-otp registers its device admins, which would show secrets and recovery codes:
+# nobody needs them. A superuser resets a staff member's two-factor from the user list.
+for _model in (otp_totp_admin.TOTPDevice, otp_static_admin.StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreateForm
@@ -54,7 +65,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "language", "time_zone", "email_verified")}),
         (_("Role and permissions"), {"fields": ("role", "is_active", "is_superuser",
-                                                "user_permissions")}),
+                                                "user_permissions", "two_factor")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     # Everyone else: no password, no staff flags, groups or permissions. A supervisor may
@@ -71,13 +82,32 @@ class UserAdmin(BaseUserAdmin):
                 "fields": ("email", "display_name", "usable_password", "password1",
                            "password2")}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "two_factor"]
+    actions = ["reset_two_factor"]
     desk_readonly_fields = ["email", "email_verified", "role_label", "last_login",
                             "date_joined"]
 
     @admin.display(description=_("Role"))
     def role_label(self, obj):
         return Role(obj.role).label
+
+    @admin.display(description=_("Two-factor authentication"))
+    def two_factor(self, obj):
+        if not obj.is_staff:
+            return _("Not needed (not staff)")
+        return _("App set up") if totp_device_confirmed(obj) else _("Not set up yet")
+
+    @admin.action(description=_("Reset two-factor authentication"), permissions=["reset"])
+    def reset_two_factor(self, request, queryset):
+        reset = sum(two_factor_reset(user=user, actor=request.user) for user in queryset)
+        self.message_user(request, ngettext(
+            "Two-factor authentication reset for %(count)d person: they set it up again "
+            "at their next visit to the desk.",
+            "Two-factor authentication reset for %(count)d people: they set it up again "
+            "at their next visit to the desk.", reset) % {"count": reset})
+
+    def has_reset_permission(self, request):
+        return request.user.is_superuser
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None and request.user.is_superuser:

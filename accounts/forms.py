@@ -113,3 +113,27 @@ class InvitationForm(forms.Form):
 
 class MemberForm(forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TotpCodeForm(forms.Form):
+    """The 6-digit code an authenticator app shows (spaces allowed: some apps show 123 456)."""
+
+    code = forms.CharField(
+        label=_("6-digit code"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True, "size": 8}))
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit():
+            raise ValidationError(_("Type the 6 digits your app shows."), code="shape")
+        return code
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=40,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery "
+                    "codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "size": 12}))

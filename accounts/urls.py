@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import two_factor_views, views
 from accounts.forms import EmailAuthenticationForm, OutboxPasswordResetForm
 
 app_name = "accounts"
@@ -9,10 +9,17 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("verify/<str:uidb64>/<str:token>/", views.verify, name="verify"),
-    path("login/", auth_views.LoginView.as_view(
+    path("login/", two_factor_views.PasswordLoginView.as_view(
         authentication_form=EmailAuthenticationForm, template_name="accounts/login.html",
         redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Staff two-factor (accounts/two_factor_views.py).
+    path("two-factor/", two_factor_views.two_factor_manage, name="two_factor"),
+    path("two-factor/enrol/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes, name="recovery_codes"),
+    path("two-factor/recovery-codes/new/", two_factor_views.recovery_codes_new,
+         name="recovery_codes_new"),
     path("preferences/", views.preferences, name="preferences"),
     path("language/", views.language_set, name="language_set"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),

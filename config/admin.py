@@ -1,11 +1,31 @@
 """The admin site: Django's, with the desk's own screens that belong to no model."""
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.urls import path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.urls import path, reverse
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 
 class KotaeAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # Staff pass the second factor (accounts/two_factor.py) before any admin page opens.
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        """A signed-in staff member without the second factor goes on to it, not to
+        "you are not authorised"; a password login here leads there too."""
+        from accounts.two_factor_views import second_step_needed, second_step_redirect
+
+        if second_step_needed(request):
+            return second_step_redirect(request.POST.get(REDIRECT_FIELD_NAME)
+                                        or request.GET.get(REDIRECT_FIELD_NAME)
+                                        or reverse("admin:index", current_app=self.name))
+        response = super().login(request, extra_context)
+        if (request.method == "POST" and response.status_code == 302
+                and request.user.is_authenticated and request.user.is_staff):
+            return second_step_redirect(response.url)
+        return response
+
     def get_urls(self):
         from complaints.admin.health import health_view
         from complaints.admin.quality import quality_view

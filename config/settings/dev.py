@@ -13,6 +13,10 @@ if not _secret_file.exists():
 SECRET_KEY = env.str("SECRET_KEY", default=_secret_file.read_text().strip())
 
 INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
+# Client.force_login takes the first backend: a session it starts passes the staff second
+# factor (accounts/backends.py). Password logins never go through it. Never in production.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ForceLoginPassesSecondFactor",
+                           *AUTHENTICATION_BACKENDS]  # noqa: F405
 
 # runserver serves static files from the apps; WhiteNoise need not scan STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True

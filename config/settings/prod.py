@@ -1,6 +1,8 @@
 """Production: refuses to start without its secrets; passes check --deploy."""
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import AUTHENTICATION_BACKENDS, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when unset
@@ -16,3 +18,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+
+# The tests' force_login stand-in for the staff second factor must never reach production.
+if "accounts.backends.ForceLoginPassesSecondFactor" in AUTHENTICATION_BACKENDS:
+    raise ImproperlyConfigured("ForceLoginPassesSecondFactor is for development and tests only.")

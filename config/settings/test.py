@@ -6,6 +6,10 @@ from .base import *  # noqa: F403
 from .base import CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, VAR_DIR, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
+# Client.force_login takes the first backend: a session it starts passes the staff second
+# factor (accounts/backends.py). Password logins never go through it. Never in production.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ForceLoginPassesSecondFactor",
+                           *AUTHENTICATION_BACKENDS]  # noqa: F405
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,8 @@ from django.core import mail
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from tests.support.two_factor import totp_code, totp_device_enrolled
+
 PASSWORD = "pw-for-tests-1"
 
 
@@ -32,10 +34,26 @@ def wait_for_mail(predicate, timeout: float = 10.0) -> list:
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real form, in whichever language the page is shown."""
+    """Log in through the real form, in whichever language the page is shown. A staff
+    member passes the real second factor too: an authenticator-app device is enrolled for
+    them (if they have none) and the code the app would show now is typed."""
+    from accounts.models import User
+
+    user = User.objects.filter(email=email).first()
+    device = totp_device_enrolled(user) if user is not None and user.is_staff else None
     page.goto("/accounts/login/")
     t = ja if page.locator("html").get_attribute("lang") == "ja" else en
     page.get_by_label(t("E-mail address"), exact=True).fill(email)
     page.get_by_label(t("Password"), exact=True).fill(password)
     page.get_by_role("button", name=t("Log in"), exact=True).click()
+    if device is not None:
+        second_factor_pass(page, device)
     expect(page).to_have_url(re.compile(r"/cases/$"))
+
+
+def second_factor_pass(page: Page, device) -> None:
+    """On the second step's page: type the code the authenticator app shows now."""
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    t = ja if page.locator("html").get_attribute("lang") == "ja" else en
+    page.get_by_label(t("Code"), exact=True).fill(totp_code(device))
+    page.get_by_role("button", name=t("Verify"), exact=True).click()

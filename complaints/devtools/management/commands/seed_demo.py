@@ -63,6 +63,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (log in at {settings.SITE_URL}/):")
         for label, email, password in rows:
             self.stdout.write(f"  {str(label):<11} {email:<24} password: {password}")
+        self.stdout.write(
+            "Staff (operator, supervisor) log in with a second factor: the first visit to "
+            f"{settings.SITE_URL}/admin/ asks to set up an authenticator app (any TOTP app: "
+            "scan the QR code, type its 6-digit code) and shows 10 recovery codes once; "
+            "later logins ask for the app's code.")
         if filed:
             self._demo_clock(filed[0])
         else:
