@@ -1,8 +1,11 @@
+from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static import admin as otp_static_admin
@@ -183,3 +186,41 @@ class OrganisationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """The wrong passwords django-axes counts, per account name and client address.
+    Superusers only; deleting a row ends its pause at once (README "Login throttling")."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time",
+                    "paused_until"]
+    search_fields = ["username", "ip_address"]
+    fields = readonly_fields = ["username", "ip_address", "failures_since_start",
+                                "attempt_time", "paused_until", "path_info", "user_agent"]
+    ordering = ["-attempt_time"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+
+    @admin.display(description=_("Paused until"))
+    def paused_until(self, obj):
+        ends_at = obj.attempt_time + settings.AXES_COOLOFF_TIME
+        if obj.failures_since_start < settings.AXES_FAILURE_LIMIT or ends_at <= timezone.now():
+            return "—"
+        return formats.date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

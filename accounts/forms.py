@@ -3,9 +3,15 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Language, User
 from accounts.services import user_password_reset_send, user_verification_send
+from accounts.throttling import (
+    login_failure_record,
+    login_is_paused,
+    password_reset_wait,
+)
 from accounts.time_zones import time_zone_choices
 
 
@@ -63,15 +69,38 @@ class EmailAuthenticationForm(AuthenticationForm):
         unverified = User.objects.filter(email=email, is_active=False,
                                          email_verified=False).first() if password else None
         if unverified is None:
-            return super().clean()
+            return super().clean()  # authenticate(): django-axes counts and pauses
+        # Counted and paused as authenticate() would be (accounts/throttling.py).
+        if login_is_paused(self.request, email=email):
+            raise self.get_invalid_login_error()
         if unverified.check_password(password):
             user_verification_send(user=unverified)
             raise ValidationError(self.error_messages["unverified"], code="unverified")
+        login_failure_record(self.request, email=email)
         raise self.get_invalid_login_error()
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Password reset e-mails go through the outbox like every other e-mail."""
+    """Password reset e-mails go through the outbox like every other e-mail. Requests are
+    limited per address asked for and per client (accounts/throttling.py); over the limit
+    the form says so, the same whether or not the address has an account."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        wait = password_reset_wait(self.request, email=email) if self.request else None
+        if wait is not None:
+            minutes = max(1, -(-wait // 60))
+            raise ValidationError(ngettext(
+                "We have had too many requests to reset a password for this address or "
+                "from your network. Please try again in %(minutes)d minute.",
+                "We have had too many requests to reset a password for this address or "
+                "from your network. Please try again in %(minutes)d minutes.",
+                minutes) % {"minutes": minutes}, code="throttled")
+        return email
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):

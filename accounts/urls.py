@@ -39,7 +39,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_change_done")), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/message_page.html"), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(
+    path("password/reset/", views.PasswordResetView.as_view(
         form_class=OutboxPasswordResetForm, template_name="accounts/form_page.html",
         success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(

@@ -1,12 +1,16 @@
 import copy
 from functools import wraps
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -41,6 +45,36 @@ from accounts.services import (
     user_signup,
     user_verify_email,
 )
+from accounts.throttling import login_pause_ends_at, login_username
+
+
+def login_paused(request, original_response=None, credentials=None):
+    """The answer to a login that django-axes holds (AXES_LOCKOUT_CALLABLE): 429, saying
+    for which account and until when, with the way to a new password; in the admin's look
+    on the admin's login."""
+    ends_at = login_pause_ends_at(request, credentials)
+    context = {
+        "email": login_username(request, credentials) or "",
+        "ends_at": formats.date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
+        if ends_at else "",
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "title": _("Logging in is paused"),
+    }
+    template = "accounts/login_paused.html"
+    if request.path.startswith(reverse("admin:index")):
+        context.update(admin.site.each_context(request))
+        template = "admin/login_paused.html"
+    response = render(request, template, context, status=429)
+    if ends_at:
+        response["Retry-After"] = str(max(1, int((ends_at - timezone.now()).total_seconds())))
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the request given to the form (its limits are per client)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def _safe_next(request) -> str:

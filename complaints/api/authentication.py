@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.services import api_token_authenticate
+from complaints.api.throttling import BadTokensThrottled, bad_token_record, bad_tokens_wait
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -14,19 +15,26 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() not in (b"bearer", b"token"):
             return None
+        # A client that sent too many wrong tokens: only a token in use (cached) passes.
+        wait = bad_tokens_wait(request)
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                _("Give the token after “Bearer” and a single space."))
+            self._refuse(request, wait, _("Give the token after “Bearer” and a single space."))
         try:
             token = header[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed(_("This token is not valid.")) from exc
-        row = api_token_authenticate(token=token)
+        except UnicodeError:
+            self._refuse(request, wait, _("This token is not valid."))
+        row = api_token_authenticate(token=token, cached_only=wait is not None)
         if row is None:
-            raise exceptions.AuthenticationFailed(
-                _("This token is not valid or was revoked. Make a new one on your "
-                  "API tokens page."))
+            self._refuse(request, wait, _("This token is not valid or was revoked. Make a "
+                                          "new one on your API tokens page."))
         return row.user, row
+
+    @staticmethod
+    def _refuse(request, wait, message):
+        if wait is not None:
+            raise BadTokensThrottled(wait)
+        bad_token_record(request)
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_header(self, request):
         return self.keyword  # so a missing token is a 401 with WWW-Authenticate

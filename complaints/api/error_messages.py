@@ -139,6 +139,14 @@ def throttled(wait: int | None) -> str:
                      wait) % {"wait": wait}
 
 
+def bad_tokens_throttled(wait: int) -> str:
+    return npgettext(
+        "api", "Too many requests with a token that is not valid came from your address. "
+        "Try again in %(wait)d second, with a valid token.",
+        "Too many requests with a token that is not valid came from your address. "
+        "Try again in %(wait)d seconds, with a valid token.", wait) % {"wait": wait}
+
+
 def request_too_large(limit_bytes: int) -> str:
     return _("The request body is too large: at most %(megabytes)d MB, not counting "
              "uploaded files.") % {"megabytes": max(1, limit_bytes // (1024 * 1024))}

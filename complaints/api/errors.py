@@ -74,6 +74,8 @@ def _media_types(classes) -> list[str]:
 
 def _drf_refusal_message(exc, request) -> str | None:
     """Our words for what DRF refuses by itself (it never carries a message of ours)."""
+    if getattr(exc, "bad_tokens", False):  # complaints/api/throttling.py
+        return error_messages.bad_tokens_throttled(exc.wait)
     if isinstance(exc, exceptions.Throttled):
         return error_messages.throttled(exc.wait)
     if isinstance(exc, exceptions.NotAuthenticated):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "complaints",
+    "accounts.throttling_app.LoginThrottlingConfig",  # django-axes (README "Login throttling")
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked login into the "login paused" page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,7 +115,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Staff two-factor (accounts/two_factor.py): the name authenticator apps show, and how
 # many 30-second steps a code may be early or late.
 OTP_TOTP_ISSUER = "Kotae"
@@ -124,6 +126,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes; README "Login throttling"). Its backend comes before
+# ModelBackend and refuses a locked user+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Attempts are rows in the database: shared by every web process, on a laptop too
+# (where the cache is each process's own memory).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Locked: this account name from this address, never the account everywhere (so nobody can
+# lock a known user out) nor the address for everyone (an office behind one address).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("KOTAE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("KOTAE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lock neither count nor lengthen it, so the time on the page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"  # the login forms' field (an e-mail address)
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_paused"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (User.last_login is kept)
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the attempts, to superusers only
+AXES_VERBOSE = False
+# Password-reset requests: so many per address asked for, and per client address, an hour.
+KOTAE_PASSWORD_RESET_PER_EMAIL = env.int("KOTAE_PASSWORD_RESET_PER_EMAIL", default=3)
+KOTAE_PASSWORD_RESET_PER_IP = env.int("KOTAE_PASSWORD_RESET_PER_IP", default=20)
+# Proxies in front of the web processes that append to X-Forwarded-For (config/client_ip.py).
+KOTAE_PROXY_COUNT = env.int("KOTAE_PROXY_COUNT", default=0)
 
 # --- Language and time -------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -198,6 +230,8 @@ if REDIS_URL:
             "BACKEND": "config.cache.KotaeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kotae",
+            # A Redis that does not answer costs a request a second at most, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
@@ -293,6 +327,10 @@ REST_FRAMEWORK = {
 }
 # Requests a minute per API token (or per signed-in browser); beyond it, 429.
 KOTAE_API_RATE = env.str("KOTAE_API_RATE", default="600/min")
+# Requests with a wrong or unknown token from one client address: beyond so many in a
+# window, 429 until the window ends (complaints/api/throttling.py).
+KOTAE_API_BAD_TOKEN_LIMIT = env.int("KOTAE_API_BAD_TOKEN_LIMIT", default=10)
+KOTAE_API_BAD_TOKEN_WINDOW = 300
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kotae API",
     "DESCRIPTION": "File and follow copyright complaints, training objections, inquiries "

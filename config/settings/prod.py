@@ -10,6 +10,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 KOTAE_WEBHOOK_PUBLIC_ONLY = True  # webhooks never reach the network behind the server
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The TLS proxy in front appends the client's address to X-Forwarded-For (config/client_ip.py).
+KOTAE_PROXY_COUNT = env.int("KOTAE_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -4,6 +4,7 @@ must not happen (a supervisor making anyone staff or superuser, or changing a pa
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
@@ -23,6 +24,7 @@ from complaints.services.retractions import retraction_record
 from tests.complaints.portal.test_retract import B, decide, two_locations
 from tests.complaints.services.test_register import objection
 from tests.factories import OrganisationFactory, UserFactory, staff_user
+from tests.support.login import logs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,7 @@ MATRIX = {
                                  for role in ("operator", "supervisor")},
     "complaints.retractionundo": {role: ({"view"}, {"mark_undone"})
                                   for role in ("operator", "supervisor")},
+    "axes.accessattempt": {role: (set(), set()) for role in ("operator", "supervisor")},
 }
 
 
@@ -82,6 +85,10 @@ def one_of_each() -> dict:
         "complaints.notification": Notification.objects.filter(case=case).first(),
         "complaints.registerentry": RegisterEntry.objects.first(),
         "complaints.retractionundo": RetractionUndo.objects.first(),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="hanako@example.com", ip_address="203.0.113.7", user_agent="curl",
+            http_accept="*/*", path_info="/accounts/login/", failures_since_start=5,
+            get_data="", post_data=""),
     }
 
 
@@ -213,8 +220,8 @@ def test_a_supervisor_cannot_change_a_creators_password(client, supervisor, crea
                                       "password2": "taken-over-pw-2026"})
     assert response.status_code == 403
     client.logout()
-    assert not client.login(email="hanako@example.com", password="taken-over-pw-2026")
-    assert client.login(email="hanako@example.com", password="pw-for-tests-1")
+    assert not logs_in(client, "hanako@example.com", "taken-over-pw-2026")
+    assert logs_in(client, "hanako@example.com", "pw-for-tests-1")
 
 
 def test_a_supervisor_cannot_deactivate_a_colleague(client, supervisor, operator):
@@ -242,7 +249,7 @@ def test_a_superuser_gives_a_role_and_sets_a_password(client, creator):
                                       "password2": "a-new-pw-for-her"})
     assert response.status_code == 302
     client.logout()
-    assert client.login(email="hanako@example.com", password="a-new-pw-for-her")
+    assert logs_in(client, "hanako@example.com", "a-new-pw-for-her")
 
 
 def test_organisations_are_not_a_way_in(client, supervisor):
@@ -262,3 +269,23 @@ def test_only_a_superuser_gives_a_role(supervisor, creator):
         user_role_set(user=creator, role="supervisor", actor=supervisor)
     creator.refresh_from_db()
     assert not creator.is_staff and creator.role == "creator"
+
+
+def test_only_a_superuser_sees_and_ends_login_pauses(client):
+    """Wrong-password counts name people and their addresses: superusers only, who may
+    delete one to end its pause at once (they cannot make or edit one)."""
+    attempt = AccessAttempt.objects.create(
+        username="hanako@example.com", ip_address="203.0.113.7", user_agent="curl",
+        http_accept="*/*", path_info="/accounts/login/", failures_since_start=5,
+        get_data="", post_data="")
+    root = User.objects.create_superuser(email="root@kotae.example", password="x" * 14,
+                                         display_name="Root")
+    client.force_login(root)
+    listing = client.get(url("axes.accessattempt", "changelist")).content.decode()
+    assert "hanako@example.com" in listing and "203.0.113.7" in listing
+    assert client.get(url("axes.accessattempt", "add")).status_code == 403
+    assert 'name="_save"' not in client.get(
+        url("axes.accessattempt", "change", attempt.pk)).content.decode()
+    response = client.post(url("axes.accessattempt", "delete", attempt.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()

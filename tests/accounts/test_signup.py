@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from tests.support.login import logs_in
 
 # seed_demo's logins and demo clock: tests/complaints/devtools/test_seed_demo.py.
 
@@ -70,7 +71,7 @@ def test_password_reset_goes_through_the_outbox(client, creator, on_commit):
                            {"new_password1": "brand-new-passphrase-42",
                             "new_password2": "brand-new-passphrase-42"})
     assert response.status_code == 302
-    assert client.login(username=creator.email, password="brand-new-passphrase-42")
+    assert logs_in(client, creator.email, "brand-new-passphrase-42")
 
 
 def test_production_hashes_with_argon2():
@@ -97,7 +98,7 @@ def test_password_change(client, creator):
                             "new_password2": "another-long-passphrase-7"})
     assert response.status_code == 302
     client.logout()
-    assert client.login(username=creator.email, password="another-long-passphrase-7")
+    assert logs_in(client, creator.email, "another-long-passphrase-7")
 
 
 def test_logout_is_a_post(client, creator):

@@ -31,6 +31,8 @@ def examples_per_operation() -> int:
 @pytest.fixture
 def api_schema(settings):
     settings.KOTAE_API_RATE = "1000000/min"  # quotas are tested elsewhere
+    # and so is the limit on wrong tokens (its auth check sends many: test_token_throttling)
+    settings.KOTAE_API_BAD_TOKEN_LIMIT = 1_000_000
     # The app runs in this thread on the test's own database connection, as Django's test
     # client does: it must not close that connection at the end of each request.
     signals.request_started.disconnect(close_old_connections)
