@@ -10,6 +10,7 @@ from django.urls import URLResolver
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.support.login import logs_in
 from tests.support.two_factor import totp_code, totp_code_from_secret, totp_device_enrolled
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def no_throttle(settings):
 
 
 def password_login(client, user) -> None:
-    assert client.login(email=user.email, password=PASSWORD)  # not through force_login
+    assert logs_in(client, user.email, PASSWORD)  # the form, not force_login
 
 
 def enrol(client, next_url: str = "/admin/") -> list[str]:

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from tests.support.login import logs_in
 from tests.support.two_factor import totp_code, totp_device_enrolled
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_force_login_passes_the_second_factor_in_the_test_settings(client, opera
 
 
 def test_a_password_never_logs_in_through_the_helper(client, operator):
-    assert client.login(email=operator.email, password="pw-for-tests-1")
+    assert logs_in(client, operator.email, "pw-for-tests-1")
     assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
     assert client.get("/admin/").status_code == 302  # the second factor is still asked for
 
@@ -59,7 +60,7 @@ def test_a_superuser_resets_a_colleagues_two_factor(client, operator):
     device = totp_device_enrolled(operator)
     StaticDevice.objects.create(user=operator, name="Recovery codes")
     desk = client.__class__()
-    assert desk.login(email=operator.email, password="pw-for-tests-1")
+    assert logs_in(desk, operator.email, "pw-for-tests-1")
     desk.post("/accounts/two-factor/verify/", {"code": totp_code(device)})
     assert desk.get("/admin/").status_code == 200
 
