@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from complaints.portal import views as complaint_views
+from config.csp_report import csp_report
 from config.health import healthz
 
 urlpatterns = [
     path("", complaint_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("complaints.api.urls")),

@@ -1,7 +1,8 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from complaints.api import register, views, webhooks
+from complaints.api.docs import ApiDocsView
 
 app_name = "api"
 urlpatterns = [
@@ -20,5 +21,5 @@ urlpatterns = [
          name="webhook_deliveries"),
     path("register/", register.RegisterExport.as_view(), name="register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
 ]

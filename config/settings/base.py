@@ -38,12 +38,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "accounts",
     "complaints",
     "accounts.throttling_app.LoginThrottlingConfig",  # django-axes (README "Login throttling")
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer carries the policy: static files, 400s refused by the
+    # middleware below, and the error pages.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -307,6 +311,42 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy on every response (django-csp's middleware, first in
+# MIDDLEWARE). Nothing inline runs: every script is a file under /static/ (the API docs'
+# start-up script too: complaints/api/docs.py). A violation is reported to /csp-report/
+# (config/csp_report.py), which logs one line per report.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # Anything not named below: this origin only.
+        "default-src": ["'self'"],
+        # Scripts: files from this origin only; no inline script, no event-handler
+        # attribute, no javascript: URL, no eval.
+        "script-src": ["'self'"],
+        # Stylesheets from this origin only, and no 'unsafe-inline': no <style> element and
+        # no style="" attribute in our pages (their rules are in desk.css, site.css);
+        # Django's admin and Swagger UI set styles through the DOM (element.style), which
+        # the policy allows.
+        "style-src": ["'self'"],
+        # Images from this origin only (no data: URLs; the API docs page alone adds them for
+        # Swagger UI's icons, complaints/api/docs.py). A QR code drawn as inline <svg>
+        # markup is no image fetch and needs nothing here.
+        "img-src": ["'self'"],
+        # Fonts from this origin only (the sites use the system's fonts).
+        "font-src": ["'self'"],
+        # fetch/XHR only to this origin (the API docs fetch the schema and try requests).
+        "connect-src": ["'self'"],
+        # No plugins (<object>, <embed>).
+        "object-src": ["'none'"],
+        # No <base> element may move relative links elsewhere.
+        "base-uri": ["'none'"],
+        # No page of ours may be framed (X-Frame-Options: DENY says the same to old browsers).
+        "frame-ancestors": ["'none'"],
+        # Forms post to this origin only.
+        "form-action": ["'self'"],
+        # Where browsers report a violation.
+        "report-uri": "/csp-report/",
+    },
+}
 # Email verification and password-reset links stay valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
