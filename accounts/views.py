@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -92,7 +93,8 @@ def preferences(request):
         form = PreferencesForm(request.POST, instance=copy.copy(request.user))
         if form.is_valid():
             user_preferences_update(user=request.user, **form.cleaned_data)
-            messages.success(request, _("Your preferences were saved."))
+            with translation.override(request.user.language):  # the page after is in it
+                messages.success(request, _("Your preferences were saved."))
             return redirect("accounts:preferences")
         request.user.refresh_from_db()
     else:
