@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -126,7 +126,8 @@ def preferences(request):
         form = PreferencesForm(request.POST, instance=copy.copy(request.user))
         if form.is_valid():
             user_preferences_update(user=request.user, **form.cleaned_data)
-            messages.success(request, _("Your preferences were saved."))
+            with translation.override(request.user.language):  # the page after is in it
+                messages.success(request, _("Your preferences were saved."))
             return redirect("accounts:preferences")
         request.user.refresh_from_db()
     else:

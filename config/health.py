@@ -1,10 +1,19 @@
-"""GET /healthz: is the database answering, is the broker answering. A bare answer for
-anyone (200 or 503, and which of the two failed); the figures behind it (the outbox's
-backlog, e-mails that failed for good) are for staff only, on the desk's health page
-(complaints/admin/health.py)."""
+"""GET /healthz: is the database answering, is the broker answering.
+
+The public gets only the answer: {"status": "ok"} (200) or {"status": "unavailable"}
+(503). The details (which check failed and how, and the outbox's figures: the backlog,
+e-mails that failed for good) go to signed-in staff and to a monitor sending
+`Authorization: Bearer <KOTAE_HEALTH_TOKEN>`; the desk's health page
+(complaints/admin/health.py) shows the same figures (complaints.selectors.outbox).
+"""
+import hmac
+
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 
+from complaints.selectors.outbox import outbox_figures
 from config.celery import app as celery_app
 
 
@@ -28,13 +37,30 @@ def _broker_ok() -> tuple[bool, str]:
 
 
 def health_checks() -> dict:
-    """What /healthz answers: status ("ok" or "unavailable"), database and broker."""
+    """status ("ok" or "unavailable"), database and broker ("ok", or what went wrong)."""
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
     return {"status": "ok" if db_ok and broker_ok else "unavailable", "database": db_detail,
             "broker": broker_detail}
 
 
+def _may_see_details(request) -> bool:
+    user = request.user
+    # A staff member who has passed the second factor too (django-otp), as for the admin.
+    if user.is_active and user.is_staff and getattr(user, "is_verified", lambda: False)():
+        return True
+    token = settings.KOTAE_HEALTH_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode(), token.encode())
+
+
+@never_cache  # what staff see must never be cached for the public
 def healthz(request):
-    body = health_checks()
-    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+    checks = health_checks()
+    status = 200 if checks["status"] == "ok" else 503
+    if not _may_see_details(request):
+        return JsonResponse({"status": checks["status"]}, status=status)
+    if checks["database"] == "ok":
+        checks["outbox"] = outbox_figures().as_json()
+    return JsonResponse(checks, status=status)

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from complaints.services.outbox import outbox_figures
+from complaints.selectors.outbox import outbox_figures
 from config.health import health_checks
 
 

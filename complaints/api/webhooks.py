@@ -22,6 +22,7 @@ from complaints.api.views import (
     KotaeCursorPagination,
     service_errors,
 )
+from complaints.domain.webhook_urls import WEBHOOK_URL_RULE
 from complaints.models import WebhookDelivery, WebhookEndpoint
 from complaints.services.webhooks import (
     MAX_ENDPOINTS,
@@ -83,8 +84,7 @@ class _WebhookUrlValidator(RegexValidator):
 class WebhookCreateSerializer(Input):
     url = Text(
         max_length=URL_MAX_LENGTH, validators=[_WebhookUrlValidator()],
-        help_text="Where to POST the events: a public https:// URL (not localhost nor a "
-                  "private address).")
+        help_text=f"Where to POST the events. {WEBHOOK_URL_RULE}")
     description = Text(max_length=200, required=False, allow_blank=True, default="",
                        help_text="A note for you, e.g. what receives it.")
 

@@ -19,6 +19,21 @@ INTERNAL_SUFFIXES = (".internal", ".local", ".localhost", ".svc.cluster.local")
 METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"),
                                 ipaddress.ip_address("fd00:ec2::254")})
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
+# Every IPv4 address that is not public, written out (Python's is_private and the rest
+# say the same today, and are asked too): the webhook URL pattern leaves these out
+# (complaints.domain.webhook_urls), and a test checks that both agree.
+NON_PUBLIC_IPV4 = tuple(ipaddress.IPv4Network(network) for network in (
+    "0.0.0.0/8",  # "this network", 0.0.0.0 among them
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",  # private
+    "100.64.0.0/10",  # shared (carrier-grade NAT)
+    "127.0.0.0/8",  # loopback
+    "169.254.0.0/16",  # link-local, the cloud metadata address among them
+    "192.0.0.0/29", "192.0.0.170/31",  # IETF protocol assignments
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",  # documentation
+    "198.18.0.0/15",  # benchmarking
+    "224.0.0.0/4",  # multicast
+    "240.0.0.0/4",  # reserved, the broadcast address among them
+))
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -53,7 +68,7 @@ def address_is_public(address: str | IPAddress) -> bool:
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             return address_is_public(embedded)
-    elif address in _SHARED:
+    elif address in _SHARED or any(address in network for network in NON_PUBLIC_IPV4):
         return False
     return not (address.is_private or address.is_loopback or address.is_link_local
                 or address.is_multicast or address.is_reserved or address.is_unspecified)

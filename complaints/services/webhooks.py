@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from complaints.domain.webhook_urls import webhook_url_pattern as domain_webhook_url_pattern
+from complaints.domain.webhook_urls import webhook_url_shape
 from complaints.models import Case, WebhookDelivery, WebhookEndpoint
 from complaints.services.outbox import case_link, webhook_deliveries_write
 from complaints.services.outbox.addresses import (
@@ -47,23 +49,12 @@ ERROR_TOO_MANY = _("You can have at most %(limit)d webhooks. Delete one to add a
 
 
 # --- Endpoints ---------------------------------------------------------------------
-# What a webhook URL may look like; the API's schema publishes the same pattern.
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_HOST = (r"(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-         r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"  # a name with its top-level domain
-         rf"|{_OCTET}(?:\.{_OCTET}){{3}}|localhost)")  # an IPv4 address, localhost
-_PORT = r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}"
-_PORT += r"|[1-9][0-9]{0,3}))?"
-# Path and query (no fragment): the characters RFC 3986 allows there, or %-escapes.
-_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})"
-_REST = rf"(?:/{_CHAR}*)?(?:\?(?:{_CHAR}|\?)*)?"
-
-
 def webhook_url_pattern() -> str:
-    """The regular expression a webhook URL must match (https only, unless
-    KOTAE_WEBHOOK_ALLOW_HTTP)."""
-    scheme = "https?" if settings.KOTAE_WEBHOOK_ALLOW_HTTP else "https"
-    return rf"^{scheme}://{_HOST}{_PORT}{_REST}$"
+    """The regular expression a webhook URL must match, as the API's schema publishes it
+    (complaints.domain.webhook_urls): https only unless KOTAE_WEBHOOK_ALLOW_HTTP, and no
+    internal name or non-public IPv4 address while KOTAE_WEBHOOK_PUBLIC_ONLY."""
+    return domain_webhook_url_pattern(allow_http=settings.KOTAE_WEBHOOK_ALLOW_HTTP,
+                                      public_only=settings.KOTAE_WEBHOOK_PUBLIC_ONLY)
 
 
 def webhook_url_check(url: str) -> str:
@@ -71,9 +62,13 @@ def webhook_url_check(url: str) -> str:
     that says why."""
     if not settings.KOTAE_WEBHOOK_ALLOW_HTTP and url[:7].lower() == "http://":
         raise ValidationError({"url": [ValidationError(ERROR_HTTPS, code="https_required")]})
-    if len(url) > URL_MAX_LENGTH or not re.fullmatch(webhook_url_pattern(), url):
+    shape = webhook_url_shape(allow_http=settings.KOTAE_WEBHOOK_ALLOW_HTTP)
+    if len(url) > URL_MAX_LENGTH or not re.fullmatch(shape, url):
         raise ValidationError({"url": [ValidationError(ERROR_URL, code="invalid_url")]})
     if settings.KOTAE_WEBHOOK_PUBLIC_ONLY:
+        if not re.fullmatch(webhook_url_pattern(), url):  # an internal name or address
+            raise ValidationError({"url": [ValidationError(ERROR_PRIVATE_HOST,
+                                                           code="private_host")]})
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:

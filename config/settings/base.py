@@ -253,6 +253,15 @@ else:
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 
+# The queues, by what they carry, and which task goes to which (by task name; any other
+# task goes to the default queue): the one table of routes, read by config.celery's router.
+# Webhook deliveries have a queue and a worker of their own (config/devrun.py, README), so a
+# receiver that answers slowly or never holds up no e-mail. The test settings give each test
+# process queues of its own.
+KOTAE_QUEUES = {"default": "celery", "webhooks": "webhooks"}
+KOTAE_TASK_QUEUES = {"complaints.tasks.webhook_deliver_task": "webhooks"}
+CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["default"]
+CELERY_TASK_ROUTES = ["config.celery.task_route"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -371,6 +380,9 @@ KOTAE_API_RATE = env.str("KOTAE_API_RATE", default="600/min")
 # window, 429 until the window ends (complaints/api/throttling.py).
 KOTAE_API_BAD_TOKEN_LIMIT = env.int("KOTAE_API_BAD_TOKEN_LIMIT", default=10)
 KOTAE_API_BAD_TOKEN_WINDOW = 300
+# /healthz gives its details (database, broker, the outbox's figures) to signed-in staff and
+# to a caller sending `Authorization: Bearer <this>` (a monitor); unset, to staff only.
+KOTAE_HEALTH_TOKEN = env.str("KOTAE_HEALTH_TOKEN", default="")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kotae API",
     "DESCRIPTION": "File and follow copyright complaints, training objections, inquiries "

@@ -3,7 +3,7 @@ import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, VAR_DIR, env
+from .base import CACHES, CELERY_BROKER_URL, DATABASES, KOTAE_QUEUES, REDIS_URL, VAR_DIR, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "complaints.devtools"]  # noqa: F405 (bench and seed commands)
 # Client.force_login takes the first backend: a session it starts passes the staff second
@@ -38,7 +38,9 @@ WHITENOISE_AUTOREFRESH = True
 # pytest-django adds the gw suffix on PostgreSQL.)
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _apart = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
-CELERY_TASK_DEFAULT_QUEUE = f"kotae-test{_apart}"
+KOTAE_QUEUES = {carries: f"kotae-test{_apart}" + ("" if carries == "default" else f"-{carries}")
+                for carries in KOTAE_QUEUES}
+CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["default"]
 if CELERY_BROKER_URL.startswith("sqlite"):  # the embedded broker: a file of the tests' own
     CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / f'test-broker{_apart}.sqlite3'}"
 if REDIS_URL and XDIST_WORKER.startswith("gw"):  # the broker keeps database 0

@@ -1,5 +1,6 @@
-"""`make run`'s supervisor: web, worker and beat come up, /healthz answers, and stopping
-it (or killing `make` above it) leaves no process behind."""
+"""`make run`'s supervisor: web, the two workers (e-mail and the rest; webhooks) and beat
+come up, /healthz answers, and stopping it (or killing `make` above it) leaves no process
+behind."""
 import json
 import os
 import signal
@@ -13,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from config.devrun import commands
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
+HEALTH_TOKEN = "devrun-test-health-token"  # noqa: S105 - a test value
 
 
 def free_port() -> int:
@@ -36,11 +40,25 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
-def wait_for_health(port: int, timeout: float = 90) -> dict:
+def command_lines(pids: list[int]) -> list[str]:
+    lines = []
+    for pid in pids:
+        try:
+            lines.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return lines
+
+
+def wait_for_health(port: int, timeout: float = 90, token: str = "") -> dict:
+    """/healthz's answer once the web answers (its details with the health token)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz",
+        headers={"Authorization": f"Bearer {token}"} if token else {})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(request, timeout=2) as r:  # noqa: S310 - http only
                 return json.loads(r.read())
         except OSError:
             time.sleep(0.5)
@@ -61,6 +79,7 @@ def devrun_env(tmp_path):
            if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update({"KOTAE_VAR_DIR": str(tmp_path / "var"), "PORT": str(free_port()),
                 "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+                "KOTAE_HEALTH_TOKEN": HEALTH_TOKEN,
                 marker.split("=")[0]: marker.split("=")[1]})
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env,
                    check=True, timeout=120)
@@ -76,11 +95,15 @@ def test_sigterm_stops_web_worker_and_beat(devrun_env, tmp_path):
     with open(console, "w") as out:
         supervisor = subprocess.Popen([sys.executable, "-m", "config.devrun"], cwd=BASE_DIR,
                                       env=env, stdout=out, stderr=subprocess.STDOUT)
-    health = wait_for_health(int(env["PORT"]))
+    health = wait_for_health(int(env["PORT"]), token=HEALTH_TOKEN)
     # The address printed is the port the user chose.
     assert f"Kotae on http://127.0.0.1:{env['PORT']}/" in console.read_text()
     assert (health["status"], health["database"], health["broker"]) == ("ok", "ok", "ok")
-    assert len(processes_with(marker)) >= 4  # supervisor, web (+reloader), worker, beat
+    # supervisor, web (+reloader), the two workers, beat
+    assert len(processes_with(marker)) >= 5
+    running = command_lines(processes_with(marker))
+    assert any("worker" in line and "--queues=webhooks" in line for line in running)
+    assert any("worker" in line and "--queues=celery" in line for line in running)
     supervisor.send_signal(signal.SIGTERM)
     supervisor.wait(timeout=30)
     assert wait_until_gone(marker) == []
@@ -111,3 +134,22 @@ def test_links_in_e_mails_use_the_chosen_port_unless_site_url_is_set():
     run = subprocess.run(show, cwd=BASE_DIR, env=env, capture_output=True, text=True,
                          timeout=60, check=True)
     assert run.stdout.strip() == "https://kotae.example"
+
+
+def test_make_run_serves_every_queue_and_webhooks_with_a_worker_of_their_own():
+    """The two workers serve the queues the settings route to (dev and production share
+    the names), so a webhook that hangs holds up no e-mail."""
+    show = [sys.executable, "-c", "import django; django.setup(); "
+            "from django.conf import settings; import json; "
+            "print(json.dumps([settings.KOTAE_QUEUES, settings.KOTAE_TASK_QUEUES]))"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    run = subprocess.run(show, cwd=BASE_DIR, env=env, capture_output=True, text=True,
+                         timeout=60, check=True)
+    queues, task_queues = json.loads(run.stdout)
+    workers = commands(python=sys.executable, port="8000")
+    served = {name: command.split("--queues=")[1].split()[0]
+              for name, command in workers.items() if "--queues=" in command}
+    assert served == {"worker": queues["default"], "webhooks": queues["webhooks"]}
+    assert task_queues["complaints.tasks.webhook_deliver_task"] == "webhooks"
+    assert set(task_queues.values()) <= set(queues)
+    assert "--hostname=webhooks@%h" in workers["webhooks"]

@@ -24,7 +24,9 @@ def database_url_for_worker() -> str:
 
 
 class Worker:
-    def __init__(self, email_dir: Path, log_path: Path, **env):
+    """`queues`: what it serves, by what they carry (settings.KOTAE_QUEUES' keys)."""
+
+    def __init__(self, email_dir: Path, log_path: Path, queues=("default",), **env):
         self.email_dir = email_dir
         self.log_path = log_path
         self.log = open(log_path, "a+")
@@ -34,7 +36,7 @@ class Worker:
                        "KOTAE_TEST_EMAIL_DIR": str(email_dir), **env}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker",
-             "--pool=solo", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+             "--pool=solo", "--queues", ",".join(settings.KOTAE_QUEUES[q] for q in queues),
              "--loglevel=INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat",
              *(["--beat", "--schedule", beat_schedule] if beat_schedule else [])],
@@ -43,6 +45,11 @@ class Worker:
             # kill must take with it (a SIGKILL to the parent alone leaves it running).
             start_new_session=True,
         )
+
+    def ready(self) -> bool:
+        """True once the worker consumes (Celery logs "ready." then)."""
+        self.log.flush()
+        return " ready." in self.log_path.read_text()
 
     def output(self) -> str:
         self.log.flush()

@@ -7,6 +7,13 @@ sent, or failed with its next attempt after a growing pause, or given up after t
 channel's last attempt. A failure is data on the row, never an exception for the caller.
 The relay (a periodic task) hands `due_ids` back to the workers: rows whose hand-over
 after commit was lost, and retries whose time has come.
+
+A channel whose receivers may take long to answer (webhooks) is sent with a lease instead
+of a lock held throughout: the claim counts the attempt and moves the row's next attempt
+past the lease, commits, and only then sends, so no transaction stays open while a
+receiver makes us wait (on SQLite an open write transaction holds the whole database:
+every request's writes would wait for the receiver). No other worker claims the row while
+the lease runs; a worker that dies while sending leaves it for the relay when it ends.
 """
 import logging
 from collections.abc import Callable
@@ -16,6 +23,8 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from complaints.selectors.outbox import rows_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +61,9 @@ class Channel:
     refusal: Callable[[models.Model], str] | None = None
     # The field that records when a row was given up, if its model has one.
     gave_up_at: str = ""
+    # Sent outside any transaction, the row claimed for this long (see the docstring);
+    # longer than the delivery task's hard time limit. None: sent with the row locked.
+    lease: timedelta | None = None
 
 
 def backoff(channel: Channel, attempts: int) -> timedelta:
@@ -63,10 +75,14 @@ def backoff(channel: Channel, attempts: int) -> timedelta:
 
 def _claimable(channel: Channel) -> Q:
     """A new row, or a failed one whose next attempt is due (a duplicate task must not
-    skip the pause; a sent or given-up row is never claimed)."""
+    skip the pause; a sent or given-up row is never claimed). With a lease, a new row
+    is one never attempted: one being sent waits for its lease to end."""
     status = channel.model.Status
-    return Q(status=status.PENDING) | Q(status=status.FAILED,
-                                        next_attempt_at__lte=timezone.now())
+    due = Q(status=status.FAILED, next_attempt_at__lte=timezone.now())
+    if channel.lease is None:
+        return Q(status=status.PENDING) | due
+    return (Q(status=status.PENDING, attempts=0) | due
+            | Q(status=status.PENDING, next_attempt_at__lte=timezone.now()))
 
 
 def _claim(channel: Channel, pk: int):
@@ -79,38 +95,60 @@ def _claim(channel: Channel, pk: int):
 def deliver(channel: Channel, pk: int) -> bool:
     """Send one row if it is still to send and due. Returns True when it was sent now.
 
-    The row stays locked until its outcome is saved, so two workers never send it at
-    once. If the process dies after the channel's send succeeded and before this commit,
-    the row is sent again later: the one window where a delivery can arrive twice (the
-    channels make it recognisable: an e-mail keeps its Message-ID, a webhook its event id).
+    The row stays locked until its outcome is saved (or, for a channel with a lease, is
+    claimed for the lease), so two workers never send it at once. If the process dies
+    after the channel's send succeeded and before the outcome is saved, the row is sent
+    again later: the one window where a delivery can arrive twice (the channels make it
+    recognisable: an e-mail keeps its Message-ID, a webhook its event id).
     """
+    if channel.lease is not None:
+        with transaction.atomic():
+            row = _claim_for_attempt(channel, pk)
+            if row is not None:
+                row.next_attempt_at = timezone.now() + channel.lease
+                row.save(update_fields=["attempts", "next_attempt_at"])
+        return row is not None and _send(channel, row)
     with transaction.atomic():
-        row = _claim(channel, pk)
-        if row is None:
-            return False
-        reason = channel.refusal(row) if channel.refusal else ""
-        if reason:
-            _gave_up(channel, row, reason)
-            return False
-        row.attempts += 1
-        try:
-            channel.send(row)
-        except SendFailed as exc:  # the receiver's failure is data, not a crash
-            _failed(channel, row, str(exc))
-            return False
-        except OSError as exc:  # no answer (refused, timed out; SMTP errors are OSErrors)
-            _failed(channel, row, f"{type(exc).__name__}: {exc}")
-            return False
-        except Exception as exc:  # a bug (a template, a missing row): data too, and loud
-            logger.exception("%s %s: delivery raised", channel.name, row.pk)
-            _failed(channel, row, f"{type(exc).__name__}: {exc}")
-            return False
-        _delivered(channel, row)
-        return True
+        row = _claim_for_attempt(channel, pk)
+        return row is not None and _send(channel, row)
+
+
+def _claim_for_attempt(channel: Channel, pk: int):
+    """The row, claimed, its attempt counted; None if it is not to be sent now."""
+    row = _claim(channel, pk)
+    if row is None:
+        return None
+    reason = channel.refusal(row) if channel.refusal else ""
+    if reason:
+        _gave_up(channel, row, reason)
+        return None
+    row.attempts += 1
+    return row
+
+
+def _send(channel: Channel, row) -> bool:
+    """Send the claimed row and save the outcome. True when it was delivered."""
+    try:
+        channel.send(row)
+    except SendFailed as exc:  # the receiver's failure is data, not a crash
+        _failed(channel, row, str(exc))
+        return False
+    except OSError as exc:  # no answer (refused, timed out; SMTP errors are OSErrors)
+        _failed(channel, row, f"{type(exc).__name__}: {exc}")
+        return False
+    except Exception as exc:  # a bug (a template, a missing row): data too, and loud
+        logger.exception("%s %s: delivery raised", channel.name, row.pk)
+        _failed(channel, row, f"{type(exc).__name__}: {exc}")
+        return False
+    _delivered(channel, row)
+    return True
 
 
 def _save(channel: Channel, row, fields: list[str]) -> None:
-    row.save(update_fields=[*fields, *channel.recorded])
+    # An UPDATE, not save(): a row deleted meanwhile (its webhook removed while a leased
+    # send ran) is left deleted, not an error.
+    fields = [*fields, *channel.recorded]
+    type(row).objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
 
 
 def _delivered(channel: Channel, row) -> None:
@@ -154,11 +192,8 @@ def _gave_up(channel: Channel, row, reason: str) -> None:
 
 
 def waiting(channel: Channel):
-    """Rows still to be delivered: new ones, and failed ones with an attempt to come (an
-    e-mail given up stays "failed" with none: it waits for nobody but the desk)."""
-    status = channel.model.Status
-    return channel.model.objects.filter(
-        Q(status=status.PENDING) | Q(status=status.FAILED, next_attempt_at__isnull=False))
+    """Rows still to be delivered (complaints.selectors.outbox says which)."""
+    return rows_waiting(channel.model)
 
 
 def due_ids(channel: Channel, *, limit: int | None = None) -> list[int]:
@@ -166,10 +201,3 @@ def due_ids(channel: Channel, *, limit: int | None = None) -> list[int]:
     return list(waiting(channel).filter(next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at")
                 .values_list("pk", flat=True)[:limit or channel.relay_limit])
-
-
-def oldest_waiting_age(channel: Channel) -> float | None:
-    """Seconds since the oldest row not yet delivered was written (None when none waits)."""
-    oldest = (waiting(channel).order_by("created_at")
-              .values_list("created_at", flat=True).first())
-    return None if oldest is None else (timezone.now() - oldest).total_seconds()

@@ -207,4 +207,7 @@ WEBHOOKS = Channel(
     recorded=("response_status",),
     related=("endpoint",),
     refusal=_refusal,
+    # A receiver may keep us 10 s a read: never inside a transaction. Longer than the
+    # delivery task's hard time limit (60 s, complaints.tasks).
+    lease=timedelta(minutes=2),
 )

@@ -1,0 +1,70 @@
+"""How the outbox stands: the rows still to deliver, and the figures the staff see (the
+desk's health page, and /healthz for staff or a caller with the health token; never the
+public). The delivery mechanism (complaints.services.outbox.delivery) asks the same
+question of which rows wait."""
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from complaints.models import Notification, WebhookDelivery
+
+
+def rows_waiting(model: type[models.Model]) -> models.QuerySet:
+    """Rows of an outbox table still to be delivered: new ones, and failed ones with an
+    attempt to come (an e-mail given up stays "failed" with none: it waits for nobody but
+    the desk)."""
+    status = model.Status
+    return model.objects.filter(
+        Q(status=status.PENDING) | Q(status=status.FAILED, next_attempt_at__isnull=False))
+
+
+def oldest_waiting_age(model: type[models.Model]) -> float | None:
+    """Seconds since the oldest row not yet delivered was written (None when none waits)."""
+    oldest = (rows_waiting(model).order_by("created_at")
+              .values_list("created_at", flat=True).first())
+    return None if oldest is None else (timezone.now() - oldest).total_seconds()
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    """How the outbox stands, for the staff (never the public)."""
+
+    emails_waiting: int  # new, or failed with an attempt to come
+    emails_retrying: int  # of those, failed at least once
+    emails_failed_for_good: int  # out of attempts: only the desk sends them again
+    oldest_waiting_seconds: float | None
+    last_failed_at: datetime | None
+    webhooks_waiting: int
+    webhooks_given_up: int
+
+    @property
+    def oldest_waiting_minutes(self) -> int | None:
+        seconds = self.oldest_waiting_seconds
+        return None if seconds is None else int(seconds // 60)
+
+    def as_json(self) -> dict:
+        """The figures as plain JSON values (times in ISO 8601)."""
+        figures = asdict(self)
+        if self.last_failed_at is not None:
+            figures["last_failed_at"] = self.last_failed_at.isoformat()
+        return figures
+
+
+def outbox_figures() -> OutboxFigures:
+    """The outbox's figures, each an indexed count (status, next attempt)."""
+    failed_for_good = Notification.objects.filter(status=Notification.Status.FAILED,
+                                                  next_attempt_at__isnull=True)
+    return OutboxFigures(
+        emails_waiting=rows_waiting(Notification).count(),
+        emails_retrying=Notification.objects.filter(status=Notification.Status.FAILED,
+                                                    next_attempt_at__isnull=False).count(),
+        emails_failed_for_good=failed_for_good.count(),
+        oldest_waiting_seconds=oldest_waiting_age(Notification),
+        last_failed_at=(failed_for_good.order_by("-failed_at")
+                        .values_list("failed_at", flat=True).first()),
+        webhooks_waiting=rows_waiting(WebhookDelivery).count(),
+        webhooks_given_up=WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.GAVE_UP).count())
