@@ -102,7 +102,14 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Reset two-factor authentication"), permissions=["reset"])
     def reset_two_factor(self, request, queryset):
-        reset = sum(two_factor_reset(user=user, actor=request.user) for user in queryset)
+        reset = 0
+        for user in queryset:
+            if two_factor_reset(user=user, actor=request.user):
+                reset += 1
+                # The user's admin history says who reset it and when (the name is
+                # translated where the history is shown).
+                self.log_change(request, user,
+                                [{"changed": {"fields": ["Two-factor authentication"]}}])
         self.message_user(request, ngettext(
             "Two-factor authentication reset for %(count)d person: they set it up again "
             "at their next visit to the desk.",

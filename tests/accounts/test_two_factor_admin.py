@@ -75,6 +75,8 @@ def test_a_superuser_resets_a_colleagues_two_factor(client, operator):
     assert "Two-factor authentication reset for 1 person" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=operator).exists()
     assert not StaticDevice.objects.filter(user=operator).exists()
+    history = client.get(f"{USERS}{operator.pk}/history/").content.decode()
+    assert "Changed Two-factor authentication." in history and "Root" in history
     # Their open session no longer counts: the next admin page asks them to enrol again.
     response = desk.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/enrol/")
