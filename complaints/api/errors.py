@@ -28,15 +28,8 @@ from rest_framework.views import exception_handler
 
 from complaints.api import error_messages
 from complaints.api.language import speak_callers_language
+from complaints.api.refusals import RequestRefused
 from config.middleware import ImpossibleInput
-
-
-class RequestRefused(exceptions.APIException):
-    """A request Django refuses as it reads it (too large, too many fields)."""
-
-    def __init__(self, detail, *, code, status):
-        super().__init__(detail, code)
-        self.status_code = status
 
 
 def refused_by_django(exc: Exception) -> RequestRefused:

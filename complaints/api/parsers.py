@@ -14,7 +14,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
 
 from complaints.api import error_messages
-from complaints.api.errors import RequestRefused
+from complaints.api.refusals import RequestRefused
 
 MAX_DEPTH = 64  # the deepest body the API reads nests 5 deep
 
