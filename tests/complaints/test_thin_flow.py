@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from complaints.models import Case, Decision, Notification
 from tests.factories import png_upload
+from tests.support.two_factor import totp_code, totp_device_enrolled
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,9 @@ def test_creator_files_operator_answers_creator_reads(client, creator, operator,
     client.logout()
     client.post(reverse("accounts:login"),
                 {"username": operator.email, "password": "pw-for-tests-1"})
+    # The second factor: the code of the app the operator set up.
+    device = totp_device_enrolled(operator)
+    client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device)})
     desk_page = client.get(reverse("admin:complaints_case_change", args=[case.pk]))
     assert desk_page.status_code == 200
     assert "frame-0412.png" in desk_page.content.decode()
