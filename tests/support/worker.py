@@ -1,6 +1,7 @@
 """Start a real `celery worker` process on the broker this run is configured with (the
 embedded SQLite broker by default, Redis or RabbitMQ when configured), against the
 test database, writing its e-mails into a directory the test reads."""
+import itertools
 import os
 import signal
 import subprocess
@@ -23,6 +24,9 @@ def database_url_for_worker() -> str:
             f"{s['PORT'] or 5432}/{s['NAME']}")
 
 
+_numbers = itertools.count(1)
+
+
 class Worker:
     """`queues`: what it serves, by what they carry (settings.KOTAE_QUEUES' keys)."""
 
@@ -37,6 +41,9 @@ class Worker:
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker",
              "--pool=solo", "--queues", ",".join(settings.KOTAE_QUEUES[q] for q in queues),
+             # A name of its own: two workers named alike (a test's two workers, or two
+             # test processes') clash on RabbitMQ over the exclusive pidbox queue of the name.
+             "--hostname", f"kotae-test-{os.getpid()}-{next(_numbers)}@%h",
              "--loglevel=INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat",
              *(["--beat", "--schedule", beat_schedule] if beat_schedule else [])],
