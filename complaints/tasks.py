@@ -14,11 +14,8 @@ from complaints.services.outbox import (
     webhook_deliver,
     webhook_deliveries_due_ids,
 )
-from complaints.services.sweep import (
-    deadlines_sweep,
-    failed_emails_summarise,
-    staff_digests_send,
-)
+from complaints.services.sweep import failed_emails_summarise, staff_digests_send
+from complaints.services.sweep_runs import deadlines_sweep_recorded
 from complaints.services.transparency import transparency_refresh
 
 
@@ -69,8 +66,9 @@ def staged_uploads_purge_task() -> int:
 @shared_task(name="complaints.tasks.deadlines_sweep_task",
              acks_late=True, time_limit=280, soft_time_limit=250)
 def deadlines_sweep_task() -> int:
-    """Warnings, breaches, filer reminders and auto-closes whose time has come."""
-    return deadlines_sweep()
+    """Warnings, breaches, filer reminders and auto-closes whose time has come (the run is
+    recorded for the metrics)."""
+    return deadlines_sweep_recorded()
 
 
 @shared_task(name="complaints.tasks.staff_digests_task",

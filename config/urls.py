@@ -4,10 +4,12 @@ from django.urls import include, path
 from complaints.portal import views as complaint_views
 from config.csp_report import csp_report
 from config.health import healthz
+from config.metrics import metrics_view
 
 urlpatterns = [
     path("", complaint_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

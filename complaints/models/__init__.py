@@ -27,6 +27,7 @@ from complaints.models.feedback import Feedback
 from complaints.models.outbox import Notification
 from complaints.models.register import RegisterEntry
 from complaints.models.retractions import Retraction, RetractionUndo
+from complaints.models.sweep_runs import SweepRun
 from complaints.models.thread import Message, Question
 from complaints.models.transparency import TransparencySnapshot
 from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -37,7 +38,7 @@ __all__ = [
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "Priority",
     "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
-    "StagingDay", "TrainingUse", "TransparencySnapshot",
+    "StagingDay", "SweepRun", "TrainingUse", "TransparencySnapshot",
     "WebhookDelivery", "WebhookEndpoint", "Work", "audit_trail_unlocked", "evidence_upload_to",
     "staged_upload_to",
 ]

@@ -9,6 +9,7 @@ hourly summary of e-mails that could not be sent.
 """
 import zoneinfo
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -73,6 +74,7 @@ class _SweepBatch:
         self.events: list[dict] = []
         self.escalate: set[int] = set()
         self.clock_updates: dict[tuple, list[int]] = defaultdict(list)
+        self.breached = 0  # clocks breached by this run (the metrics' total)
 
     @cached_property
     def operators(self) -> list:
@@ -150,6 +152,7 @@ def _breach(deadline: Deadline, batch: _SweepBatch) -> None:
     case = deadline.case
     expected = batch.new_expected
     batch.escalate.add(case.pk)
+    batch.breached += 1
     batch.event(deadline=deadline, event_type=EventType.DEADLINE_BREACHED,
                 new={"clock": deadline.clock, "due_at": deadline.due_at.isoformat(),
                      "new_expected": expected.isoformat()})
@@ -247,8 +250,17 @@ _CLAIM_FIELDS = [
 ]
 
 
-def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
-    """Act on every clock whose next check has come. Returns how many were handled.
+@dataclass
+class SweepTally:
+    """What a sweep did besides the clocks it handled, for the metrics (sweep_runs)."""
+
+    breached: int = 0
+
+
+def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH,
+                    tally: SweepTally | None = None) -> int:
+    """Act on every clock whose next check has come. Returns how many were handled
+    (and adds the clocks it found breached to `tally`).
 
     Notifications are written unrendered and delivered after commit, DELIVERY_CHUNK
     per task; anything the broker loses is picked up by the relay.
@@ -267,6 +279,8 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
             _act(deadline, batch)
         keys = batch.write()
         transaction.on_commit(partial(notifications_enqueue_keys, keys))
+    if tally is not None:
+        tally.breached += batch.breached
     return len(due)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("KOTAE_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -45,7 +47,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every answer carries the policy: static files, 400s refused by the
+    # A request id for every log line of the request, given back in X-Request-ID (config/logs.py).
+    "config.logs.RequestIdMiddleware",
+    # Requests by view, method and status, and their latency, for /metrics (config/metrics.py).
+    "config.metrics.RequestMetricsMiddleware",
+    # Then, so that every answer carries the policy: static files, 400s refused by the
     # middleware below, and the error pages.
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -401,14 +407,19 @@ SPECTACULAR_SETTINGS = {
                              "complaints.api.schema.parameters_hold_no_nul"],
 }
 
-# --- Logging -----------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# --- Logging, metrics, error reporting (README "A desk you can watch") ----------------
+# One line per record: plain text on a laptop, JSON in production (prod.py), with the
+# request id (config/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# /metrics (config/metrics.py) for staff who passed the second factor and for a scraper
+# sending `Authorization: Bearer <this>`; unset, staff only.
+KOTAE_METRICS_TOKEN = env.str("KOTAE_METRICS_TOKEN", default="")
+# Errors to Sentry when set (config/sentry.py; dev.py and prod.py start it); never a
+# request body.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
 
 # A broker that is down must not hold a web request for long: the outbox row waits
 # and the sweep sends it.

@@ -1,8 +1,10 @@
 """A laptop: debug on, a local secret that is made once and never committed."""
 import secrets
 
+from config.sentry import sentry_init
+
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import SENTRY_DSN, SENTRY_ENVIRONMENT, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -21,3 +23,5 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.ForceLoginPassesSecondFactor",
 # runserver serves static files from the apps; WhiteNoise need not scan STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+sentry_init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)  # nothing happens when unset

@@ -1,8 +1,11 @@
 """Production: refuses to start without its secrets; passes check --deploy."""
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logs import logging_config
+from config.sentry import sentry_init
+
 from .base import *  # noqa: F403
-from .base import AUTHENTICATION_BACKENDS, env
+from .base import AUTHENTICATION_BACKENDS, LOG_LEVEL, SENTRY_DSN, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: ImproperlyConfigured when unset
@@ -20,6 +23,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+
+# One JSON object a line for the log collector (LOG_FORMAT=plain to read them by eye).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# Workers and beat log through LOGGING too (Celery would otherwise put its own plain-text
+# handler on the root logger).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+sentry_init(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)  # nothing happens when unset
 
 # The tests' force_login stand-in for the staff second factor must never reach production.
 if "accounts.backends.ForceLoginPassesSecondFactor" in AUTHENTICATION_BACKENDS:

@@ -63,3 +63,50 @@ def test_no_one_else_sees_them(client, creator, outbox):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.logout()
     assert client.get(reverse("admin:health")).status_code == 302
+
+
+@pytest.fixture
+def mail_server_closed(settings):
+    """The mail server's address, where nothing listens."""
+    import socket
+
+    from config import probes
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    probes.mail_cache_clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_SSL = False
+    yield port
+    probes.mail_cache_clear()
+
+
+def test_the_problems_in_plain_words(client, operator, outbox, mail_server_closed):
+    client.force_login(operator)
+    text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
+    assert "Kotae works, but something needs attention:" in text
+    assert (f"The mail server 127.0.0.1:{mail_server_closed} does not answer as it should "
+            "(ConnectionRefusedError): e-mails wait and are tried again.") in text
+    assert "1 e-mail failed for good: fix the cause" in text
+    assert "Mail server Not answering (ConnectionRefusedError)" in text
+    assert "kotae-test 0" in text  # the tests' queue, empty
+
+
+def test_the_problems_in_japanese(client, operator, outbox, mail_server_closed):
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+    text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
+    assert "Kotaeは稼働していますが、確認が必要な事項があります。" in text
+    assert (f"メールサーバー 127.0.0.1:{mail_server_closed} が正常に応答しません"
+            "（ConnectionRefusedError）") in text
+    assert "再試行の上限に達した送信失敗のメールが1件あります。" in text
+
+
+def test_nothing_to_attend_to(client, operator):
+    client.force_login(operator)
+    text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
+    assert "Kotae is working: nothing needs attention." in text
+    assert "Mail server Not used" in text
