@@ -70,9 +70,11 @@ class KotaeApiView(APIView):
 
 FILE_ERRORS = {413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
                415: OpenApiResponse(ErrorSerializer, description="Not a kind of file we "
-                                                                 "accept.")}
+                                                                 "accept."),
+               503: OpenApiResponse(ErrorSerializer, description="The file could not be "
+                                    "stored just now; send it again in a few minutes.")}
 STATUS_FOR_CODE = {"file_too_large": 413, "case_too_large": 413, "file_type": 415,
-                   "not_filer": 403}
+                   "not_filer": 403, "store_unavailable": 503}
 
 
 @contextmanager

@@ -1,4 +1,5 @@
 """Files a filer or the desk attached to a case, and files kept while a form is unfinished."""
+import secrets
 import uuid
 
 from django.conf import settings
@@ -8,9 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models.cases import Case
 
 
+def _random_key() -> str:
+    # A random name of its own, not the public id that URLs and the API show, so a key
+    # cannot be worked out from anything a filer sees (the bucket is private as well).
+    # The filer's file name is kept only as data, never as a path.
+    key = secrets.token_hex(16)
+    return f"evidence/{key[:2]}/{key}"
+
+
 def evidence_upload_to(instance, filename):
-    # A random name: the filer's file name is kept only as data, never as a path.
-    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
+    return _random_key()
 
 
 class Evidence(models.Model):
@@ -43,7 +51,7 @@ class Evidence(models.Model):
 
 
 def staged_upload_to(instance, filename):
-    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
+    return _random_key()
 
 
 class StagedUpload(models.Model):

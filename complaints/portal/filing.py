@@ -211,7 +211,8 @@ class Filing:
         A file refused for a reason the form does not show itself (the account's
         allowance for the day, or any when the form is shown afresh) is in `not_kept`."""
         used = sum(s.size for s in self.staged)
-        shown = set(self.form.errors.get("evidence", [])) if form_shows_errors else set()
+        shown = (set(self.form.errors.get("evidence", [])) | set(self.form.non_field_errors())
+                 if form_shows_errors else set())
         for upload in self.files.getlist("evidence") if self.files else []:
             try:
                 staged = upload_stage(owner=self.user, upload=upload, already_used_bytes=used)

@@ -1,9 +1,11 @@
 """Portal views: validate, call a service or selector, present the result."""
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,10 +24,16 @@ from complaints.portal.forms import (
 )
 from complaints.selectors import cases as selectors
 from complaints.services.cases import appeal_check, case_submit, case_withdraw
-from complaints.services.evidence import case_upload_bytes, evidence_attach
+from complaints.services.evidence import (
+    EVIDENCE_STORE_ERRORS,
+    case_upload_bytes,
+    evidence_attach,
+)
 from complaints.services.feedback import feedback_record
 from complaints.services.messages import message_post
 from complaints.services.retractions import retraction_check, retraction_record
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 
@@ -237,12 +245,11 @@ def evidence_download(request, reference, public_id):
     evidence = selectors.evidence_get_for_user(request.user, reference, public_id)
     # Images may be previewed inline; everything else is a download. nosniff is global.
     inline = evidence.is_image and request.GET.get("preview") == "1"
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=not inline,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    response = _file_response(evidence.file, as_attachment=not inline,
+                              filename=evidence.original_name,
+                              content_type=evidence.content_type)
+    if response.status_code != 200:
+        return response
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -252,7 +259,27 @@ def evidence_download(request, reference, public_id):
 def staged_download(request, public_id):
     """A file kept for a filing not yet sent: only its owner sees it."""
     staged = selectors.staged_upload_get(request.user, public_id)
-    response = FileResponse(staged.file.open("rb"), as_attachment=True,
-                            filename=staged.original_name, content_type=staged.content_type)
+    response = _file_response(staged.file, as_attachment=True,
+                              filename=staged.original_name, content_type=staged.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _file_response(file, **kwargs) -> HttpResponse:
+    """The stored file, streamed by this process after the caller's access check (never a
+    link into the bucket: README "Evidence storage"). A bucket's file is fetched while the
+    response is made, so a store that is down is a 503 here, not a broken download."""
+    try:
+        handle = file.open("rb")
+        handle.seek(0)  # a bucket's file is fetched here, before any header is sent
+        return FileResponse(handle, **kwargs)
+    except FileNotFoundError:
+        logger.error("Evidence file %s is missing from the store", file.name)
+        raise Http404 from None
+    except EVIDENCE_STORE_ERRORS as exc:
+        logger.warning("The evidence store did not give %s: %r", file.name, exc)
+        response = HttpResponse(
+            _("The file cannot be fetched just now. Please try again in a few minutes."),
+            status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response

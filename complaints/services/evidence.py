@@ -1,8 +1,11 @@
-"""Evidence files: kind decided from the content, size limited, stored under a random name."""
+"""Evidence files: kind decided from the content, size limited, stored under a random name
+in the evidence store (an S3-compatible bucket or the local disk: config/storage.py)."""
 import hashlib
+import logging
 from datetime import timedelta
 
 import filetype
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +18,12 @@ from django.utils.translation import gettext as _
 from complaints.domain.events import EventType
 from complaints.models import Case, Evidence, FilingDraft, Message, StagedUpload, StagingDay
 from complaints.services.audit import event_record
+
+logger = logging.getLogger(__name__)
+
+# What the evidence store raises when it cannot be reached or refuses (botocore for a
+# bucket, OSError for a disk); every call to a bucket is bounded (config/storage.py).
+EVIDENCE_STORE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 ALLOWED_TYPES = {
     "image/png": "PNG",
@@ -66,6 +75,20 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
+def _store(file, upload: UploadedFile) -> None:
+    """Write the upload into the store; a store that is down is a clear, passing refusal
+    (the filing or reply is not made, so the filer can send it again), never a 500."""
+    try:
+        file.save("upload", upload, save=False)
+    except EVIDENCE_STORE_ERRORS as exc:
+        logger.warning("The evidence store did not take %s: %r", upload.name, exc)
+        raise ValidationError(
+            _("“%(name)s” could not be stored just now, so nothing was sent. Please try "
+              "again in a few minutes.") % {"name": upload.name},
+            code="store_unavailable",
+        ) from exc
+
+
 def case_upload_bytes(*, case: Case) -> int:
     return case.evidence.aggregate(total=Sum("size"))["total"] or 0
 
@@ -83,7 +106,7 @@ def evidence_attach(
         sha256=_sha256(upload),
         uploaded_by=uploaded_by,
     )
-    evidence.file.save("upload", upload, save=False)
+    _store(evidence.file, upload)
     evidence.save()
     event_record(
         case=case, actor=uploaded_by, event_type=EventType.EVIDENCE_ADDED,
@@ -134,7 +157,7 @@ def upload_stage(*, owner, upload: UploadedFile, already_used_bytes: int = 0,
             size=upload.size,
             sha256=_sha256(upload),
         )
-        staged.file.save("upload", upload, save=False)
+        _store(staged.file, upload)
         staged.save()
     return staged
 

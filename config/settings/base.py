@@ -3,6 +3,7 @@
 dev.py, test.py and prod.py hold only their deltas. Every variable is listed in the
 README with its development and production default.
 """
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from config.logs import logging_config
+from config.storage import evidence_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("KOTAE_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
@@ -192,7 +194,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded evidence is never served by URL: only through access-checked views.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence: an S3-compatible bucket when KOTAE_S3_BUCKET is set (KOTAE_S3_ENDPOINT_URL,
+    # KOTAE_S3_REGION, KOTAE_S3_ADDRESSING_STYLE, keys from the environment), else MEDIA_ROOT.
+    "default": evidence_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 KOTAE_MAX_UPLOAD_BYTES = env.int("KOTAE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
