@@ -21,5 +21,7 @@ def health_view(request):
         "healthy": checks["status"] == "ok",
         "figures": figures,
         "failed_url": reverse("admin:complaints_notification_changelist") + "?failed=final",
+        "uncertain_url": (reverse("admin:complaints_notification_changelist")
+                          + "?status__exact=uncertain"),
     }
     return TemplateResponse(request, "admin/health.html", context)

@@ -19,6 +19,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = SMTP_EMAIL_BACKEND  # noqa: F405 (timeouts per phase)
 vars().update(EMAIL_CONFIG)
 
 # The tests' force_login stand-in for the staff second factor must never reach production.
