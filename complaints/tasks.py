@@ -4,19 +4,35 @@ Each has an explicit name, the one services send it by (complaints.services.enqu
 and beat schedules it by; the names are those Celery gave them before, so messages
 already queued still find their task. This is the one module that imports both Celery
 and the services."""
+import math
+
 from celery import shared_task
 from django.db import DatabaseError
 
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
     notification_deliver,
+    notifications_deliver_batch,
     notifications_due_ids,
+    send_worst_case_seconds,
     webhook_deliver,
     webhook_deliveries_due_ids,
 )
 from complaints.services.sweep import failed_emails_summarise, staff_digests_send
 from complaints.services.sweep_runs import deadlines_sweep_recorded
 from complaints.services.transparency import transparency_refresh
+
+# E-mail tasks' time limits, sized from the SMTP timeouts (complaints.services.outbox.smtp:
+# 10 s to connect, a minute a command, 10 min for the final reply; about 21 min at worst),
+# so that no worker is stopped in the middle of a send, which would leave the mail server
+# with a message we recorded as failed. Each task has its own limits: the global ones stay
+# short for everything else. A task of many e-mails starts sends for START_SENDS_WITHIN
+# seconds, then leaves the rest due for the relay. Hard limits stay below the Redis
+# broker's visibility timeout (an hour), or the broker would hand the task out twice.
+SEND_WORST_CASE = math.ceil(send_worst_case_seconds())
+START_SENDS_WITHIN = 240
+DELIVER_ONE_SOFT_LIMIT = SEND_WORST_CASE + 30
+DELIVER_MANY_SOFT_LIMIT = START_SENDS_WITHIN + SEND_WORST_CASE + 30
 
 
 @shared_task(
@@ -25,8 +41,8 @@ from complaints.services.transparency import transparency_refresh
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
-    time_limit=60,
-    soft_time_limit=45,
+    time_limit=DELIVER_ONE_SOFT_LIMIT + 30,
+    soft_time_limit=DELIVER_ONE_SOFT_LIMIT,
 )
 def notification_deliver_task(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
@@ -38,22 +54,22 @@ def notification_deliver_task(notification_id: int) -> bool:
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
-    time_limit=300,
-    soft_time_limit=280,
+    time_limit=DELIVER_MANY_SOFT_LIMIT + 30,
+    soft_time_limit=DELIVER_MANY_SOFT_LIMIT,
 )
 def notifications_deliver_many_task(notification_ids: list[int]) -> int:
     """Deliver a chunk of the rows one sweep wrote; each row is sent at most once."""
-    return sum(bool(notification_deliver(notification_id=pk)) for pk in notification_ids)
+    return notifications_deliver_batch(notification_ids=notification_ids,
+                                       start_within=START_SENDS_WITHIN)
 
 
-@shared_task(name="complaints.tasks.notifications_sweep",
-             acks_late=True, time_limit=300, soft_time_limit=280)
+@shared_task(name="complaints.tasks.notifications_sweep", acks_late=True,
+             time_limit=DELIVER_MANY_SOFT_LIMIT + 30, soft_time_limit=DELIVER_MANY_SOFT_LIMIT)
 def notifications_sweep() -> int:
-    """Send what delivery after commit missed (broker or mail server was down)."""
-    sent = 0
-    for notification_id in notifications_due_ids():
-        sent += bool(notification_deliver(notification_id=notification_id))
-    return sent
+    """Send what delivery after commit missed (broker or mail server was down), and the
+    retries whose time has come."""
+    return notifications_deliver_batch(notification_ids=notifications_due_ids(),
+                                       start_within=START_SENDS_WITHIN)
 
 
 @shared_task(name="complaints.tasks.staged_uploads_purge_task",

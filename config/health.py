@@ -66,9 +66,7 @@ class HealthReport:
     def duplicates_suspected(self) -> int | None:
         """E-mails whose delivery timed out after the message was handed over, so that the
         filer may have it already (None while the outbox does not count them)."""
-        # The outbox's "uncertain" count (issue 17, finding 3) is read defensively: until
-        # complaints.selectors.outbox gives emails_uncertain, there is no figure.
-        return getattr(self.outbox, "emails_uncertain", None)
+        return self.outbox.emails_uncertain if self.outbox is not None else None
 
     def as_json(self) -> dict:
         with translation.override("en"):  # a monitor reads English

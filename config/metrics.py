@@ -108,10 +108,12 @@ class DeskCollector:
         yield _gauge("kotae_email_oldest_waiting_seconds", "Age of the oldest e-mail "
                      "waiting to be sent (0 when none waits).",
                      figures.oldest_waiting_seconds or 0)
-        # The outbox's "uncertain" count (issue 17, finding 3): absent until it exists.
         yield _gauge("kotae_emails_duplicates_suspected", "E-mails whose delivery timed out "
                      "after the message was handed over: a second send may duplicate them.",
-                     getattr(figures, "emails_uncertain", None))
+                     figures.emails_uncertain)
+        yield _gauge("kotae_emails_resent_after_uncertain", "E-mails sent again after the "
+                     "mail server did not confirm them (possible duplicates), ever.",
+                     figures.emails_resent_after_uncertain)
         yield from self._sweeps(sweeps)
         yield from self._queues()
 

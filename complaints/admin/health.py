@@ -27,5 +27,7 @@ def health_view(request):
         "figures": report.outbox,
         "duplicates_suspected": report.duplicates_suspected,
         "failed_url": reverse("admin:complaints_notification_changelist") + "?failed=final",
+        "uncertain_url": (reverse("admin:complaints_notification_changelist")
+                          + "?status__exact=uncertain"),
     }
     return TemplateResponse(request, "admin/health.html", context)

@@ -112,7 +112,8 @@ class NotificationAdmin(RecordAdmin):
     # for the program (and searchable by key), not for the page.
     fields = ["case", "kind", "recipient", "language_name", "subject", "status_words",
               "attempts",
-              "last_error", "created_at", "next_attempt_at", "sent_at", "body_text"]
+              "last_error", "created_at", "next_attempt_at", "sent_at",
+              "uncertain_count", "uncertain_at", "uncertain_resends", "body_text"]
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("status"), ordering="status")

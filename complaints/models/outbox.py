@@ -12,6 +12,10 @@ class Notification(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (will be retried)")
+        # The whole message went out, then the mail server's final reply never came: it
+        # may have been delivered. Tried again only after a long wait, with the same
+        # Message-ID (complaints.services.outbox.smtp, .delivery).
+        UNCERTAIN = "uncertain", _("Sent, not confirmed (tried again later)")
 
     class Kind(models.TextChoices):
         """One per e-mail template (templates/emails/<kind>.*)."""
@@ -66,6 +70,13 @@ class Notification(models.Model):
     # When its last attempt failed and nothing will retry it (the supervisors' hourly
     # summary counts from here); cleared when the desk sends it again.
     failed_at = models.DateTimeField(_("given up at"), null=True, blank=True, db_index=True)
+    # Sends whose final reply never came ("uncertain"), the last of them, and how many
+    # times the row was sent again after one (each a possible duplicate, same Message-ID).
+    uncertain_at = models.DateTimeField(_("last unconfirmed send at"), null=True, blank=True,
+                                        db_index=True)
+    uncertain_count = models.PositiveIntegerField(_("unconfirmed sends"), default=0)
+    uncertain_resends = models.PositiveIntegerField(_("sent again after no confirmation"),
+                                                    default=0)
 
     class Meta:
         verbose_name = _("notification")

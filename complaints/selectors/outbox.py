@@ -6,19 +6,20 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from complaints.models import Notification, WebhookDelivery
 
 
 def rows_waiting(model: type[models.Model]) -> models.QuerySet:
-    """Rows of an outbox table still to be delivered: new ones, and failed ones with an
+    """Rows of an outbox table still to be delivered: new ones, failed ones with an
     attempt to come (an e-mail given up stays "failed" with none: it waits for nobody but
-    the desk)."""
+    the desk), and e-mails sent but not confirmed, waiting to be sent once more."""
     status = model.Status
+    again = [status.FAILED, *([status.UNCERTAIN] if hasattr(status, "UNCERTAIN") else [])]
     return model.objects.filter(
-        Q(status=status.PENDING) | Q(status=status.FAILED, next_attempt_at__isnull=False))
+        Q(status=status.PENDING) | Q(status__in=again, next_attempt_at__isnull=False))
 
 
 def oldest_waiting_age(model: type[models.Model]) -> float | None:
@@ -35,6 +36,11 @@ class OutboxFigures:
     emails_waiting: int  # new, or failed with an attempt to come
     emails_retrying: int  # of those, failed at least once
     emails_failed_for_good: int  # out of attempts: only the desk sends them again
+    # Sent, but the mail server never confirmed them (its final reply did not come): they
+    # wait an hour to be sent once more with the same Message-ID. Of those waiting.
+    emails_uncertain: int
+    # Sends made again after an unconfirmed one, ever: each a possible duplicate.
+    emails_resent_after_uncertain: int
     oldest_waiting_seconds: float | None
     last_failed_at: datetime | None
     webhooks_waiting: int
@@ -62,6 +68,11 @@ def outbox_figures() -> OutboxFigures:
         emails_retrying=Notification.objects.filter(status=Notification.Status.FAILED,
                                                     next_attempt_at__isnull=False).count(),
         emails_failed_for_good=failed_for_good.count(),
+        emails_uncertain=Notification.objects.filter(
+            status=Notification.Status.UNCERTAIN).count(),
+        # Summed over the rows ever unconfirmed only (indexed): few among millions.
+        emails_resent_after_uncertain=Notification.objects.filter(
+            uncertain_at__isnull=False).aggregate(n=Sum("uncertain_resends"))["n"] or 0,
         oldest_waiting_seconds=oldest_waiting_age(Notification),
         last_failed_at=(failed_for_good.order_by("-failed_at")
                         .values_list("failed_at", flat=True).first()),

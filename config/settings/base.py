@@ -229,10 +229,24 @@ KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kotae <kotae@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 20
+# smtp:// URLs go through Django's SMTP backend with a timeout per phase, after RFC 5321
+# §4.5.3.2 (complaints/services/outbox/smtp.py says why each is what it is). The final
+# reply after the message keeps the RFC's 10 minutes: one that times out is "uncertain",
+# not failed, and is tried again only after KOTAE_EMAIL_UNCERTAIN_RETRY_SECONDS, with the
+# same Message-ID. The delivery tasks' time limits are sized from these (complaints/tasks.py).
+SMTP_EMAIL_BACKEND = "complaints.services.outbox.smtp.EmailBackend"
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = SMTP_EMAIL_BACKEND
+vars().update(EMAIL_CONFIG)
+KOTAE_SMTP_CONNECT_TIMEOUT = env.float("KOTAE_SMTP_CONNECT_TIMEOUT", default=10.0)
+KOTAE_SMTP_COMMAND_TIMEOUT = env.float("KOTAE_SMTP_COMMAND_TIMEOUT", default=60.0)
+KOTAE_SMTP_DATA_TIMEOUT = env.float("KOTAE_SMTP_DATA_TIMEOUT", default=60.0)
+KOTAE_SMTP_FINAL_REPLY_TIMEOUT = env.float("KOTAE_SMTP_FINAL_REPLY_TIMEOUT", default=600.0)
+KOTAE_EMAIL_UNCERTAIN_RETRY_SECONDS = env.float("KOTAE_EMAIL_UNCERTAIN_RETRY_SECONDS",
+                                                default=3600.0)
+EMAIL_TIMEOUT = KOTAE_SMTP_CONNECT_TIMEOUT  # Django's own SMTP backend, if one is named
 
 # --- Broker, cache, Celery ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -22,6 +22,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = SMTP_EMAIL_BACKEND  # noqa: F405 (timeouts per phase)
 vars().update(EMAIL_CONFIG)
 
 # One JSON object a line for the log collector (LOG_FORMAT=plain to read them by eye).

@@ -53,3 +53,10 @@ if env.str("KOTAE_TEST_EMAIL_DIR", default=""):  # noqa: F405
     if env.str("KOTAE_TEST_EMAIL_PAUSE", default=""):  # noqa: F405
         EMAIL_BACKEND = "tests.support.mail.PausingEmailBackend"
     EMAIL_FILE_PATH = env.str("KOTAE_TEST_EMAIL_DIR")  # noqa: F405
+# A real worker started by a test sends through the test's own SMTP server (the timeouts
+# come from the environment too: KOTAE_SMTP_*_TIMEOUT, see base.py).
+if env.int("KOTAE_TEST_SMTP_PORT", default=0):  # noqa: F405
+    EMAIL_BACKEND = SMTP_EMAIL_BACKEND  # noqa: F405
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", env.int("KOTAE_TEST_SMTP_PORT")  # noqa: F405
+    EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""
+    EMAIL_USE_TLS = EMAIL_USE_SSL = False

@@ -8,12 +8,19 @@ channel's last attempt. A failure is data on the row, never an exception for the
 The relay (a periodic task) hands `due_ids` back to the workers: rows whose hand-over
 after commit was lost, and retries whose time has come.
 
-A channel whose receivers may take long to answer (webhooks) is sent with a lease instead
+A channel whose receivers may take long to answer (webhooks; e-mails, whose mail server
+may take minutes to confirm) is sent with a lease instead
 of a lock held throughout: the claim counts the attempt and moves the row's next attempt
 past the lease, commits, and only then sends, so no transaction stays open while a
 receiver makes us wait (on SQLite an open write transaction holds the whole database:
 every request's writes would wait for the receiver). No other worker claims the row while
 the lease runs; a worker that dies while sending leaves it for the relay when it ends.
+
+A send whose whole message went out but whose receiver never confirmed it (an SMTP
+server's final reply that did not come: `SendUncertain`) is not a failure: the receiver
+may have it. The row is "uncertain", is not tried again on the growing pauses of a
+failure, and waits the channel's `uncertain_wait` (an hour) before one more send with the
+same identity, which a receiver that took the first can recognise as a copy.
 """
 import logging
 from collections.abc import Callable
@@ -34,6 +41,11 @@ ERROR_MAX_LENGTH = 2000
 class SendFailed(Exception):
     """A channel's send did not succeed; its message is recorded as the row's last error
     as it is (other exceptions are recorded as "<type>: <message>")."""
+
+
+class SendUncertain(Exception):
+    """The whole message went out, then no answer: the receiver may or may not have it
+    (see the module's docstring). Its message is recorded as the row's last error."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,11 @@ class Channel:
     # Sent outside any transaction, the row claimed for this long (see the docstring);
     # longer than the delivery task's hard time limit. None: sent with the row locked.
     lease: timedelta | None = None
+    # The status of a row whose send may have arrived (`SendUncertain`), and how long it
+    # waits before it is sent again; "" for a channel that does not tell. Its model has
+    # uncertain_at, uncertain_count and uncertain_resends.
+    uncertain_status: str = ""
+    uncertain_wait: Callable[[], timedelta] | None = None
 
 
 def backoff(channel: Channel, attempts: int) -> timedelta:
@@ -78,11 +95,22 @@ def _claimable(channel: Channel) -> Q:
     skip the pause; a sent or given-up row is never claimed). With a lease, a new row
     is one never attempted: one being sent waits for its lease to end."""
     status = channel.model.Status
-    due = Q(status=status.FAILED, next_attempt_at__lte=timezone.now())
+    due = Q(status__in=_retried(channel), next_attempt_at__lte=timezone.now())
     if channel.lease is None:
         return Q(status=status.PENDING) | due
     return (Q(status=status.PENDING, attempts=0) | due
             | Q(status=status.PENDING, next_attempt_at__lte=timezone.now()))
+
+
+def _uncertain_counted(channel: Channel) -> list[str]:
+    return ["uncertain_at", "uncertain_count", "uncertain_resends"] \
+        if channel.uncertain_status else []
+
+
+def _retried(channel: Channel) -> list[str]:
+    """The statuses of rows that wait for a next attempt."""
+    failed = channel.model.Status.FAILED
+    return [failed, channel.uncertain_status] if channel.uncertain_status else [failed]
 
 
 def _claim(channel: Channel, pk: int):
@@ -106,7 +134,8 @@ def deliver(channel: Channel, pk: int) -> bool:
             row = _claim_for_attempt(channel, pk)
             if row is not None:
                 row.next_attempt_at = timezone.now() + channel.lease
-                row.save(update_fields=["attempts", "next_attempt_at"])
+                row.save(update_fields=["attempts", "next_attempt_at",
+                                        *_uncertain_counted(channel)])
         return row is not None and _send(channel, row)
     with transaction.atomic():
         row = _claim_for_attempt(channel, pk)
@@ -123,6 +152,8 @@ def _claim_for_attempt(channel: Channel, pk: int):
         _gave_up(channel, row, reason)
         return None
     row.attempts += 1
+    if channel.uncertain_status and row.status == channel.uncertain_status:
+        row.uncertain_resends += 1  # a possible copy: counted, for the staff's figures
     return row
 
 
@@ -130,6 +161,9 @@ def _send(channel: Channel, row) -> bool:
     """Send the claimed row and save the outcome. True when it was delivered."""
     try:
         channel.send(row)
+    except SendUncertain as exc:
+        _uncertain(channel, row, str(exc))
+        return False
     except SendFailed as exc:  # the receiver's failure is data, not a crash
         _failed(channel, row, str(exc))
         return False
@@ -147,7 +181,7 @@ def _send(channel: Channel, row) -> bool:
 def _save(channel: Channel, row, fields: list[str]) -> None:
     # An UPDATE, not save(): a row deleted meanwhile (its webhook removed while a leased
     # send ran) is left deleted, not an error.
-    fields = [*fields, *channel.recorded]
+    fields = [*fields, *channel.recorded, *_uncertain_counted(channel)]
     type(row).objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
 
 
@@ -172,6 +206,21 @@ def _failed(channel: Channel, row, error: str) -> None:
         row.next_attempt_at = timezone.now() + backoff(channel, row.attempts)
         fields = []
     _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at", *fields])
+
+
+def _uncertain(channel: Channel, row, error: str) -> None:
+    """The message went out and was not confirmed: wait long, then send it once more (out
+    of attempts, it is given up as a failure is, counted all the same)."""
+    logger.warning("%s %s sent, not confirmed: %s", channel.name, row.pk, error)
+    row.uncertain_at = timezone.now()
+    row.uncertain_count += 1
+    if channel.uncertain_wait is None or row.attempts >= channel.max_attempts:
+        _failed(channel, row, error)
+        return
+    row.last_error = error[:ERROR_MAX_LENGTH]
+    row.status = channel.uncertain_status
+    row.next_attempt_at = row.uncertain_at + channel.uncertain_wait()
+    _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at"])
 
 
 def _given_up_now(channel: Channel, row) -> list[str]:

@@ -7,6 +7,7 @@ never read back to decide anything.
 """
 import re
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,7 +16,8 @@ from django.utils import timezone, translation
 
 from complaints.models import Notification
 from complaints.services.outbox.context import TIME_ZONE, context_load
-from complaints.services.outbox.delivery import Channel, SendFailed
+from complaints.services.outbox.delivery import Channel, SendFailed, SendUncertain
+from complaints.services.outbox.smtp import FinalReplyMissing, send_worst_case_seconds
 
 MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 1  # 2, 4, 8 … seconds, at most an hour apart
@@ -23,6 +25,12 @@ BACKOFF_MAX_SECONDS = 3600
 RELAY_LIMIT = 500
 MESSAGE_ID_DOMAIN = "kotae.local"
 DEFAULT_TIME_ZONE = "Asia/Tokyo"
+# E-mails are sent outside any transaction, on a lease (complaints.services.outbox.delivery):
+# a mail server may take its full final-reply timeout (10 min) to confirm, and a row lock
+# held that long would hold every write on SQLite, and a transaction open on PostgreSQL.
+# Longer than the slowest possible send, so no second worker sends it meanwhile; a worker
+# that dies in the middle leaves the row to the relay when the lease ends.
+LEASE_MARGIN_SECONDS = 360  # past the hard limit of a task of many (complaints.tasks)
 
 
 def render(template: str, context: dict, language: str,
@@ -84,7 +92,17 @@ def email_send(notification: Notification) -> None:
     notification_render(notification)
     if not notification.subject:
         raise SendFailed(f"The template {notification.kind!r} rendered an empty subject.")
-    email_message(notification).send()
+    try:
+        email_message(notification).send()
+    except FinalReplyMissing as exc:  # the server may have it: not blindly sent again
+        raise SendUncertain(str(exc)) from exc
+
+
+def uncertain_wait() -> timedelta:
+    """How long an e-mail the mail server never confirmed waits before it is sent again
+    (with the same Message-ID): long enough that a slow server is not sent a copy a
+    minute, as on the growing pauses of a failure."""
+    return timedelta(seconds=settings.KOTAE_EMAIL_UNCERTAIN_RETRY_SECONDS)
 
 
 EMAIL = Channel(
@@ -102,4 +120,7 @@ EMAIL = Channel(
     backoff_max_seconds=BACKOFF_MAX_SECONDS,
     relay_limit=RELAY_LIMIT,
     recorded=("subject", "body_text", "body_html"),
+    uncertain_status=Notification.Status.UNCERTAIN,
+    uncertain_wait=uncertain_wait,
+    lease=timedelta(seconds=send_worst_case_seconds() + LEASE_MARGIN_SECONDS),
 )

@@ -110,3 +110,41 @@ def test_nothing_to_attend_to(client, operator):
     text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
     assert "Kotae is working: nothing needs attention." in text
     assert "Mail server Not used" in text
+
+
+@pytest.fixture
+def unconfirmed(creator, outbox):
+    """One e-mail the mail server did not confirm, waiting for its later send; one sent
+    again after that, and delivered."""
+    waiting, resent = (Notification.objects.get(case=file_case(filer=creator))
+                       for _filing in range(2))
+    now = timezone.now()
+    Notification.objects.filter(pk=waiting.pk).update(
+        status="uncertain", attempts=1, uncertain_at=now, uncertain_count=1,
+        next_attempt_at=now + timedelta(hours=1))
+    Notification.objects.filter(pk=resent.pk).update(
+        status="sent", attempts=2, uncertain_at=now, uncertain_count=1, uncertain_resends=1,
+        next_attempt_at=None, sent_at=now)
+
+
+def test_staff_see_e_mails_the_mail_server_did_not_confirm(client, operator, unconfirmed):
+    client.force_login(operator)
+    response = client.get(reverse("admin:health"))
+    text = " ".join(text_of(response.content.decode()).split())
+    assert ("Of which sent but not confirmed by the mail server 1 1 sent again after no "
+            "confirmation (possible duplicate)") in text
+    listing = client.get(reverse("admin:complaints_notification_changelist"),
+                         {"status__exact": "uncertain"}).content.decode()
+    assert f'href="{reverse("admin:complaints_notification_changelist")}' \
+        '?status__exact=uncertain"' in response.content.decode()
+    assert listing.count('class="field-status_words"') == 1
+    assert "Sent, not confirmed (tried again later)" in listing
+
+
+def test_unconfirmed_e_mails_in_japanese(client, operator, unconfirmed):
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+    text = " ".join(text_of(client.get(reverse("admin:health")).content.decode()).split())
+    assert ("うち、送信したもののメールサーバーから受領の確認がないもの 1 受領未確認のため再送信："
+            "1件（重複して届いた可能性があります）") in text
