@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
     notification_deliver,
-    notifications_due_ids,
+    notifications_relay,
     webhook_deliver,
     webhook_deliveries_due_ids,
 )
@@ -52,11 +52,10 @@ def notifications_deliver_many_task(notification_ids: list[int]) -> int:
 @shared_task(name="complaints.tasks.notifications_sweep",
              acks_late=True, time_limit=300, soft_time_limit=280)
 def notifications_sweep() -> int:
-    """Send what delivery after commit missed (broker or mail server was down)."""
-    sent = 0
-    for notification_id in notifications_due_ids():
-        sent += bool(notification_deliver(notification_id=notification_id))
-    return sent
+    """The relay: hand back to the workers, each on its queue, what delivery after commit
+    missed (broker or mail server was down). It sends nothing itself, so it never holds
+    up the deadline sweep on its queue."""
+    return notifications_relay()
 
 
 @shared_task(name="complaints.tasks.staged_uploads_purge_task",
