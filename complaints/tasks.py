@@ -13,7 +13,7 @@ from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
     notification_deliver,
     notifications_deliver_batch,
-    notifications_due_ids,
+    notifications_relay,
     send_worst_case_seconds,
     webhook_deliver,
     webhook_deliveries_due_ids,
@@ -63,13 +63,13 @@ def notifications_deliver_many_task(notification_ids: list[int]) -> int:
                                        start_within=START_SENDS_WITHIN)
 
 
-@shared_task(name="complaints.tasks.notifications_sweep", acks_late=True,
-             time_limit=DELIVER_MANY_SOFT_LIMIT + 30, soft_time_limit=DELIVER_MANY_SOFT_LIMIT)
+@shared_task(name="complaints.tasks.notifications_sweep",
+             acks_late=True, time_limit=300, soft_time_limit=280)
 def notifications_sweep() -> int:
-    """Send what delivery after commit missed (broker or mail server was down), and the
-    retries whose time has come."""
-    return notifications_deliver_batch(notification_ids=notifications_due_ids(),
-                                       start_within=START_SENDS_WITHIN)
+    """The relay: hand back to the workers, each on its queue, what delivery after commit
+    missed (broker or mail server was down). It sends nothing itself, so it never holds
+    up the deadline sweep on its queue."""
+    return notifications_relay()
 
 
 @shared_task(name="complaints.tasks.staged_uploads_purge_task",

@@ -22,25 +22,38 @@ def _stop_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-# The queues the two workers serve: config.settings.base's KOTAE_QUEUES (a test checks
-# they agree). Read here without Django, as the soak test calls `commands` from its own.
-DEFAULT_QUEUE = "celery"
-WEBHOOK_QUEUE = "webhooks"
+# make run's two workers, by process name, and the queues each serves by what they carry
+# (config.settings.base's KOTAE_QUEUES, whose names are the same: a test checks). Read
+# here without Django, as the soak test calls `commands` from its own process.
+WORKERS = {"worker": ("sweep", "interactive"), "bulk": ("bulk", "webhooks")}
+# Prefork, so a task's hard time limit holds. Two processes each: on the first a sweep (or
+# a relay) and an e-mail run side by side, so neither waits for the other; more would only
+# share a laptop's few cores and memory (each is a Python process of its own, nine in all
+# with web, its reloader and beat) for the load one person makes.
+CONCURRENCY = 2
+
+
+def worker_command(*, python: str, name: str, queues) -> str:
+    """The `celery worker` of that name serving those queues (by their names)."""
+    celery = Path(python).with_name("celery")
+    command = (f"{celery} -A config worker --loglevel=INFO --without-gossip --without-mingle "
+               f"--queues={','.join(queues)} --concurrency={CONCURRENCY}")
+    return command if name == "worker" else f"{command} --hostname={name}@%h"
 
 
 def commands(*, python: str, port: str) -> dict[str, str]:
     """The processes of `make run`, by name (the broker soak test starts the same).
 
-    Webhook deliveries have a worker of their own: a Celery worker has one pool for every
-    queue it serves, so a receiver that never answers would hold its slots and the e-mails
-    behind them; a second worker gives the webhooks slots of their own (README, "Workers")."""
-    celery = str(Path(python).with_name("celery"))
-    worker = f"{celery} -A config worker --loglevel=INFO --without-gossip --without-mingle"
+    Two workers, by urgency (README, "Queues by urgency"): "worker" serves the sweep, the
+    relays and the e-mails a person waits for; "bulk" serves the sweep's batches of e-mail
+    and the webhooks. A Celery worker has one pool for every queue it serves, so a batch
+    of 4,000 e-mails, or a receiver that never answers, can only take the second one's
+    slots, never the sweep's or a receipt's."""
+    celery = Path(python).with_name("celery")
     return {
         "web": f"{python} manage.py runserver 127.0.0.1:{port}",
-        "worker": f"{worker} --queues={DEFAULT_QUEUE} --concurrency=2",
-        "webhooks": f"{worker} --queues={WEBHOOK_QUEUE} --concurrency=2 "
-                    "--hostname=webhooks@%h",
+        **{name: worker_command(python=python, name=name, queues=queues)
+           for name, queues in WORKERS.items()},
         "beat": f"{celery} -A config beat --loglevel=INFO",
     }
 

@@ -277,14 +277,31 @@ else:
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 
-# The queues, by what they carry, and which task goes to which (by task name; any other
-# task goes to the default queue): the one table of routes, read by config.celery's router.
-# Webhook deliveries have a queue and a worker of their own (config/devrun.py, README), so a
-# receiver that answers slowly or never holds up no e-mail. The test settings give each test
+# The queues, by urgency, and which task goes to which (by task name): the one table of
+# routes, read by config.celery's router (README, "Queues by urgency"). A sweep is never
+# behind an e-mail batch, a receipt never behind a digest, and a webhook receiver that
+# answers slowly or never holds up no e-mail. Every task has a route (a test checks); one
+# without would go to "bulk", where lateness hurts least. The test settings give each test
 # process queues of its own.
-KOTAE_QUEUES = {"default": "celery", "webhooks": "webhooks"}
-KOTAE_TASK_QUEUES = {"complaints.tasks.webhook_deliver_task": "webhooks"}
-CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["default"]
+KOTAE_QUEUES = {
+    "sweep": "sweep",  # the deadline sweep, the relays and the rest of beat's housekeeping
+    "interactive": "interactive",  # e-mails a person is waiting for, one per task
+    "bulk": "bulk",  # the sweep's batches of e-mail, digests, summaries
+    "webhooks": "webhooks",
+}
+KOTAE_TASK_QUEUES = {
+    "complaints.tasks.deadlines_sweep_task": "sweep",
+    "complaints.tasks.notifications_sweep": "sweep",  # the e-mail relay: only re-enqueues
+    "complaints.tasks.webhooks_relay": "sweep",  # likewise
+    "complaints.tasks.staff_digests_task": "sweep",  # writes the digests; "bulk" sends them
+    "complaints.tasks.failed_emails_summary_task": "sweep",  # likewise
+    "complaints.tasks.staged_uploads_purge_task": "sweep",
+    "complaints.tasks.transparency_refresh_task": "sweep",
+    "complaints.tasks.notification_deliver_task": "interactive",
+    "complaints.tasks.notifications_deliver_many_task": "bulk",
+    "complaints.tasks.webhook_deliver_task": "webhooks",
+}
+CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["bulk"]
 CELERY_TASK_ROUTES = ["config.celery.task_route"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

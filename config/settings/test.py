@@ -13,7 +13,9 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.ForceLoginPassesSecondFactor",
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CELERY_TASK_ALWAYS_EAGER = True
+# A real worker a test starts may say KOTAE_TEST_EAGER=false, so that what its tasks
+# send goes to the broker, each on its queue, as in production.
+CELERY_TASK_ALWAYS_EAGER = env.bool("KOTAE_TEST_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 KOTAE_WEBHOOK_ALLOW_HTTP = True  # the tests' receiver is http://127.0.0.1
@@ -38,9 +40,8 @@ WHITENOISE_AUTOREFRESH = True
 # pytest-django adds the gw suffix on PostgreSQL.)
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _apart = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
-KOTAE_QUEUES = {carries: f"kotae-test{_apart}" + ("" if carries == "default" else f"-{carries}")
-                for carries in KOTAE_QUEUES}
-CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["default"]
+KOTAE_QUEUES = {carries: f"kotae-test{_apart}-{carries}" for carries in KOTAE_QUEUES}
+CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["bulk"]
 if CELERY_BROKER_URL.startswith("sqlite"):  # the embedded broker: a file of the tests' own
     CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / f'test-broker{_apart}.sqlite3'}"
 if REDIS_URL and XDIST_WORKER.startswith("gw"):  # the broker keeps database 0

@@ -136,7 +136,7 @@ def test_the_stack_stays_up_and_runs_every_task_once(tmp_path, creator):
             env[name] = _private(env[name], 13)
     _row, token = api_token_create(user=creator, name="soak")
     stack = Stack(tmp_path, env)
-    core = ["web", "worker", "webhooks", "beat"]
+    core = ["web", "worker", "bulk", "beat"]
     stop_filing, filed = threading.Event(), []
     try:
         for name, command in commands(python=sys.executable, port=str(port)).items():

@@ -1,4 +1,5 @@
-"""`make run`'s supervisor: web, the two workers (e-mail and the rest; webhooks) and beat
+"""`make run`'s supervisor: web, the two workers (sweep, relays and interactive e-mail;
+bulk e-mail and webhooks) and beat
 come up, /healthz answers, and stopping it (or killing `make` above it) leaves no process
 behind."""
 import json
@@ -102,8 +103,8 @@ def test_sigterm_stops_web_worker_and_beat(devrun_env, tmp_path):
     # supervisor, web (+reloader), the two workers, beat
     assert len(processes_with(marker)) >= 5
     running = command_lines(processes_with(marker))
-    assert any("worker" in line and "--queues=webhooks" in line for line in running)
-    assert any("worker" in line and "--queues=celery" in line for line in running)
+    assert any("worker" in line and "--queues=bulk,webhooks" in line for line in running)
+    assert any("worker" in line and "--queues=sweep,interactive" in line for line in running)
     supervisor.send_signal(signal.SIGTERM)
     supervisor.wait(timeout=30)
     assert wait_until_gone(marker) == []
@@ -136,9 +137,11 @@ def test_links_in_e_mails_use_the_chosen_port_unless_site_url_is_set():
     assert run.stdout.strip() == "https://kotae.example"
 
 
-def test_make_run_serves_every_queue_and_webhooks_with_a_worker_of_their_own():
+def test_make_run_serves_every_queue_by_urgency_with_two_workers():
     """The two workers serve the queues the settings route to (dev and production share
-    the names), so a webhook that hangs holds up no e-mail."""
+    the names): one the sweep, the relays and interactive e-mail; the other bulk e-mail
+    and webhooks, so no batch and no hanging webhook stands in front of a sweep or a
+    receipt."""
     show = [sys.executable, "-c", "import django; django.setup(); "
             "from django.conf import settings; import json; "
             "print(json.dumps([settings.KOTAE_QUEUES, settings.KOTAE_TASK_QUEUES]))"]
@@ -147,9 +150,15 @@ def test_make_run_serves_every_queue_and_webhooks_with_a_worker_of_their_own():
                          timeout=60, check=True)
     queues, task_queues = json.loads(run.stdout)
     workers = commands(python=sys.executable, port="8000")
-    served = {name: command.split("--queues=")[1].split()[0]
+    served = {name: command.split("--queues=")[1].split()[0].split(",")
               for name, command in workers.items() if "--queues=" in command}
-    assert served == {"worker": queues["default"], "webhooks": queues["webhooks"]}
+    assert served == {"worker": [queues["sweep"], queues["interactive"]],
+                      "bulk": [queues["bulk"], queues["webhooks"]]}
+    assert task_queues["complaints.tasks.deadlines_sweep_task"] == "sweep"
+    assert task_queues["complaints.tasks.notification_deliver_task"] == "interactive"
+    assert task_queues["complaints.tasks.notifications_deliver_many_task"] == "bulk"
     assert task_queues["complaints.tasks.webhook_deliver_task"] == "webhooks"
-    assert set(task_queues.values()) <= set(queues)
-    assert "--hostname=webhooks@%h" in workers["webhooks"]
+    assert set(task_queues.values()) == set(queues)  # every queue is used, and served
+    assert "--hostname=bulk@%h" in workers["bulk"]
+    assert all("--concurrency=2" in command for command in workers.values()
+               if "--queues=" in command)

@@ -28,9 +28,11 @@ _numbers = itertools.count(1)
 
 
 class Worker:
-    """`queues`: what it serves, by what they carry (settings.KOTAE_QUEUES' keys)."""
+    """`queues`: what it serves, by what they carry (settings.KOTAE_QUEUES' keys); by
+    default every queue but the webhooks'."""
 
-    def __init__(self, email_dir: Path, log_path: Path, queues=("default",), **env):
+    def __init__(self, email_dir: Path, log_path: Path,
+                 queues=("sweep", "interactive", "bulk"), **env):
         self.email_dir = email_dir
         self.log_path = log_path
         self.log = open(log_path, "a+")

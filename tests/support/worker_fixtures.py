@@ -15,7 +15,7 @@ def start_worker(tmp_path):
     celery_app.conf.task_always_eager = False
 
     def start(**env) -> Worker:
-        """A worker of the default queue; `queues=("webhooks",)` for another."""
+        """A worker of every queue but the webhooks'; `queues=("webhooks",)` for others."""
         worker = Worker(email_dir, tmp_path / f"worker-{len(started)}.log", **env)
         started.append(worker)
         return worker

@@ -21,6 +21,7 @@ from complaints.services.outbox.writes import (
     filer_notify,
     notification_build,
     notifications_enqueue_keys,
+    notifications_hand_over,
     notifications_insert,
     notifications_resend,
     notify,
@@ -32,8 +33,8 @@ __all__ = [
     "EMAIL", "WEBHOOKS", "Recipient", "case_link", "filer_notify",
     "notification_build",
     "notification_deliver", "notifications_deliver_batch", "notifications_due_ids",
-    "notifications_enqueue_keys", "send_worst_case_seconds",
-    "notifications_insert", "notifications_resend", "notify",
+    "notifications_enqueue_keys", "notifications_insert", "notifications_relay",
+    "notifications_resend", "notify", "send_worst_case_seconds",
     "webhook_deliver", "webhook_deliveries_due_ids", "webhook_deliveries_write",
 ]
 
@@ -62,6 +63,13 @@ def notifications_deliver_batch(*, notification_ids: list[int], start_within: fl
 def notifications_due_ids(*, limit: int | None = None) -> list[int]:
     """E-mails that should have gone out and have not: for the notifications sweep."""
     return delivery.due_ids(EMAIL, limit=limit)
+
+
+def notifications_relay() -> int:
+    """The e-mail relay (beat, every minute): hand what is due and not sent (a hand-over
+    after commit lost, a retry whose time has come) back to the workers, each on its
+    queue. Returns how many were handed over."""
+    return notifications_hand_over(ids=notifications_due_ids())
 
 
 def webhook_deliver(*, delivery_id: int) -> bool:

@@ -2,6 +2,7 @@
 transaction that caused it with the refs it is rendered from (see `context`), and handed
 to a worker after commit. Nothing is rendered here: the worker renders at delivery.
 """
+import logging
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -10,16 +11,59 @@ from django.utils import timezone
 
 from complaints.models import Case, Notification
 from complaints.services.bulk import rows_insert
-from complaints.services.enqueue import task_send_on_commit, tasks_send_on_commit
+from complaints.services.enqueue import (
+    BROKER_ERRORS,
+    task_send,
+    task_send_on_commit,
+    tasks_send_on_commit,
+)
 from complaints.services.outbox.context import TIME_ZONE, refs_plain
 from complaints.services.outbox.email import DEFAULT_TIME_ZONE
 
 # The task sent after commit normally delivers a row at once; the relay (the
-# notifications sweep) takes it from here only if that did not happen within a minute.
+# notifications sweep) takes it from here only if that did not happen within a minute
+# (an interactive e-mail; a bulk one RELAY_GRACE, below).
 SWEEP_GRACE = timedelta(minutes=1)
 DELIVERY_CHUNK = 50
 DELIVER_TASK = "complaints.tasks.notification_deliver_task"
 DELIVER_MANY_TASK = "complaints.tasks.notifications_deliver_many_task"
+# A bulk e-mail, and any row the relay handed over, is left to the workers this long
+# before the relay hands it over (again): time to reach it behind a backlog of bulk
+# e-mail, which would otherwise be queued once more every minute (a row sent meanwhile
+# is never sent twice anyway).
+RELAY_GRACE = timedelta(minutes=5)
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+# Which queue an e-mail goes on (config.settings.base.KOTAE_TASK_QUEUES): by who waits for
+# it. A person waits for these, just after doing something: one e-mail per task, on the
+# "interactive" queue (DELIVER_TASK).
+INTERACTIVE_KINDS = frozenset({
+    Kind.ACCOUNT_VERIFY, Kind.ACCOUNT_PASSWORD_RESET, Kind.ORGANISATION_INVITATION,
+    Kind.CASE_RECEIPT, Kind.CASE_REPLY, Kind.CASE_INFO_REQUESTED, Kind.CASE_DECISION,
+    Kind.CASE_MERGED, Kind.CASE_RETRACTED, Kind.FILER_REPLIED, Kind.REGISTER_CONFIRMED,
+    Kind.REGISTER_APPLIED, Kind.REGISTER_NOT_POSSIBLE,
+})
+# The clock or beat writes these, often thousands at once: batches on the "bulk" queue
+# (DELIVER_MANY_TASK), so that they never stand in front of a receipt.
+BULK_KINDS = frozenset({
+    Kind.CASE_REPLY_REMINDER, Kind.CASE_CLOSED_NO_REPLY, Kind.CASE_LATE, Kind.CASE_LATE_AGAIN,
+    Kind.DEADLINE_WARNING, Kind.DEADLINE_BREACH, Kind.DEADLINE_ESCALATION, Kind.STAFF_DIGEST,
+    Kind.FAILED_EMAILS,
+})
+
+
+def deliveries_by_urgency(rows: list[tuple[int, str]]) -> list[tuple[str, list[tuple]]]:
+    """The tasks that deliver these (id, kind) rows, each with its sets of arguments: an
+    interactive e-mail alone, bulk ones DELIVERY_CHUNK per task (a kind in neither set
+    counts as bulk, where it can delay no one who waits)."""
+    alone = [(pk,) for pk, kind in rows if kind in INTERACTIVE_KINDS]
+    batched = [pk for pk, kind in rows if kind not in INTERACTIVE_KINDS]
+    chunks = [(batched[start:start + DELIVERY_CHUNK],)
+              for start in range(0, len(batched), DELIVERY_CHUNK)]
+    return [(name, sets) for name, sets in ((DELIVER_TASK, alone), (DELIVER_MANY_TASK, chunks))
+            if sets]
 
 
 class Recipient(NamedTuple):
@@ -41,7 +85,8 @@ def notification_build(*, key: str, template: str, recipient, refs: dict,
         refs.setdefault("recipient_id", recipient.pk)
     return {"key": key, "case_id": case_id, "kind": template, "recipient": recipient.email,
             "language": recipient.language, "context": refs,
-            "next_attempt_at": (now or timezone.now()) + SWEEP_GRACE}
+            "next_attempt_at": (now or timezone.now()) + (
+                SWEEP_GRACE if template in INTERACTIVE_KINDS else RELAY_GRACE)}
 
 
 def notify(*, key: str, template: str, recipient, refs: dict, case_id: int | None = None,
@@ -65,8 +110,12 @@ def notify(*, key: str, template: str, recipient, refs: dict, case_id: int | Non
                 notification = Notification.objects.create(**row)
         except IntegrityError:  # the same key written at the same moment: that one is sent
             return Notification.objects.get(key=key)
-    task_send_on_commit(DELIVER_TASK, notification.pk,
-                        waiting=f"Notification {notification.pk}")
+    if notification.kind in INTERACTIVE_KINDS:
+        task_send_on_commit(DELIVER_TASK, notification.pk,
+                            waiting=f"Notification {notification.pk}")
+    else:  # a digest or a summary: on the bulk queue, never in front of a receipt
+        task_send_on_commit(DELIVER_MANY_TASK, [notification.pk],
+                            waiting=f"Notification {notification.pk}")
     return notification
 
 
@@ -89,15 +138,14 @@ def notifications_insert(rows: list[dict]) -> list[str]:
 
 
 def notifications_enqueue_keys(keys: list[str]) -> None:
-    """After commit: hand unsent rows to the workers, DELIVERY_CHUNK per task."""
-    ids = []
+    """After commit: hand unsent rows to the workers, each on its queue (by kind)."""
+    rows = []
     for start in range(0, len(keys), 500):
-        ids += Notification.objects.filter(
+        rows += Notification.objects.filter(
             key__in=keys[start:start + 500], status=Notification.Status.PENDING
-        ).values_list("pk", flat=True)
-    chunks = [(ids[start:start + DELIVERY_CHUNK],) for start in range(0, len(ids), DELIVERY_CHUNK)]
-    # Already after commit: sent at once.
-    tasks_send_on_commit(DELIVER_MANY_TASK, chunks, waiting=f"{len(ids)} notifications")
+        ).values_list("pk", "kind")
+    for name, arg_sets in deliveries_by_urgency(rows):  # already after commit: sent at once
+        tasks_send_on_commit(name, arg_sets, waiting=f"{len(rows)} notifications")
 
 
 def notifications_resend(*, ids: list[int]) -> int:
@@ -107,11 +155,31 @@ def notifications_resend(*, ids: list[int]) -> int:
     with transaction.atomic():
         again = list(Notification.objects.filter(pk__in=ids,
                                                  status=Notification.Status.FAILED)
-                     .values_list("pk", flat=True))
-        Notification.objects.filter(pk__in=again).update(
+                     .values_list("pk", "kind"))
+        Notification.objects.filter(pk__in=[pk for pk, _kind in again]).update(
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(),
             failed_at=None)
-        chunks = [(again[start:start + DELIVERY_CHUNK],)
-                  for start in range(0, len(again), DELIVERY_CHUNK)]
-        tasks_send_on_commit(DELIVER_MANY_TASK, chunks, waiting=f"{len(again)} notifications")
+        for name, arg_sets in deliveries_by_urgency(again):
+            tasks_send_on_commit(name, arg_sets, waiting=f"{len(again)} notifications")
     return len(again)
+
+
+def notifications_hand_over(*, ids: list[int]) -> int:
+    """For the relay: hand these e-mails (due, not sent) to the workers again, each on its
+    queue; nothing is sent here, so a relay never stands in front of a sweep. A new row
+    handed over is not handed over again for RELAY_GRACE (a backlog of bulk e-mail would
+    otherwise be queued once more every minute); a failed one is claimed only when its
+    attempt is due, so it keeps its pause. Returns how many were handed over."""
+    rows = list(Notification.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    try:
+        for name, arg_sets in deliveries_by_urgency(rows):
+            for args in arg_sets:
+                task_send(name, *args)
+    except BROKER_ERRORS as exc:  # the rows stay due: the next relay tries again
+        logger.warning("The relay could not hand %s notifications over: %s", len(rows), exc)
+        return 0
+    # After the hand-over, so that a broker down leaves them due; a row sent meanwhile
+    # is no longer pending and is left as it is.
+    Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
+        next_attempt_at=timezone.now() + RELAY_GRACE)
+    return len(rows)
