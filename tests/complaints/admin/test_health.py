@@ -91,7 +91,7 @@ def test_the_problems_in_plain_words(client, operator, outbox, mail_server_close
             "(ConnectionRefusedError): e-mails wait and are tried again.") in text
     assert "1 e-mail failed for good: fix the cause" in text
     assert "Mail server Not answering (ConnectionRefusedError)" in text
-    assert "kotae-test 0" in text  # the tests' queue, empty
+    assert "kotae-test-interactive 0" in text  # the tests' queue, empty
 
 
 def test_the_problems_in_japanese(client, operator, outbox, mail_server_closed):
