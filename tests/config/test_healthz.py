@@ -264,7 +264,8 @@ def test_staff_see_the_depth_of_each_queue(client, operator, settings):
     """The tests' embedded broker counts the messages waiting in each queue."""
     from config.celery import app
 
-    settings.KOTAE_QUEUES = {"default": "kotae-test-depth", "webhooks": "kotae-test-depth-hooks"}
+    settings.KOTAE_QUEUES = {"interactive": "kotae-test-depth",
+                             "webhooks": "kotae-test-depth-hooks"}
     with app.connection_for_write() as conn:
         waiting = conn.SimpleQueue("kotae-test-depth")
         for number in range(3):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -90,7 +91,8 @@ def test_the_figures_are_what_the_database_holds(creator, operator, scraper, mon
     assert figures[("kotae_webhook_deliveries", (("status", "gave_up"),))] == 1
     assert figures[("kotae_webhook_deliveries", (("status", "pending"),))] == 0
     assert figures[("kotae_broker_up", ())] == 1
-    assert ("kotae_queue_depth", (("queue", "kotae-test"),)) in figures
+    for queue in django_settings.KOTAE_QUEUES.values():  # this test process's queues
+        assert ("kotae_queue_depth", (("queue", queue),)) in figures
 
 
 def test_the_sweep_records_its_runs_and_breaches(creator, scraper):
