@@ -15,12 +15,18 @@ What this module adds to the upstream transport, each for a reason:
   is carried across the fork of a worker's pool children.
 - Two processes starting on a new file at once may both create the tables, or the same
   queue: the loser reads what the winner wrote instead of failing.
+- A publish made within `publish_deadline` (the web's hand-off after commit) waits for
+  another process's write only until its deadline, not BUSY_TIMEOUT: the hand-off must
+  answer within about a second whatever the broker does (issue 17).
 - `polling_interval` is a transport option of every virtual transport, but upstream hands
   all transport options to `create_engine`, which refuses it; it is kept out.
 
 Fan-out (broadcast) is not supported by this transport, so a worker on it has no remote
 control (`celery inspect`); the outbox never relies on it. Redis in production has it.
 """
+import threading
+import time
+from contextlib import contextmanager
 from queue import Empty
 
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
@@ -33,6 +39,30 @@ from sqlalchemy.pool import NullPool
 # Seconds a process waits for another's write to finish before it gives up (a write holds
 # the lock for milliseconds). A publish that gives up leaves its outbox row to the sweep.
 BUSY_TIMEOUT = 5.0
+# A publish never waits less than this for the lock, even at its deadline.
+PUBLISH_MIN_WAIT = 0.05
+
+_publishing = threading.local()
+
+
+@contextmanager
+def publish_deadline(deadline: float):
+    """Publishes on the embedded broker from this thread, inside the block, wait for
+    another process's write only until `deadline` (a time.monotonic() value). Other
+    transports bound their waits with socket timeouts and ignore it."""
+    previous = getattr(_publishing, "deadline", None)
+    _publishing.deadline = deadline
+    try:
+        yield
+    finally:
+        _publishing.deadline = previous
+
+
+def _publish_wait() -> float:
+    deadline = getattr(_publishing, "deadline", None)
+    if deadline is None:
+        return BUSY_TIMEOUT
+    return min(BUSY_TIMEOUT, max(PUBLISH_MIN_WAIT, deadline - time.monotonic()))
 
 
 def _engine(url: str):
@@ -64,6 +94,19 @@ class Channel(kombu_sqlalchemy.Channel):
         except IntegrityError:  # another process added the queue at the same moment
             self.session.rollback()
             return super()._get_or_create(queue)
+
+    def _put(self, queue, payload, **kwargs):
+        """Upstream's, waiting for the lock no longer than the publish's deadline allows."""
+        queue_row = self._get_or_create(queue)
+        session = self.session
+        # On the connection of this transaction: SQLite's lock wait for its commit.
+        session.execute(text(f"PRAGMA busy_timeout = {int(_publish_wait() * 1000)}"))
+        session.add(self.message_cls(kombu_sqlalchemy.dumps(payload), queue_row))  # as upstream
+        try:
+            session.commit()
+        except OperationalError:
+            session.rollback()  # the publish fails, and is retried or left to the relay
+            raise
 
     def _get(self, queue):
         """Take the oldest message of `queue` and delete it, in one write transaction."""

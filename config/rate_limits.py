@@ -4,7 +4,9 @@ production; each process's own memory on a laptop).
 A window is a key with the window's number in it and an expiry, so the cache holds one
 small key per subject and window, whatever is sent. If the cache cannot be reached the
 request goes through and the failure is logged: a cache outage must not lock everyone out
-(the API token cache does the same: accounts/services.py)."""
+(the API token cache does the same: accounts/services.py). The Redis cache waits a quarter
+of a second at most, and after a failure keeps nothing for a few seconds (config/cache.py,
+which logs it once): a count then finds no key and the request goes through unlogged."""
 import logging
 import time
 
@@ -28,6 +30,8 @@ def window_hit(*, key: str, limit: int, seconds: int) -> int | None:
     try:
         cache.add(name, 0, seconds + 1)  # the expiry is set once, by the first request
         count = cache.incr(name)
+    except ValueError:  # no key: the cache keeps nothing now, or the window just ended
+        return None
     except Exception as exc:  # noqa: BLE001 (any cache failure: fail open, say so)
         logger.warning("Rate limit not counted, cache unavailable: %s", exc)
         return None

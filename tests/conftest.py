@@ -92,6 +92,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_pauses():
+    """A broker or Redis failure in one test pauses hand-offs or the cache for a few
+    seconds (config/pause.py); the next test starts without."""
+    from complaints.services.enqueue import broker_pause
+    from config.cache import cache_pauses_end
+
+    yield
+    broker_pause().end()
+    cache_pauses_end()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A page read in Japanese leaves Japanese active in the thread; the next test starts
     from the default language again."""

@@ -4,7 +4,12 @@ beyond that the answer is 429 with Retry-After.
 Wrong tokens: a client address that sent too many requests with a wrong or unknown token
 in a window gets 429 for its unknown tokens until the window ends (a token used in the
 last minute still works from there: a filer behind the same address is not locked out).
-Counted apart from the quotas, per address (an IPv6 client per /64 network)."""
+Counted apart from the quotas, per address (an IPv6 client per /64 network).
+
+Both are counted in the cache. When Redis refuses or does not answer, the quota is not
+counted for a few seconds and every request goes through (fails open, logged once):
+config/cache.py gives DRF's throttle, which has no fallback of its own, an empty cache
+then. Until issue 17 every API request answered 500 while Redis was down."""
 import ipaddress
 
 from django.conf import settings

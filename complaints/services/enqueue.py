@@ -4,14 +4,28 @@ A service names the task (`"complaints.tasks.notification_deliver_task"`) instea
 importing it, so services never import `complaints.tasks` — which imports the services —
 and there is no import circle. A broker that is down never fails the user's request: the
 row the task was about stays due, and the relay or sweep sends it later.
+
+Nor does it hold the request for long (issue 17: a frozen Redis held a filing 60 s and
+then answered 500, after the case was committed). Each wait of a send is bounded by the
+transport (socket timeouts in settings), and the hand-off as a whole by a deadline,
+KOTAE_HANDOFF_SECONDS: no retry is started that could not end before it, and what is not
+sent by then is left to the relay. After a broker failure, hand-offs are skipped for
+KOTAE_BROKER_PAUSE_SECONDS (config/pause.py), logged once, so a broker that is down costs
+one request in that time the wait, not every request; the rows meanwhile wait for the
+relay, which runs every minute and would send them anyway.
 """
 import logging
 import threading
+import time
 from functools import partial
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from config.broker import publish_deadline
+from config.pause import Pause
 
 logger = logging.getLogger(__name__)
 
@@ -37,26 +51,79 @@ def _registered(app, name: str):
     return app.tasks[name]
 
 
-def task_send(name: str, *args) -> None:
-    """Send the task now. In eager mode (the test settings) it runs here, as `.delay` would."""
+_pause: Pause | None = None
+
+
+def broker_pause() -> Pause:
+    """This process's pause of hand-offs after a broker failure."""
+    global _pause
+    if _pause is None:
+        _pause = Pause(what="Broker", meanwhile="hand-offs after commit are skipped (the "
+                       "relay sends their rows)",
+                       seconds=settings.KOTAE_BROKER_PAUSE_SECONDS, logger=logger)
+    return _pause
+
+
+class HandOffLate(Exception):
+    """The hand-off's deadline came before the broker answered."""
+
+
+def _retry_only_in_time(deadline: float):
+    """kombu's errback, called after each failed attempt to publish or to connect with the
+    pause before the next: it stops the retries when another attempt, taking as long as
+    the first did, would end after `deadline` (raising ends kombu's retry loop)."""
+    started = time.monotonic()
+
+    def errback(exc, interval):
+        now = time.monotonic()
+        if now + interval + (now - started) > deadline:
+            raise HandOffLate(f"no answer in time ({exc})") from exc
+
+    return errback
+
+
+def task_send(name: str, *args, deadline: float | None = None) -> None:
+    """Send the task now. In eager mode (the test settings) it runs here, as `.delay` would.
+    `deadline` (time.monotonic()): give up when the broker has not taken it by then."""
     app = current_app
     if app.conf.task_always_eager:
         _registered(app, name).delay(*args)
-    else:  # by name alone: the web process need not import the tasks (the tests check names)
+    elif deadline is None:
         app.send_task(name, args=list(args))
+    else:  # by name alone: the web process need not import the tasks (the tests check names)
+        with publish_deadline(deadline):
+            app.send_task(name, args=list(args),
+                          retry_policy={"errback": _retry_only_in_time(deadline)})
 
 
 def _send_quietly(name: str, arg_sets: list[tuple], waiting: str) -> None:
-    eager = current_app.conf.task_always_eager
-    if eager:
-        _registered(current_app, name)  # outside the try: a wrong name is no broker outage
+    if current_app.conf.task_always_eager:
+        _run_here(name, arg_sets, waiting)
+        return
+    pause = broker_pause()
+    if pause.active():
+        logger.info("%s waits for the relay: the broker failed a moment ago.", waiting)
+        return
+    deadline = time.monotonic() + settings.KOTAE_HANDOFF_SECONDS
+    try:
+        for args in arg_sets:
+            if time.monotonic() > deadline:
+                raise HandOffLate("the deadline passed before every task was sent")
+            task_send(name, *args, deadline=deadline)
+    except Exception as exc:
+        # Whatever the transport raises, the broker's failure must not become the user's.
+        pause.begin(exc)
+        logger.warning("%s waits for the relay: %s", waiting, exc, exc_info=True)
+
+
+def _run_here(name: str, arg_sets: list[tuple], waiting: str) -> None:
+    """Eager mode (the test settings): the tasks run in this process. A task that fails is
+    a bug to see, raised; one that could not reach a broker itself waits for the relay."""
+    _registered(current_app, name)  # outside the try: a wrong name is no broker outage
     try:
         for args in arg_sets:
             task_send(name, *args)
-    except Exception as exc:
-        if eager and not isinstance(exc, BROKER_ERRORS):
-            raise  # the task ran here and failed: a bug to see, not a broker to wait for
-        # Whatever the transport raises, the broker's failure must not become the user's.
+    except BROKER_ERRORS as exc:
         logger.warning("%s waits for the relay: %s", waiting, exc, exc_info=True)
 
 

@@ -115,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # libpq waits for a connection as long as the operating system lets it (minutes for a
+    # host that does not answer); a request gives up after 5 s (README "Every wait
+    # bounded"). A `?connect_timeout=` in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -252,22 +256,38 @@ EMAIL_TIMEOUT = KOTAE_SMTP_CONNECT_TIMEOUT  # Django's own SMTP backend, if one 
 REDIS_URL = env.str("REDIS_URL", default="")
 # The broker is Redis when REDIS_URL is set; BROKER_URL may name another (RabbitMQ).
 BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
+# Every wait bounded (README "Every wait bounded"): Redis answers in a millisecond, so a
+# cache call that waits a quarter of a second has met a Redis that is down or frozen. It
+# then goes without Redis for KOTAE_CACHE_PAUSE_SECONDS (config/cache.py), so one request
+# in that time pays the wait, not every request.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+KOTAE_CACHE_PAUSE_SECONDS = 10.0
+# Redis as broker: kombu's default is to wait for ever for an answer (a publish on a
+# frozen Redis never returned). One second for any command; the web's hand-off after
+# commit also has a deadline of its own (KOTAE_HANDOFF_SECONDS). Redis redelivers
+# unacknowledged tasks after the visibility timeout; deadlines never rely on ETAs.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600, "socket_connect_timeout": 0.5, "socket_timeout": 1.0,
+}
+# RabbitMQ (py-amqp): the connection and its handshake are bounded by
+# CELERY_BROKER_CONNECTION_TIMEOUT (below); reads and writes on the socket by these.
+AMQP_BROKER_TRANSPORT_OPTIONS = {"read_timeout": 1.0, "write_timeout": 1.0}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "config.cache.KotaeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kotae",
-            # A Redis that does not answer costs a request a second at most, not minutes.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "OPTIONS": dict(REDIS_CACHE_OPTIONS),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if BROKER_URL:
     CELERY_BROKER_URL = BROKER_URL
-    # Redis redelivers unacknowledged tasks after this; deadlines never rely on ETAs.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = (
+        dict(AMQP_BROKER_TRANSPORT_OPTIONS) if BROKER_URL.startswith(("amqp", "pyamqp"))
+        else dict(REDIS_BROKER_TRANSPORT_OPTIONS))
 else:
     # The embedded broker: a SQLite file of its own that web, worker and beat share, through
     # kombu's SQLAlchemy transport (config/broker.py says why, and what it adds). Nothing to
@@ -276,6 +296,12 @@ else:
     CELERY_BROKER_URL = f"sqlite:///{BROKER_FILE}"
     CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
+# The web's hand-off after commit (complaints/services/enqueue.py) gives up after this
+# long, whatever the broker does, and leaves the row to the relay; after a failure it
+# sends nothing for KOTAE_BROKER_PAUSE_SECONDS, so a broker that is down costs one request
+# in that time a second, not every request.
+KOTAE_HANDOFF_SECONDS = 1.0
+KOTAE_BROKER_PAUSE_SECONDS = 10.0
 
 # The queues, by urgency, and which task goes to which (by task name): the one table of
 # routes, read by config.celery's router (README, "Queues by urgency"). A sweep is never
@@ -457,7 +483,9 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
 
 # A broker that is down must not hold a web request for long: the outbox row waits
-# and the sweep sends it.
+# and the relay sends it. The connection timeout bounds kombu's attempts to connect, all
+# together (and RabbitMQ's connect and handshake); a publish is retried once, for a pooled
+# connection the broker closed when it restarted; KOTAE_HANDOFF_SECONDS cuts the whole.
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.75
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,

@@ -8,8 +8,9 @@ from queue import Empty
 
 import pytest
 from kombu import Connection
+from sqlalchemy.exc import OperationalError
 
-from config.broker import Channel
+from config.broker import Channel, publish_deadline
 
 WRITERS = 6
 PER_WRITER = 150
@@ -99,3 +100,25 @@ def test_polling_interval_is_not_handed_to_the_engine(broker_file):
     with _connection(broker_file) as conn:
         assert conn.transport.polling_interval == 0.01
         assert isinstance(conn.channel(), Channel)  # create_engine did not refuse it
+
+
+def test_a_publish_waits_for_the_lock_only_until_its_deadline(broker_file):
+    """The web's hand-off after commit publishes with a deadline (issue 17): another
+    process holding the file's write lock makes it give up at the deadline, not after
+    BUSY_TIMEOUT (5 s, and again for kombu's retry)."""
+    with _connection(broker_file) as conn:
+        channel = conn.channel()
+        channel._put("jobs", {"n": 0})  # the tables and the queue exist
+        holder = sqlite3.connect(broker_file, timeout=0)
+        holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+        try:
+            started = time.monotonic()
+            with publish_deadline(started + 0.5), pytest.raises(OperationalError):
+                channel._put("jobs", {"n": 1})
+            took = time.monotonic() - started
+        finally:
+            holder.rollback()
+            holder.close()
+        assert 0.4 < took < 1.0, f"the publish waited {took:.2f} s"
+        channel._put("jobs", {"n": 2})  # the lock is free again: it goes, and waited
+        assert [channel._get("jobs")["n"] for _ in range(2)] == [0, 2]

@@ -1,8 +1,10 @@
 """Services send tasks by name after commit (complaints/services/enqueue.py)."""
 import logging
+import time
 
 import pytest
 from celery import current_app
+from kombu.exceptions import OperationalError
 
 from complaints.services import enqueue
 from complaints.services.outbox import webhooks as outbox_webhooks
@@ -77,3 +79,60 @@ def test_threads_sending_their_first_task_together_all_find_it():
     for thread in threads:
         thread.join(timeout=5)
     assert failed == [] and found == ["the task", "the task"]
+
+
+@pytest.fixture
+def not_eager():
+    """Sent to a broker, as in production (the test settings run tasks in-process)."""
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    yield
+    current_app.conf.task_always_eager = previous
+
+
+def test_after_a_broker_failure_hand_offs_wait_for_the_relay_for_a_while(
+        monkeypatch, not_eager, on_commit, caplog):
+    """A broker that is down or frozen costs one request its timeout, not every request:
+    for KOTAE_BROKER_PAUSE_SECONDS after a failure nothing is sent (the relay sends the
+    rows), and the failure is logged once."""
+    attempts = []
+
+    def broker_down(name, args, **kwargs):
+        attempts.append(args)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(current_app, "send_task", broker_down)
+    with caplog.at_level(logging.INFO, logger="complaints.services.enqueue"):
+        for pk in (1, 2, 3):
+            with on_commit():
+                enqueue.task_send_on_commit(writes.DELIVER_TASK, pk,
+                                            waiting=f"Notification {pk}")
+    assert attempts == [[1]]
+    assert caplog.text.count("Broker unavailable") == 1
+    assert "Notification 3 waits for the relay: the broker failed a moment ago" in caplog.text
+
+    enqueue.broker_pause().end()  # the pause is over: the next hand-off tries again
+    with on_commit():
+        enqueue.task_send_on_commit(writes.DELIVER_TASK, 4)
+    assert attempts == [[1], [4]]
+
+
+def test_a_hand_off_stops_retrying_when_its_deadline_would_pass(monkeypatch, not_eager,
+                                                                on_commit):
+    """kombu retries a failed publish (after reconnecting); the hand-off lets it only
+    while another attempt, as long as the first, would end before its deadline."""
+    attempts = []
+
+    def slow_then_failing(name, args, retry_policy, **kwargs):
+        for _ in range(5):  # as kombu's retry loop, calling the errback between attempts
+            attempts.append(args)
+            time.sleep(0.4)
+            retry_policy["errback"](OSError("timed out"), 0)
+        raise AssertionError("the errback let every retry through")
+
+    monkeypatch.setattr(current_app, "send_task", slow_then_failing)
+    started = time.monotonic()
+    with on_commit():
+        enqueue.task_send_on_commit(writes.DELIVER_TASK, 1)
+    assert time.monotonic() - started < 1.1
+    assert len(attempts) == 2  # 0.4 s, then one more that ends at 0.8 s, within 1 s
