@@ -192,7 +192,8 @@ KOTAE_DESK_NAME = {"en": env.str("DESK_NAME", default="Creator and Rights Holder
 
 # --- Static and uploaded files -----------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from (a test points it elsewhere).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded evidence is never served by URL: only through access-checked views.
