@@ -1,7 +1,11 @@
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.middleware import OTPMiddleware
 
@@ -102,3 +106,34 @@ class SecondFactorMiddleware(OTPMiddleware):
                 and FORCE_LOGIN_BACKEND in settings.AUTHENTICATION_BACKENDS):
             user.is_verified = lambda: True
         return device
+
+
+class SecondStepMiddleware:
+    """A staff member who has given the password but not yet the second factor may do
+    nothing else: every page but the second step (and logging out) leads to it, and the
+    API treats them as a visitor (their session is no credential there; a token is). So no
+    staff power — the register's export, any case's evidence, a new API token — is had
+    with a password alone. After SecondFactorMiddleware."""
+
+    OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/accounts/language/",
+            "/healthz", "/metrics", "/csp-report/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (user.is_authenticated and user.is_staff and not user.is_verified()
+                and not request.path.startswith(self.OPEN)):
+            if request.path.startswith("/api/"):
+                request.user = AnonymousUser()
+            else:
+                return redirect_to_second_step(request)
+        return self.get_response(request)
+
+
+def redirect_to_second_step(request):
+    """To the second step (the app's code, or setting the app up), then back here."""
+    onward = request.get_full_path() if request.method in ("GET", "HEAD") else "/admin/"
+    return HttpResponseRedirect(
+        f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': onward})}")

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSessionMiddleware",
     # django-otp's OTPMiddleware (request.user.is_verified()), after the staff session check.
     "accounts.middleware.SecondFactorMiddleware",
+    # A password alone opens only the second step (and the API sees a visitor).
+    "accounts.middleware.SecondStepMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -179,7 +179,12 @@ def notifications_hand_over(*, ids: list[int]) -> int:
         logger.warning("The relay could not hand %s notifications over: %s", len(rows), exc)
         return 0
     # After the hand-over, so that a broker down leaves them due; a row sent meanwhile
-    # is no longer pending and is left as it is.
-    Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
-        next_attempt_at=timezone.now() + RELAY_GRACE)
+    # is no longer pending and is left as it is. Only rows never attempted: a worker
+    # claims those whatever their next_attempt_at, while a row attempted before (its
+    # worker died mid-send) is claimed only when due, so postponing it would make the
+    # task just handed over find it not due, every time; and a row a worker claimed
+    # meanwhile (attempts counted) holds its lease in next_attempt_at, not to be cut.
+    Notification.objects.filter(
+        pk__in=ids, status=Notification.Status.PENDING, attempts=0,
+    ).update(next_attempt_at=timezone.now() + RELAY_GRACE)
     return len(rows)
