@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Max
 
-from config.client_ip import client_ip
+from config.client_ip import client_network
 from config.rate_limits import window_hit
 
 PASSWORD_RESET_WINDOW = 3600
@@ -53,7 +53,7 @@ def login_pause_ends_at(request, credentials) -> datetime | None:
     """When the pause on this account name from this client ends: the cool-off after the
     last failure that counted (failures during the pause are not counted)."""
     username = login_username(request, credentials)
-    ip_address = getattr(request, "axes_ip_address", None) or client_ip(request)
+    ip_address = getattr(request, "axes_ip_address", None) or client_network(request)
     last = (AccessAttempt.objects.filter(username=username, ip_address=ip_address)
             .aggregate(last=Max("attempt_time"))["last"])
     cool_off = get_cool_off(request)
@@ -61,16 +61,18 @@ def login_pause_ends_at(request, credentials) -> datetime | None:
 
 
 def password_reset_wait(request, *, email: str) -> int | None:
-    """Count one password-reset request. None while both the address asked for and the
-    client are within their hourly limits; else the seconds until they may ask again.
-    The same whether or not the address has an account."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    waits = [
-        window_hit(key=f"password-reset:email:{digest}",
-                   limit=settings.KOTAE_PASSWORD_RESET_PER_EMAIL,
-                   seconds=PASSWORD_RESET_WINDOW),
-        window_hit(key=f"password-reset:ip:{client_ip(request)}",
-                   limit=settings.KOTAE_PASSWORD_RESET_PER_IP,
-                   seconds=PASSWORD_RESET_WINDOW),
-    ]
-    return max((w for w in waits if w is not None), default=None)
+    """Count one password-reset request. None while the client is within its hourly limit
+    and within its limit for the address asked for; else the seconds until it may ask
+    again. The same whether or not the address has an account. The address is counted
+    per client, and not at all once the client is over its own limit, so that nobody can
+    use up someone else's resets (a lockout the login lock avoids in the same way)."""
+    client = client_network(request) or "unknown"
+    waited = window_hit(key=f"password-reset:ip:{client}",
+                        limit=settings.KOTAE_PASSWORD_RESET_PER_IP,
+                        seconds=PASSWORD_RESET_WINDOW)
+    if waited is not None:
+        return waited
+    digest = hashlib.sha256(f"{email.strip().lower()}|{client}".encode()).hexdigest()
+    return window_hit(key=f"password-reset:email:{digest}",
+                      limit=settings.KOTAE_PASSWORD_RESET_PER_EMAIL,
+                      seconds=PASSWORD_RESET_WINDOW)

@@ -23,3 +23,18 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_network(request) -> str | None:
+    """The client as the limits count it: its address, or for IPv6 the first address of
+    its /64 (one subscriber usually holds a whole /64, so counting each address of it
+    apart would give one client 2^64 fresh counts). Still an address, as the login lock
+    stores it in an address column."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address

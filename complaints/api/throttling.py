@@ -10,13 +10,12 @@ Both are counted in the cache. When Redis refuses or does not answer, the quota 
 counted for a few seconds and every request goes through (fails open, logged once):
 config/cache.py gives DRF's throttle, which has no fallback of its own, an empty cache
 then. Until issue 17 every API request answered 500 while Redis was down."""
-import ipaddress
 
 from django.conf import settings
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.client_ip import client_ip
+from config.client_ip import client_ip, client_network
 from config.rate_limits import window_count, window_hit
 
 
@@ -47,13 +46,7 @@ class BadTokensThrottled(Throttled):
 
 
 def _bad_token_key(request) -> str:
-    address = client_ip(request) or "unknown"
-    try:
-        if ipaddress.ip_address(address).version == 6:
-            address = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    except ValueError:
-        pass
-    return f"api-bad-token:{address}"
+    return f"api-bad-token:{client_network(request) or 'unknown'}"
 
 
 def bad_tokens_wait(request) -> int | None:

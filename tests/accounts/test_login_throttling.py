@@ -160,3 +160,15 @@ def test_the_paused_page_in_japanese(client, where):
     assert "ログインを一時停止しています" in text
     assert "パスワードの再設定" in text
     assert "年" in text and "JST" in text and "Logging in" not in text
+
+
+def test_a_new_address_in_the_same_ipv6_64_is_the_same_count(client):
+    """One subscriber holds a whole /64: a fresh address from it is no fresh count (a
+    review found 2^64 x 5 guesses open to one IPv6 client)."""
+    user = staff_user(email="olivia@kotae.example")
+    codes = [attempt(client, user.email, f"wrong-{n}", ip=f"2001:db8:7:7::{n + 1:x}").status_code
+             for n in range(settings.AXES_FAILURE_LIMIT)]
+    assert codes[-1] == 429
+    response = attempt(client, user.email, PASSWORD, ip="2001:db8:7:7:abcd::1")
+    assert response.status_code == 429 and not logged_in(client)
+    assert attempt(client, user.email, PASSWORD, ip="2001:db8:7:8::1").status_code == 302
