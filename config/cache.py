@@ -18,6 +18,7 @@ CACHES' OPTIONS; the pool never waits for a free connection (redis-py's Connecti
 raises at its maximum, which is caught like any other Redis error).
 """
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache.backends.dummy import DummyCache
@@ -32,10 +33,20 @@ logger = logging.getLogger(__name__)
 _pauses: dict[str, Pause] = {}
 
 
+def _without_credentials(server: str) -> str:
+    """The server's address for the log: never its user name or password."""
+    parts = urlsplit(server)
+    if parts.username is None and parts.password is None:
+        return server
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def cache_pause(server: str) -> Pause:
     if server not in _pauses:
         _pauses[server] = Pause(
-            what=f"Redis cache at {server}",
+            what=f"Redis cache at {_without_credentials(server)}",
             meanwhile="the cache is skipped (quotas and limits not counted, tokens read "
                       "from the database)",
             seconds=settings.KOTAE_CACHE_PAUSE_SECONDS, logger=logger)

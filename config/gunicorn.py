@@ -10,7 +10,9 @@ dead, so its gauges stop counting.
 import os
 from pathlib import Path
 
-bind = f"{os.environ.get('BIND', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104 - behind the proxy
+# Only where the TLS proxy reaches (its X-Forwarded-For is trusted from whoever connects):
+# this host alone by default; the private interface when the proxy is elsewhere.
+bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # An evidence download from a store that hangs costs about 25 s at worst (README "Evidence
 # storage"); the default 30 s would kill the worker just after.

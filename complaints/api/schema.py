@@ -39,7 +39,11 @@ def objection_names_works_or_catalogue(result, generator, request, public):
 
 # What config/middleware.py refuses before any view (a 400): said in the schema, so a
 # client (and schemathesis) knows a query or path value holds no NUL and stays short.
-NO_NUL = r"^[^\x00\ud800-\udfff]*$"
+# (The middleware refuses lone surrogates too, but no URL can carry one in UTF-8, so the
+# pattern leaves them out: with the range `\ud800-\udfff` in the negated class, the
+# generator schemathesis uses made values with a NUL in about 2 in 100, the rare failure
+# of test_schemathesis.py; without it, none in 3,000.)
+NO_NUL = r"^[^\x00]*$"
 MAX_VALUE = 4096
 
 

@@ -28,3 +28,10 @@ def test_production_passes_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_redis_password_never_reaches_the_log():
+    from config.cache import cache_pause
+
+    pause = cache_pause("redis://:s3cret-pw@redis.internal:6379/0")
+    assert "s3cret-pw" not in pause.what and "redis.internal:6379/0" in pause.what

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,7 +92,7 @@ def test_the_problems_in_plain_words(client, operator, outbox, mail_server_close
             "(ConnectionRefusedError): e-mails wait and are tried again.") in text
     assert "1 e-mail failed for good: fix the cause" in text
     assert "Mail server Not answering (ConnectionRefusedError)" in text
-    assert "kotae-test-interactive 0" in text  # the tests' queue, empty
+    assert f"{django_settings.KOTAE_QUEUES['interactive']} 0" in text  # this process's, empty
 
 
 def test_the_problems_in_japanese(client, operator, outbox, mail_server_closed):
