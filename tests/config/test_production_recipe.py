@@ -201,7 +201,7 @@ def test_the_production_recipe_files_sweeps_and_delivers(
         "KOTAE_S3_BUCKET": bucket_name, "KOTAE_S3_REGION": "us-east-1",
         "KOTAE_HEALTH_TOKEN": HEALTH_TOKEN, "KOTAE_METRICS_TOKEN": METRICS_TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-        "KOTAE_VAR_DIR": str(tmp_path / "var"), "PORT": "0",
+        "KOTAE_VAR_DIR": str(tmp_path / "var"), "BIND": "127.0.0.1", "PORT": "0",
         # Small, for a 2-core machine: two web processes per host, one per worker.
         "WEB_CONCURRENCY": "2", **{f"{name.upper()}_CONCURRENCY": "1" for name in WORKERS},
         "KOTAE_S3_ENDPOINT_URL": endpoint, "KOTAE_S3_ADDRESSING_STYLE": "path", **S3_KEYS,
