@@ -7,7 +7,7 @@ Elsewhere (SQLite on a laptop) Django's bulk_create does the same job.
 """
 import time
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 
@@ -46,7 +46,9 @@ def rows_insert(model: type[models.Model], rows: list[dict], *,
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    # One transaction: the staging table empties itself at commit (ON COMMIT DELETE ROWS),
+    # so in autocommit the rows copied into it were gone before the INSERT read them.
+    with transaction.atomic(), connection.cursor() as cursor:
         if skip_conflicts_on is None:
             target = table
         else:

@@ -64,12 +64,13 @@ def broker_hung(monkeypatch):
 @pytest.fixture
 def database_down(monkeypatch):
     """Any new connection to the database fails, as when PostgreSQL is stopped."""
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db import connections
 
     def refused(self, conn_params):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(DatabaseWrapper, "get_new_connection", refused)
+    # The backend of this run (SQLite, or PostgreSQL in CI's second pass).
+    monkeypatch.setattr(type(connections["default"]), "get_new_connection", refused)
 
 
 @pytest.fixture
