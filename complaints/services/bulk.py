@@ -48,7 +48,7 @@ def rows_insert(model: type[models.Model], rows: list[dict], *,
     table = connection.ops.quote_name(model._meta.db_table)
     # One transaction: the staging table empties itself at commit (ON COMMIT DELETE ROWS),
     # so in autocommit the rows copied into it were gone before the INSERT read them.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if skip_conflicts_on is None:
             target = table
         else:
