@@ -22,6 +22,7 @@ DEADLINES = {  # a clock's deadline, as a noun inside a sentence
     "first_response": _("first-response deadline"),
     "decision": _("decision deadline"),
     "filer_reply": _("deadline for the filer's reply"),
+    "restore": _("restore date"),
 }
 # The filer's own page names their reply from their side (ご返信, not 申立人の返信: on an
 # inquiry's page the asker is not a 申立人).
@@ -343,6 +344,65 @@ def _register_permission_recorded(old: dict, new: dict, when: When) -> str:
     return ""
 
 
+def _owner_named(old: dict, new: dict, when: When) -> str:
+    owner, location = _text(new.get("owner")), _text(new.get("location"))
+    if owner and location:
+        return gettext("The output at “%(location)s” was attributed to its owner "
+                       "“%(owner)s”.") % {"owner": owner, "location": location}
+    return ""
+
+
+def _statement_to_owner_sent(old: dict, new: dict, when: When) -> str:
+    if owner := _text(new.get("owner")):
+        return gettext("The statement of reasons was sent to the output's owner "
+                       "“%(owner)s”.") % {"owner": owner}
+    return ""
+
+
+def _counter_notice_received(old: dict, new: dict, when: When) -> str:
+    if reference := _text(new.get("counter_notice")):
+        return gettext("The output's owner sent a counter-notice (%(reference)s).") % {
+            "reference": reference}
+    return ""
+
+
+# Written on the complaint the counter-notice answers: its filer is the complainant.
+def _counter_notice_copy_sent(old: dict, new: dict, when: When,
+                              for_filer: bool = False) -> str:
+    earliest, latest = _time(new.get("restore_after"), when), _time(new.get("restore_by"), when)
+    if not (earliest and latest):
+        return ""
+    if for_filer:
+        sentence = gettext("A copy of the counter-notice was sent to you. Unless you report a "
+                           "court action, the output is restored between %(earliest)s and "
+                           "%(latest)s.")
+    else:
+        sentence = gettext("A copy of the counter-notice was sent to the complainant. Unless "
+                           "a court action is reported, the output is restored between "
+                           "%(earliest)s and %(latest)s.")
+    return sentence % {"earliest": earliest, "latest": latest}
+
+
+def _court_action_reported(old: dict, new: dict, when: When, for_filer: bool = False) -> str:
+    if not (court := _text(new.get("court"))):
+        return ""
+    if for_filer:
+        return gettext("You reported a court action (%(court)s): the output stays "
+                       "removed.") % {"court": court}
+    return gettext("The complainant reported a court action (%(court)s): the output "
+                   "stays removed.") % {"court": court}
+
+
+def _output_restored(old: dict, new: dict, when: When) -> str:
+    locations = new.get("locations")
+    urls = [u for u in (_text(x) for x in locations) if u] if isinstance(locations, list) else []
+    if urls:
+        return ngettext("The output was restored: %(locations)s.",
+                        "The outputs were restored: %(locations)s.", len(urls)) % {
+            "locations": text.listing(urls)}
+    return ""
+
+
 SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.CASE_SUBMITTED: _case_submitted,
     EventType.STATUS_CHANGED: _status_changed,
@@ -375,6 +435,12 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.REGISTER_PERMISSION_RECORDED: _register_permission_recorded,
     EventType.NOTICE_RETRACTED: retraction_sentence,
     EventType.RETRACTION_UNDONE: undone_sentence,
+    EventType.OWNER_NAMED: _owner_named,
+    EventType.STATEMENT_TO_OWNER_SENT: _statement_to_owner_sent,
+    EventType.COUNTER_NOTICE_RECEIVED: _counter_notice_received,
+    EventType.COUNTER_NOTICE_COPY_SENT: _counter_notice_copy_sent,
+    EventType.COURT_ACTION_REPORTED: _court_action_reported,
+    EventType.OUTPUT_RESTORED: _output_restored,
 }
 
 
@@ -384,6 +450,8 @@ FILER_SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.MERGED_INTO: _merged_into_for_filer,
     EventType.FILER_REMINDED: _filer_reminded_for_filer,
     EventType.STATUS_CHANGED: partial(_status_changed, for_filer=True),
+    EventType.COUNTER_NOTICE_COPY_SENT: partial(_counter_notice_copy_sent, for_filer=True),
+    EventType.COURT_ACTION_REPORTED: partial(_court_action_reported, for_filer=True),
     **{event_type: partial(SENTENCES[event_type], nouns=FILER_DEADLINES) for event_type in (
         EventType.DEADLINE_STARTED, EventType.DEADLINE_MET, EventType.DEADLINE_PAUSED,
         EventType.DEADLINE_RESUMED, EventType.DEADLINE_BREACHED)},

@@ -46,6 +46,14 @@ class EventType(Choices):
         "Permission recorded in the register")
     NOTICE_RETRACTED = "notice_retracted", _("Notice retracted")
     RETRACTION_UNDONE = "retraction_undone", _("Action undone after a retraction")
+    OWNER_NAMED = "owner_named", _("Output owner named")
+    STATEMENT_TO_OWNER_SENT = "statement_to_owner_sent", _(
+        "Statement of reasons sent to the output owner")
+    COUNTER_NOTICE_RECEIVED = "counter_notice_received", _("Counter-notice received")
+    COUNTER_NOTICE_COPY_SENT = "counter_notice_copy_sent", _(
+        "Copy of the counter-notice sent to the complainant")
+    COURT_ACTION_REPORTED = "court_action_reported", _("Court action reported")
+    OUTPUT_RESTORED = "output_restored", _("Output restored")
 
     @property
     def filer_sees(self) -> bool:
@@ -63,6 +71,8 @@ DESK_ONLY = frozenset({
     EventType.REGISTER_ENTRY_CONFIRMED, EventType.REGISTER_ENTRY_APPLIED,
     EventType.REGISTER_ENTRY_NOT_POSSIBLE, EventType.REGISTER_ENTRY_CLOSED,
     EventType.REGISTER_PERMISSION_RECORDED,
+    # Who owns an output is the owner's personal data: the complainant is not told.
+    EventType.OWNER_NAMED, EventType.STATEMENT_TO_OWNER_SENT,
 })
 
 # On the filer's page these are the messages themselves, not lines of their own.

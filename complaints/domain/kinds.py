@@ -21,6 +21,7 @@ IN_A_SENTENCE = {
     "training_objection": pgettext_lazy("kind in a sentence", "training objection"),
     "inquiry": pgettext_lazy("kind in a sentence", "inquiry"),
     "appeal": pgettext_lazy("kind in a sentence", "appeal"),
+    "counter_notice": pgettext_lazy("kind in a sentence", "counter-notice"),
 }
 
 
@@ -157,6 +158,9 @@ FILINGS = {
     "inquiry": FilingRules(required=("title", "questions"),
                            statements=("accuracy_statement",)),
     "appeal": FilingRules(required=("appeal_of_id", "appeal_grounds")),
+    # The owner's answer to a removal: the complaint it answers and why it was a mistake.
+    # The 512(g)(3) elements beyond these are checked by complaints.services.counter_notices.
+    "counter_notice": FilingRules(required=("appeal_of_id", "appeal_grounds")),
 }
 
 ERROR_STATEMENT = _("This statement is required.")

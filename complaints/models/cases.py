@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from complaints.domain.lateness import late_clock
+from complaints.domain.laws import Law
 from complaints.domain.locations import is_web_address
 from complaints.domain.priority import Priority
 from complaints.domain.status import Status, desk_label
@@ -19,6 +20,7 @@ class CaseKind(models.TextChoices):
     TRAINING_OBJECTION = "training_objection", _("Training objection")
     INQUIRY = "inquiry", _("Inquiry")
     APPEAL = "appeal", _("Appeal")
+    COUNTER_NOTICE = "counter_notice", _("Counter-notice")
 
 
 class FiledAs(models.TextChoices):
@@ -69,6 +71,10 @@ class Case(models.Model):
     filed_as = models.CharField(
         _("filing as"), max_length=16, choices=FiledAs.choices, default=FiledAs.RIGHTS_HOLDER
     )
+    # The law the notice is made under (complaints.domain.laws); empty on cases filed
+    # before it was asked for.
+    law = models.CharField(_("law the notice is made under"), max_length=8, blank=True,
+                           choices=Law.choices)
     principal_name = models.CharField(_("rights holder represented"), max_length=200, blank=True)
     authority_statement = models.TextField(_("statement of authority"), blank=True)
 
@@ -94,6 +100,11 @@ class Case(models.Model):
         verbose_name=_("appeal against"),
     )
     appeal_grounds = models.TextField(_("grounds of appeal"), blank=True)
+    # A counter-notice or an owner's appeal: the output owner who sent it.
+    output_owner = models.ForeignKey(
+        "OutputOwner", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name=_("output owner"),
+    )
 
     # Statements (DMCA 512(c)(3), DSA Art. 16(2))
     good_faith_statement = models.BooleanField(_("good-faith statement"), default=False)
@@ -195,6 +206,10 @@ class OutputLocation(models.Model):
     seen_at = models.DateTimeField(_("when seen"), null=True, blank=True)
     prompt = models.TextField(_("prompt, if known"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(
+        "OutputOwner", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="locations", verbose_name=_("output owner"),
+    )
     # Set when the filer retracted the notice for this location (or wholly).
     retraction = models.ForeignKey(
         "Retraction", on_delete=models.SET_NULL, null=True, blank=True,

@@ -14,6 +14,9 @@ class Deadline(models.Model):
         FIRST_RESPONSE = "first_response", _("First response")
         DECISION = "decision", _("Decision")
         FILER_REPLY = "filer_reply", _("Filer's reply")
+        # A counter-notice's: the output is restored when it runs out, unless the
+        # complainant reports a court action (DMCA 512(g)(2)(C)).
+        RESTORE = "restore", _("Restore")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     clock = models.CharField(_("clock"), max_length=16, choices=Clock.choices)

@@ -174,6 +174,9 @@ KOTAE_PASSWORD_RESET_PER_EMAIL = env.int("KOTAE_PASSWORD_RESET_PER_EMAIL", defau
 KOTAE_PASSWORD_RESET_PER_IP = env.int("KOTAE_PASSWORD_RESET_PER_IP", default=20)
 # Proxies in front of the web processes that append to X-Forwarded-For (config/client_ip.py).
 KOTAE_PROXY_COUNT = env.int("KOTAE_PROXY_COUNT", default=0)
+# How long the signed link in an e-mail to an output's owner opens their page
+# (complaints.services.owners); each e-mail carries a fresh one.
+KOTAE_OWNER_LINK_DAYS = env.int("KOTAE_OWNER_LINK_DAYS", default=30)
 
 # --- Language and time -------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")

@@ -67,6 +67,14 @@ EVENT_SAMPLES: dict[EventType, tuple[dict | None, dict | None]] = {
                                         "undo": ["output_removed"],
                                         "reason": "We licensed the character to them."}),
     EventType.RETRACTION_UNDONE: (None, {"retraction": 1, "action": "output_removed"}),
+    EventType.OWNER_NAMED: (None, {"owner": "Mika Sato",
+                                   "location": "https://dreamreel.example/v/abc123"}),
+    EventType.STATEMENT_TO_OWNER_SENT: (None, {"owner": "Mika Sato"}),
+    EventType.COUNTER_NOTICE_RECEIVED: (None, {"counter_notice": "KT-2026-000130"}),
+    EventType.COUNTER_NOTICE_COPY_SENT: (None, {"restore_after": "2026-12-15T09:00:00+09:00",
+                                                "restore_by": "2026-12-21T09:00:00+09:00"}),
+    EventType.COURT_ACTION_REPORTED: (None, {"court": "Tokyo District Court"}),
+    EventType.OUTPUT_RESTORED: (None, {"locations": ["https://dreamreel.example/v/abc123"]}),
 }
 
 # A stored code (deadline_breached, first_response, ...) where words should be.

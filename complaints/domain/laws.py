@@ -1,0 +1,39 @@
+"""The law a notice is made under, and what it decides: which statements the notice must
+make, whether the output's owner is offered a counter-notice (DMCA 512(g)) or only an
+internal complaint (DSA Art. 20), and on which calendar the restore clock counts.
+
+A case filed before the law was asked for has it empty ("not stated"): it is treated as
+"other".
+"""
+from django.utils.translation import gettext_lazy as _
+
+from complaints.domain.choices import Choices
+
+
+class Law(Choices):
+    US_DMCA = "us_dmca", _("United States: DMCA (17 U.S.C. § 512)")
+    EU_DSA = "eu_dsa", _("European Union: Digital Services Act")
+    JAPAN = "japan", _("Japan: Copyright Act")
+    OTHER = "other", _("Another law")
+
+
+# DMCA 512(g)(2)(C): restore "not less than 10, nor more than 14, business days" after
+# the complainant received the counter-notice, unless they report a court action.
+RESTORE_EARLIEST_BUSINESS_DAYS = 10
+RESTORE_LATEST_BUSINESS_DAYS = 14
+
+
+def counter_notice_offered(law: str) -> bool:
+    """A counter-notice under 512(g) exists only for a notice made under US law; under
+    every law the owner may complain internally (DSA Art. 20, the owner's appeal)."""
+    return law == Law.US_DMCA
+
+
+def restore_calendar_country(law: str) -> str | None:
+    """The public holidays the restore clock skips: the United States' for a DMCA notice
+    (holidays' US calendar), else None (the desk's default calendar)."""
+    return "US" if law == Law.US_DMCA else None
+
+
+def law_or_other(law: str) -> str:
+    return law if law in Law.values else Law.OTHER

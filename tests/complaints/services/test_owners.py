@@ -1,0 +1,63 @@
+"""The owner's signed link: it opens only the case it names, for the owner it names, and
+only while it is young enough."""
+import time
+
+import pytest
+from django.core import signing
+
+from complaints.models import OutputOwner
+from complaints.services.owners import (
+    OwnerLinkExpired,
+    OwnerLinkInvalid,
+    owner_link_resolve,
+    owner_link_token,
+)
+from tests.factories import file_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _owned_case(handle="mika_draws"):
+    case = file_case()
+    owner = OutputOwner.objects.create(ai_product="DreamReel video", account_id=f"u-{handle}",
+                                       handle=handle, email=f"{handle}@example.com")
+    case.locations.update(owner=owner)
+    return case, owner
+
+
+def test_the_link_opens_the_case_it_names_for_its_owner():
+    case, owner = _owned_case()
+    access = owner_link_resolve(owner_link_token(owner=owner, case=case))
+    assert (access.owner, access.case) == (owner, case)
+
+
+def test_an_altered_link_opens_nothing():
+    case, owner = _owned_case()
+    token = owner_link_token(owner=owner, case=case)
+    with pytest.raises(OwnerLinkInvalid):
+        owner_link_resolve(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+
+
+def test_a_link_for_another_owner_does_not_open_this_case():
+    case, _ = _owned_case()
+    _, stranger = _owned_case("someone_else")
+    forged = signing.dumps({"o": stranger.pk, "c": case.pk}, salt="other-salt", compress=True)
+    with pytest.raises(OwnerLinkInvalid):
+        owner_link_resolve(forged)
+    # A genuine link for the stranger and this case: the case does not name them.
+    with pytest.raises(OwnerLinkInvalid):
+        owner_link_resolve(owner_link_token(owner=stranger, case=case))
+
+
+def test_an_old_link_has_expired(settings, monkeypatch):
+    settings.KOTAE_OWNER_LINK_DAYS = 30
+    case, owner = _owned_case()
+    day = 24 * 3600
+    signed_at = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: signed_at)
+    token = owner_link_token(owner=owner, case=case)
+    monkeypatch.setattr(signing.time, "time", lambda: signed_at + 29 * day)
+    assert owner_link_resolve(token).owner == owner
+    monkeypatch.setattr(signing.time, "time", lambda: signed_at + 31 * day)
+    with pytest.raises(OwnerLinkExpired):
+        owner_link_resolve(token)
