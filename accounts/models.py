@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     CREATOR = "creator", _("Creator")
     OPERATOR = "operator", _("Operator")
     SUPERVISOR = "supervisor", _("Supervisor")
+    # The AI product's own account, not a person's: it names output owners and acknowledges
+    # the desk's enforcement orders through the API. Not staff.
+    PRODUCT = "product", _("AI product integration")
 
 
 class UserManager(BaseUserManager):
@@ -90,9 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def role(self) -> str:
-        if not self.is_staff:
-            return Role.CREATOR
         names = {g.name for g in self.groups.all()}
+        if not self.is_staff:
+            return Role.PRODUCT if Role.PRODUCT in names else Role.CREATOR
         if self.is_superuser or Role.SUPERVISOR in names:
             return Role.SUPERVISOR
         return Role.OPERATOR

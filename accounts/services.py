@@ -58,6 +58,7 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
       for model in ("deadlinepolicy", "businesscalendar", "calendarclosure")),
     "accounts.change_user", "accounts.add_organisation", "accounts.change_organisation",
 ]
+ROLE_PERMISSIONS[Role.PRODUCT] = ["complaints.act_for_product"]
 
 
 ROLE_SET_FORBIDDEN = gettext_lazy("Only a superuser may change a person's role.")
@@ -74,7 +75,7 @@ email_verification_token = EmailVerificationTokenGenerator()
 
 
 def roles_ensure() -> None:
-    """Create the operator and supervisor groups with their admin permissions."""
+    """Create the operator, supervisor and product groups with their permissions."""
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         perms = []
@@ -89,14 +90,15 @@ def roles_ensure() -> None:
 
 
 def user_role_set(*, user: User, role: str, actor: User | None = None) -> User:
-    """Make `user` a creator, an operator or a supervisor. Only a superuser gives a role
+    """Make `user` a creator, an operator, a supervisor or the AI product's account. Only a superuser gives a role
     (`actor` is None for commands run by whoever holds the server)."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(ROLE_SET_FORBIDDEN)
-    groups = {g.name: g for g in Group.objects.filter(name__in=[Role.OPERATOR, Role.SUPERVISOR])}
+    groups = {g.name: g for g in Group.objects.filter(
+        name__in=[Role.OPERATOR, Role.SUPERVISOR, Role.PRODUCT])}
     user.groups.remove(*groups.values())
     user.is_staff = role in (Role.OPERATOR, Role.SUPERVISOR)
-    if user.is_staff:
+    if role != Role.CREATOR:
         user.groups.add(groups[role])
     user.save(update_fields=["is_staff"])
     return user

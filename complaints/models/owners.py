@@ -20,6 +20,8 @@ class OutputOwner(models.Model):
     class Meta:
         verbose_name = _("output owner")
         verbose_name_plural = _("output owners")
+        # The AI product's account (accounts.models.Role.PRODUCT) holds it.
+        permissions = [("act_for_product", _("Can act for the AI product"))]
         constraints = [models.UniqueConstraint(
             fields=["ai_product", "account_id"], condition=~models.Q(account_id=""),
             name="owner_product_account_unique")]

@@ -38,6 +38,10 @@ KIND_HEADINGS = {
         gettext_lazy("Appeals"),
         gettext_lazy("Requests to review one of our decisions, counted in the quarter in "
                      "which the appeal was filed.")),
+    CaseKind.COUNTER_NOTICE: (
+        gettext_lazy("Counter-notices"),
+        gettext_lazy("Answers from the owners of removed outputs that the removal was a "
+                     "mistake, counted in the quarter in which they were sent.")),
 }
 
 

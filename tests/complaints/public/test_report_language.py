@@ -106,7 +106,7 @@ class TestTheCsvIsReadable:
         assert "Answer (Cannot disclose)" in header
         assert not any(SNAKE_CASE.search(heading) for heading in header)
         assert {row[4] for row in rows} == {"Output complaint", "Training objection",
-                                           "Inquiry", "Appeal"}
+                                           "Inquiry", "Appeal", "Counter-notice"}
         assert {row[3] for row in rows} == {"Yes", "No"}
         complaints = next(r for r in rows if r[0] == "2025 Q1" and r[4] == "Output complaint")
         figures = dict(zip(header, complaints, strict=True))
