@@ -90,8 +90,8 @@ def roles_ensure() -> None:
 
 
 def user_role_set(*, user: User, role: str, actor: User | None = None) -> User:
-    """Make `user` a creator, an operator, a supervisor or the AI product's account. Only a superuser gives a role
-    (`actor` is None for commands run by whoever holds the server)."""
+    """Make `user` a creator, an operator, a supervisor or the AI product's account. Only
+    a superuser gives a role (`actor` is None for commands run by whoever holds the server)."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(ROLE_SET_FORBIDDEN)
     groups = {g.name: g for g in Group.objects.filter(
