@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 from complaints.models import Case, OutputOwner
 
@@ -59,3 +61,32 @@ def owner_link_resolve(token: str) -> OwnerAccess:
     if case is None or owner is None:
         raise OwnerLinkInvalid
     return OwnerAccess(owner=owner, case=case)
+
+
+ERROR_OWNER_WITHOUT_EMAIL = gettext_lazy(
+    "We have no e-mail address for you, so we could not send you what we receive. Ask the "
+    "AI product to add your address, then open the link again.")
+ERROR_OWNER_IS_STAFF = gettext_lazy(
+    "This address belongs to a desk account, which cannot file as an output's owner.")
+
+
+def owner_filer_user(*, owner: OutputOwner, language: str):
+    """The account an owner's counter-notice or appeal is filed under, so that its receipt,
+    replies and decision reach them as any filer's do: their existing account when the
+    product's e-mail address has one, else a new account without a usable password (they
+    keep reaching their cases through their link, or set a password by resetting it).
+    Staff accounts are never used for an owner's filing."""
+    from django.contrib.auth import get_user_model
+
+    if not owner.email:
+        raise ValidationError(ERROR_OWNER_WITHOUT_EMAIL)
+    users = get_user_model().objects
+    email = users.normalize_email(owner.email).lower()
+    user = users.filter(email__iexact=email).first()
+    if user is None:
+        user = users.create_user(email=email, password=None,
+                                 display_name=owner.handle or email.split("@")[0],
+                                 language=language, email_verified=True)
+    elif user.is_staff:
+        raise ValidationError(ERROR_OWNER_IS_STAFF)
+    return user

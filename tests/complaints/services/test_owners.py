@@ -61,3 +61,26 @@ def test_an_old_link_has_expired(settings, monkeypatch):
     monkeypatch.setattr(signing.time, "time", lambda: signed_at + 31 * day)
     with pytest.raises(OwnerLinkExpired):
         owner_link_resolve(token)
+
+
+def test_an_owners_filing_uses_their_account_or_a_new_one_without_a_password():
+    from django.core.exceptions import ValidationError
+
+    from complaints.services.owners import owner_filer_user
+    from tests.factories import UserFactory, staff_user
+
+    _, owner = _owned_case()
+    made = owner_filer_user(owner=owner, language="ja")
+    assert (made.email, made.language, made.has_usable_password()) == (
+        "mika_draws@example.com", "ja", False)
+    assert owner_filer_user(owner=owner, language="en") == made
+    existing = UserFactory(email="taro@example.com")
+    owner.email = "Taro@Example.com"
+    assert owner_filer_user(owner=owner, language="en") == existing
+    staff_user(email="desk@example.com")
+    owner.email = "desk@example.com"
+    with pytest.raises(ValidationError):
+        owner_filer_user(owner=owner, language="en")
+    owner.email = ""
+    with pytest.raises(ValidationError):
+        owner_filer_user(owner=owner, language="en")
