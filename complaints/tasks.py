@@ -9,6 +9,7 @@ import math
 from celery import shared_task
 from django.db import DatabaseError
 
+from complaints.services.dsa_statements import dsa_statement_deliver, dsa_statements_due_ids
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
     notification_deliver,
@@ -130,3 +131,27 @@ def webhooks_relay() -> int:
 def transparency_refresh_task() -> int:
     """Recompute the public transparency figures; the page reads the stored snapshot."""
     return transparency_refresh().pk
+
+
+@shared_task(
+    name="complaints.tasks.dsa_statement_deliver_task",
+    acks_late=True,  # idempotent: a redelivered task finds the row sent (or not due)
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    time_limit=60,
+    soft_time_limit=45,
+)
+def dsa_statement_deliver_task(submission_id: int) -> bool:
+    return dsa_statement_deliver(submission_id=submission_id)
+
+
+@shared_task(name="complaints.tasks.dsa_statements_relay",
+             acks_late=True, time_limit=120, soft_time_limit=100)
+def dsa_statements_relay() -> int:
+    """Hand due statements of reasons (retries, and what after-commit missed) to workers,
+    one task each."""
+    due = dsa_statements_due_ids()
+    for submission_id in due:
+        dsa_statement_deliver_task.delay(submission_id)
+    return len(due)
