@@ -118,12 +118,16 @@ def webhook_deliver_task(delivery_id: int) -> bool:
 @shared_task(name="complaints.tasks.webhooks_relay",
              acks_late=True, time_limit=120, soft_time_limit=100)
 def webhooks_relay() -> int:
-    """Hand due webhook deliveries (retries, and what after-commit missed) to workers,
-    one task each, so that a slow receiver holds up nobody else's."""
+    """Hand due webhook deliveries and DSA statements of reasons, the outbound POSTs
+    (retries, and what after-commit missed), to workers, one task each, so that a slow
+    receiver holds up nobody else's."""
     due = webhook_deliveries_due_ids()
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
-    return len(due)
+    statements = dsa_statements_due_ids()
+    for submission_id in statements:
+        dsa_statement_deliver_task.delay(submission_id)
+    return len(due) + len(statements)
 
 
 @shared_task(name="complaints.tasks.transparency_refresh_task",
@@ -145,13 +149,3 @@ def transparency_refresh_task() -> int:
 def dsa_statement_deliver_task(submission_id: int) -> bool:
     return dsa_statement_deliver(submission_id=submission_id)
 
-
-@shared_task(name="complaints.tasks.dsa_statements_relay",
-             acks_late=True, time_limit=120, soft_time_limit=100)
-def dsa_statements_relay() -> int:
-    """Hand due statements of reasons (retries, and what after-commit missed) to workers,
-    one task each."""
-    due = dsa_statements_due_ids()
-    for submission_id in due:
-        dsa_statement_deliver_task.delay(submission_id)
-    return len(due)

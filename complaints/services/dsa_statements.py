@@ -11,14 +11,14 @@ refused again), except when it says the puid is already there: then it is (a sen
 answer we lost), and the row is marked sent. Unset, nothing is sent; the rows wait for
 `export_dsa_statements`, for a platform that uploads in batches.
 
-The POST goes only to public addresses, checked as webhooks are
-(complaints.services.outbox.addresses), unless KOTAE_DSA_DB_PUBLIC_ONLY is off (tests,
-with a stand-in on 127.0.0.1).
+The POST goes only to public addresses, checked as webhooks are, under the same switch
+(complaints.services.outbox.addresses, KOTAE_WEBHOOK_PUBLIC_ONLY: off only in tests, whose
+stand-in is on 127.0.0.1). The webhooks' relay hands due statements back to the workers.
 """
 import http.client
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -64,7 +64,7 @@ def dsa_db_configured() -> bool:
     return bool(settings.KOTAE_DSA_DB_URL and settings.KOTAE_DSA_DB_TOKEN)
 
 
-def _day(moment: datetime) -> datetime.date:
+def _day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
 
 
@@ -111,7 +111,7 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int, bytes]:
     host, port = parts.hostname or "", parts.port or (443 if https else 80)
     try:
         addresses = webhook_host_addresses(host=host, port=port,
-                                           public_only=settings.KOTAE_DSA_DB_PUBLIC_ONLY)
+                                           public_only=settings.KOTAE_WEBHOOK_PUBLIC_ONLY)
     except AddressRefused:
         raise SendFailed(ERROR_NOT_PUBLIC) from None
     except AddressUnresolved:

@@ -20,7 +20,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 KOTAE_WEBHOOK_ALLOW_HTTP = True  # the tests' receiver is http://127.0.0.1
 KOTAE_WEBHOOK_PUBLIC_ONLY = False  # likewise; tests of the address check turn it on
-KOTAE_DSA_DB_PUBLIC_ONLY = False  # the tests' stand-in database is on 127.0.0.1
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,7 +21,7 @@ from complaints.services.cases import LocationData
 from complaints.services.decisions import decision_record
 from complaints.services.dsa_statements import MAX_ATTEMPTS, dsa_statement_deliver
 from complaints.services.retractions import retraction_record
-from complaints.tasks import dsa_statements_relay
+from complaints.tasks import webhooks_relay as dsa_statements_relay
 from tests.factories import file_case, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +265,7 @@ def test_nothing_is_sent_while_the_database_is_not_configured(creator, operator,
 
 
 def test_a_private_address_is_refused_unless_allowed(creator, operator, database, settings):
-    settings.KOTAE_DSA_DB_PUBLIC_ONLY = True
+    settings.KOTAE_WEBHOOK_PUBLIC_ONLY = True
     decision = _decide(_complaint(creator, locations=[LocationData(url="https://d.example/v/1")]),
                        operator, "upheld", ["output_removed"])
     row = decision.dsa_statements.get()
