@@ -9,6 +9,7 @@ import math
 from celery import shared_task
 from django.db import DatabaseError
 
+from complaints.services.dsa_statements import dsa_statement_deliver, dsa_statements_due_ids
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
     notification_deliver,
@@ -117,12 +118,16 @@ def webhook_deliver_task(delivery_id: int) -> bool:
 @shared_task(name="complaints.tasks.webhooks_relay",
              acks_late=True, time_limit=120, soft_time_limit=100)
 def webhooks_relay() -> int:
-    """Hand due webhook deliveries (retries, and what after-commit missed) to workers,
-    one task each, so that a slow receiver holds up nobody else's."""
+    """Hand due webhook deliveries and DSA statements of reasons, the outbound POSTs
+    (retries, and what after-commit missed), to workers, one task each, so that a slow
+    receiver holds up nobody else's."""
     due = webhook_deliveries_due_ids()
     for delivery_id in due:
         webhook_deliver_task.delay(delivery_id)
-    return len(due)
+    statements = dsa_statements_due_ids()
+    for submission_id in statements:
+        dsa_statement_deliver_task.delay(submission_id)
+    return len(due) + len(statements)
 
 
 @shared_task(name="complaints.tasks.transparency_refresh_task",
@@ -130,3 +135,17 @@ def webhooks_relay() -> int:
 def transparency_refresh_task() -> int:
     """Recompute the public transparency figures; the page reads the stored snapshot."""
     return transparency_refresh().pk
+
+
+@shared_task(
+    name="complaints.tasks.dsa_statement_deliver_task",
+    acks_late=True,  # idempotent: a redelivered task finds the row sent (or not due)
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    time_limit=60,
+    soft_time_limit=45,
+)
+def dsa_statement_deliver_task(submission_id: int) -> bool:
+    return dsa_statement_deliver(submission_id=submission_id)
+

@@ -229,13 +229,14 @@ KOTAE_STAGED_BYTES_PER_DAY = env.int("KOTAE_STAGED_BYTES_PER_DAY", default=500 *
 # The API's create and bulk endpoints: a notice of 10,000 locations runs to megabytes.
 # Above it they answer 413 in the API's error shape; every other request keeps the above.
 KOTAE_API_CREATE_MAX_BYTES = env.int("KOTAE_API_CREATE_MAX_BYTES", default=20 * 1024 * 1024)
-# Webhook URLs may be http://: for development and tests only; in production they must
-# be https:// URLs.
+# Webhook URLs may be http:// for development and tests only; https:// in production.
 KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 # Webhooks reach only the public internet: a host is looked up at registration and at
 # every delivery, and refused if any of its addresses is private, loopback, metadata...
 # Off only for tests whose receiver is on 127.0.0.1; always on in production.
 KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
+KOTAE_DSA_DB_URL = env.str("KOTAE_DSA_DB_URL", default="")  # unset: statements not sent
+KOTAE_DSA_DB_TOKEN = env.str("KOTAE_DSA_DB_TOKEN", default="")  # (services/dsa_statements)
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -332,6 +333,7 @@ KOTAE_TASK_QUEUES = {
     "complaints.tasks.notification_deliver_task": "interactive",
     "complaints.tasks.notifications_deliver_many_task": "bulk",
     "complaints.tasks.webhook_deliver_task": "webhooks",
+    "complaints.tasks.dsa_statement_deliver_task": "webhooks",  # a POST, as webhooks
 }
 CELERY_TASK_DEFAULT_QUEUE = KOTAE_QUEUES["bulk"]
 CELERY_TASK_ROUTES = ["config.celery.task_route"]
@@ -355,7 +357,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.notifications_sweep",
         "schedule": SWEEP_SECONDS,
     },
-    # Webhook retries, and deliveries that missed the hand-over after commit.
+    # Webhook and DSA statement retries, and what missed the hand-over after commit.
     "webhooks-relay": {
         "task": "complaints.tasks.webhooks_relay",
         "schedule": SWEEP_SECONDS,

@@ -43,6 +43,11 @@ class SendFailed(Exception):
     as it is (other exceptions are recorded as "<type>: <message>")."""
 
 
+class SendRefused(Exception):
+    """The receiver refused the row for good (it says what it sent is invalid: an HTTP
+    422): recorded with its message and never tried again."""
+
+
 class SendUncertain(Exception):
     """The whole message went out, then no answer: the receiver may or may not have it
     (see the module's docstring). Its message is recorded as the row's last error."""
@@ -81,6 +86,8 @@ class Channel:
     # uncertain_at, uncertain_count and uncertain_resends.
     uncertain_status: str = ""
     uncertain_wait: Callable[[], timedelta] | None = None
+    # The status of a row its receiver refused for good (`SendRefused`); "": gave up.
+    refused_status: str = ""
 
 
 def backoff(channel: Channel, attempts: int) -> timedelta:
@@ -164,6 +171,9 @@ def _send(channel: Channel, row) -> bool:
     except SendUncertain as exc:
         _uncertain(channel, row, str(exc))
         return False
+    except SendRefused as exc:
+        _refused(channel, row, str(exc))
+        return False
     except SendFailed as exc:  # the receiver's failure is data, not a crash
         _failed(channel, row, str(exc))
         return False
@@ -205,6 +215,15 @@ def _failed(channel: Channel, row, error: str) -> None:
         row.status = channel.model.Status.FAILED
         row.next_attempt_at = timezone.now() + backoff(channel, row.attempts)
         fields = []
+    _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at", *fields])
+
+
+def _refused(channel: Channel, row, error: str) -> None:
+    logger.warning("%s %s refused by its receiver: %s", channel.name, row.pk, error)
+    row.status = channel.refused_status or channel.gave_up_status
+    row.next_attempt_at = None
+    row.last_error = error[:ERROR_MAX_LENGTH]
+    fields = _given_up_now(channel, row)
     _save(channel, row, ["status", "attempts", "last_error", "next_attempt_at", *fields])
 
 
