@@ -16,6 +16,7 @@ from complaints.models.clocks import Deadline, DeadlinePolicy
 from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
 from complaints.models.drafts import FilingDraft, StagingDay
+from complaints.models.enforcement import EnforcementOrder
 from complaints.models.events import AppendOnlyError, CaseEvent, audit_trail_unlocked
 from complaints.models.evidence import (
     Evidence,
@@ -35,7 +36,7 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
-    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
+    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "EnforcementOrder", "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "OutputOwner",
     "Priority",

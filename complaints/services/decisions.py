@@ -18,6 +18,7 @@ from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_meet
 from complaints.services.desk import questions_answer
+from complaints.services.enforcement import enforcement_orders_for_decision
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
 
@@ -123,6 +124,7 @@ def decision_record(*, case: Case, decided_by, outcome: str, actions: list[str],
         case=case, decided_by=decided_by, outcome=outcome, actions=actions, facts=facts,
         ground=ground, automated_means=automated_means, automated_detail=automated_detail,
         rejection_reason=rejection_reason, override_reason=override_reason)
+    enforcement_orders_for_decision(decision=decision)  # the AI product acts on it
     return decision
 
 

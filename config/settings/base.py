@@ -236,6 +236,9 @@ KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 # every delivery, and refused if any of its addresses is private, loopback, metadata...
 # Off only for tests whose receiver is on 127.0.0.1; always on in production.
 KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
+# Hours the AI product has to act on an enforcement order (remove, block, exclude,
+# restore) and acknowledge it; past them the order shows as overdue on the desk.
+KOTAE_ENFORCEMENT_DUE_HOURS = env.int("KOTAE_ENFORCEMENT_DUE_HOURS", default=24)
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
