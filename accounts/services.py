@@ -52,6 +52,8 @@ ROLE_PERMISSIONS[Role.OPERATOR] += [
     "complaints.add_registerentry",
     # What a decision did that a retraction takes back: marked undone by operators.
     "complaints.view_retractionundo", "complaints.change_retractionundo",
+    # Orders to the AI product: read on the desk, acknowledged by the product itself.
+    "complaints.view_enforcementorder",
 ]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")
