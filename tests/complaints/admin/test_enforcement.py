@@ -58,3 +58,18 @@ def test_the_list_uses_the_same_queries_at_5_and_50(client, creator, operator, r
 
 
 QUERIES = 6
+
+
+def test_metrics_count_the_overdue_and_the_oldest_waiting(client, creator, operator,
+                                                          settings):
+    from tests.config.test_metrics import TOKEN, scrape
+    settings.KOTAE_METRICS_TOKEN = TOKEN
+    case = file_case(filer=creator)
+    decide(case, operator, actions=["output_removed", "prompt_blocked"])
+    EnforcementOrder.objects.filter(action="remove").update(
+        ordered_at=timezone.now() - timedelta(hours=30),
+        due_at=timezone.now() - timedelta(hours=6))
+    figures = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert figures[("kotae_enforcement_orders_waiting", ())] == 2
+    assert figures[("kotae_enforcement_orders_overdue", ())] == 1
+    assert 30 * 3600 <= figures[("kotae_enforcement_oldest_waiting_seconds", ())] < 31 * 3600
