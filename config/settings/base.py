@@ -236,8 +236,7 @@ KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 # every delivery, and refused if any of its addresses is private, loopback, metadata...
 # Off only for tests whose receiver is on 127.0.0.1; always on in production.
 KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
-# Hours the AI product has to act on an enforcement order (remove, block, exclude,
-# restore) and acknowledge it; past them the order shows as overdue on the desk.
+# Hours the AI product has to act on and acknowledge an enforcement order (then: overdue).
 KOTAE_ENFORCEMENT_DUE_HOURS = env.int("KOTAE_ENFORCEMENT_DUE_HOURS", default=24)
 
 # --- E-mail ------------------------------------------------------------------
