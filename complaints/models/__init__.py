@@ -36,7 +36,8 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
-    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "EnforcementOrder", "Evidence", "Feedback",
+    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
+    "EnforcementOrder",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "OutputOwner",
     "Priority",

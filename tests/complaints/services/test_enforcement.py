@@ -16,8 +16,14 @@ from complaints.services.cases import case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.enforcement import enforcement_acknowledge, enforcement_order_restore
 from complaints.services.retractions import retraction_record
-from tests.factories import UserFactory, complaint_draft, file_case, staff_user
-from tests.factories import LocationData, WorkData
+from tests.factories import (
+    LocationData,
+    UserFactory,
+    WorkData,
+    complaint_draft,
+    file_case,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 URL_A, URL_B = "https://dreamreel.example/v/abc123", "https://dreamreel.example/v/def456"
