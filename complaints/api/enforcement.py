@@ -46,13 +46,13 @@ class IsProduct(BasePermission):
         return may_act_for_product(request.user)
 
 
-class LocationSerializer(serializers.Serializer):
+class OrderLocationSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The exact output location (URL, share link or "
                                           "generation id).")
     prompt = serializers.CharField(help_text="The prompt, if the filer knew it.")
 
 
-class WorkSerializer(serializers.Serializer):
+class OrderWorkSerializer(serializers.Serializer):
     title = serializers.CharField()
     kind = serializers.CharField(help_text="anime, manga, game, film, illustration, "
                                            "character, music or other.")
@@ -73,8 +73,8 @@ class EnforcementOrderSerializer(serializers.Serializer):
     case_reference = serializers.CharField()
     decision_id = serializers.IntegerField(allow_null=True, help_text="Empty for a restore "
                                            "after a counter-notice.")
-    locations = LocationSerializer(many=True)
-    works = WorkSerializer(many=True)
+    locations = OrderLocationSerializer(many=True)
+    works = OrderWorkSerializer(many=True)
     ordered_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(help_text="Acknowledge by then, or the desk sees "
                                                  "the order as overdue.")
