@@ -54,6 +54,8 @@ ROLE_PERMISSIONS[Role.OPERATOR] += [
     "complaints.view_retractionundo", "complaints.change_retractionundo",
     # Statements of reasons to the DSA Transparency Database: a record, view-only.
     "complaints.view_dsastatementsubmission",
+    # Orders to the AI product: read on the desk, acknowledged by the product itself.
+    "complaints.view_enforcementorder",
 ]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")

@@ -30,6 +30,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from complaints.selectors.enforcement import enforcement_figures
 from complaints.selectors.metrics import (
     notifications_by_status,
     sweep_figures,
@@ -84,6 +85,7 @@ class DeskCollector:
             with probes.bounded_queries():
                 emails, webhooks = notifications_by_status(), webhook_deliveries_by_status()
                 figures, sweeps = outbox_figures(), sweep_figures()
+                orders = enforcement_figures()
         except Exception:  # the database is down or slow: the request figures still go out
             yield _gauge("kotae_desk_figures_up", "1 when the desk's figures could be read "
                          "from the database at this scrape.", 0)
@@ -114,6 +116,13 @@ class DeskCollector:
         yield _gauge("kotae_emails_resent_after_uncertain", "E-mails sent again after the "
                      "mail server did not confirm them (possible duplicates), ever.",
                      figures.emails_resent_after_uncertain)
+        yield _gauge("kotae_enforcement_orders_waiting", "Orders to the AI product not yet "
+                     "acknowledged (overdue ones included).", orders.waiting)
+        yield _gauge("kotae_enforcement_orders_overdue", "Orders to the AI product not "
+                     "acknowledged by their due time.", orders.overdue)
+        yield _gauge("kotae_enforcement_oldest_waiting_seconds", "Age of the oldest order to "
+                     "the AI product not yet acknowledged (0 when none waits).",
+                     orders.oldest_waiting_seconds)
         yield from self._sweeps(sweeps)
         yield from self._queues()
 

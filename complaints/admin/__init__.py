@@ -7,6 +7,7 @@ from complaints.admin import (  # noqa: F401
     case,
     clock,
     dsa_statements,
+    enforcement,
     quality,
     records,
     register,

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from complaints.api import register, views, webhooks
+from complaints.api import enforcement, register, views, webhooks
 from complaints.api.docs import ApiDocsView
 
 app_name = "api"
@@ -19,6 +19,11 @@ urlpatterns = [
     path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),
     path("webhooks/<str:pk>/deliveries/", webhooks.WebhookDeliveries.as_view(),
          name="webhook_deliveries"),
+    path("enforcement-orders/", enforcement.EnforcementOrderList.as_view(),
+         name="enforcement_list"),
+    path("enforcement-orders/<str:pk>/acknowledge/",
+         enforcement.EnforcementAcknowledge.as_view(),
+         name="enforcement_acknowledge"),
     path("register/", register.RegisterExport.as_view(), name="register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),

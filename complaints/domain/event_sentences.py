@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.domain import text
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.enforcement import done_sentence, ordered_sentence
 from complaints.domain.events import FILER_REASONS, EventType, Reason
 from complaints.domain.priority import Priority
 from complaints.domain.questions import AnswerCategory
@@ -441,6 +442,8 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.COUNTER_NOTICE_COPY_SENT: _counter_notice_copy_sent,
     EventType.COURT_ACTION_REPORTED: _court_action_reported,
     EventType.OUTPUT_RESTORED: _output_restored,
+    EventType.ENFORCEMENT_ORDERED: ordered_sentence,
+    EventType.ENFORCEMENT_DONE: done_sentence,
 }
 
 

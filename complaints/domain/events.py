@@ -54,6 +54,8 @@ class EventType(Choices):
         "Copy of the counter-notice sent to the complainant")
     COURT_ACTION_REPORTED = "court_action_reported", _("Court action reported")
     OUTPUT_RESTORED = "output_restored", _("Output restored")
+    ENFORCEMENT_ORDERED = "enforcement_ordered", _("Enforcement order sent to the AI product")
+    ENFORCEMENT_DONE = "enforcement_done", _("Enforcement order done by the AI product")
 
     @property
     def filer_sees(self) -> bool:
@@ -73,6 +75,8 @@ DESK_ONLY = frozenset({
     EventType.REGISTER_PERMISSION_RECORDED,
     # Who owns an output is the owner's personal data: the complainant is not told.
     EventType.OWNER_NAMED, EventType.STATEMENT_TO_OWNER_SENT,
+    # The company's own machinery acting on the decision: the decision told the filer.
+    EventType.ENFORCEMENT_ORDERED, EventType.ENFORCEMENT_DONE,
 })
 
 # On the filer's page these are the messages themselves, not lines of their own.

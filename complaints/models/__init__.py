@@ -17,6 +17,7 @@ from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
 from complaints.models.drafts import FilingDraft, StagingDay
 from complaints.models.dsa_statements import DsaStatementSubmission
+from complaints.models.enforcement import EnforcementOrder
 from complaints.models.events import AppendOnlyError, CaseEvent, audit_trail_unlocked
 from complaints.models.evidence import (
     Evidence,
@@ -37,7 +38,7 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
     "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision",
-    "DsaStatementSubmission", "Evidence", "Feedback",
+    "DsaStatementSubmission", "EnforcementOrder", "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "OutputOwner",
     "Priority",

@@ -19,6 +19,7 @@ from complaints.services.cases import case_advance_to, case_require_open, case_t
 from complaints.services.deadlines import deadline_meet
 from complaints.services.desk import questions_answer
 from complaints.services.dsa_statements import dsa_statements_for_decision
+from complaints.services.enforcement import enforcement_orders_for_decision
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
 
@@ -125,6 +126,7 @@ def decision_record(*, case: Case, decided_by, outcome: str, actions: list[str],
         ground=ground, automated_means=automated_means, automated_detail=automated_detail,
         rejection_reason=rejection_reason, override_reason=override_reason)
     dsa_statements_for_decision(decision=decision)
+    enforcement_orders_for_decision(decision=decision)  # the AI product acts on it
     return decision
 
 

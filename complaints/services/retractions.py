@@ -12,6 +12,7 @@ from complaints.domain.status import OPEN_STATUSES
 from complaints.models import Case, Decision, OutputLocation, Retraction, RetractionUndo
 from complaints.services.audit import event_record, events_record
 from complaints.services.cases import case_touch, case_withdraw
+from complaints.services.enforcement import enforcement_orders_for_retraction
 from complaints.services.outbox import filer_notify
 from complaints.services.register import register_entries_close
 
@@ -74,6 +75,8 @@ def retraction_record(*, case: Case, actor, whole: bool, urls=(),
                                   retraction__isnull=True).update(retraction=retraction)
     RetractionUndo.objects.bulk_create(RetractionUndo(retraction=retraction, action=action)
                                        for action in plan.to_undo)
+    enforcement_orders_for_retraction(retraction=retraction, to_undo=plan.to_undo,
+                                      urls=plan.urls)  # removed outputs come back
     event_record(case=case, actor=actor, event_type=EventType.NOTICE_RETRACTED, new={
         "retraction": retraction.pk, "whole": plan.whole, "locations": list(plan.urls),
         "after_decision": plan.after_decision, "undo": list(plan.to_undo),

@@ -174,8 +174,7 @@ KOTAE_PASSWORD_RESET_PER_EMAIL = env.int("KOTAE_PASSWORD_RESET_PER_EMAIL", defau
 KOTAE_PASSWORD_RESET_PER_IP = env.int("KOTAE_PASSWORD_RESET_PER_IP", default=20)
 # Proxies in front of the web processes that append to X-Forwarded-For (config/client_ip.py).
 KOTAE_PROXY_COUNT = env.int("KOTAE_PROXY_COUNT", default=0)
-# How long the signed link in an e-mail to an output's owner opens their page
-# (complaints.services.owners); each e-mail carries a fresh one.
+# Days the signed link in an e-mail to an output's owner opens their page (services/owners).
 KOTAE_OWNER_LINK_DAYS = env.int("KOTAE_OWNER_LINK_DAYS", default=30)
 
 # --- Language and time -------------------------------------------------------
@@ -237,6 +236,7 @@ KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 KOTAE_WEBHOOK_PUBLIC_ONLY = env.bool("KOTAE_WEBHOOK_PUBLIC_ONLY", default=True)
 KOTAE_DSA_DB_URL = env.str("KOTAE_DSA_DB_URL", default="")  # unset: statements not sent
 KOTAE_DSA_DB_TOKEN = env.str("KOTAE_DSA_DB_TOKEN", default="")  # (services/dsa_statements)
+KOTAE_ENFORCEMENT_DUE_HOURS = env.int("KOTAE_ENFORCEMENT_DUE_HOURS", default=24)  # then overdue
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

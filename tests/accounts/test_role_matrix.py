@@ -16,6 +16,7 @@ from complaints.models import (
     CannedResponse,
     CaseEvent,
     DeadlinePolicy,
+    EnforcementOrder,
     Notification,
     RegisterEntry,
     RetractionUndo,
@@ -57,6 +58,8 @@ MATRIX = {
                                  for role in ("operator", "supervisor")},
     "complaints.retractionundo": {role: ({"view"}, {"mark_undone"})
                                   for role in ("operator", "supervisor")},
+    "complaints.enforcementorder": {role: ({"view"}, set())
+                                    for role in ("operator", "supervisor")},
     "axes.accessattempt": {role: (set(), set()) for role in ("operator", "supervisor")},
 }
 
@@ -85,6 +88,7 @@ def one_of_each() -> dict:
         "complaints.notification": Notification.objects.filter(case=case).first(),
         "complaints.registerentry": RegisterEntry.objects.first(),
         "complaints.retractionundo": RetractionUndo.objects.first(),
+        "complaints.enforcementorder": EnforcementOrder.objects.first(),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="hanako@example.com", ip_address="203.0.113.7", user_agent="curl",
             http_accept="*/*", path_info="/accounts/login/", failures_since_start=5,

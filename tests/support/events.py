@@ -75,6 +75,12 @@ EVENT_SAMPLES: dict[EventType, tuple[dict | None, dict | None]] = {
                                                 "restore_by": "2026-12-21T09:00:00+09:00"}),
     EventType.COURT_ACTION_REPORTED: (None, {"court": "Tokyo District Court"}),
     EventType.OUTPUT_RESTORED: (None, {"locations": ["https://dreamreel.example/v/abc123"]}),
+    EventType.ENFORCEMENT_ORDERED: (None, {
+        "order": 1, "action": "block_prompt",
+        "locations": ["https://dreamreel.example/v/abc123"], "works": ["Hoshizora Quest"]}),
+    EventType.ENFORCEMENT_DONE: (None, {"order": 1, "action": "remove",
+                                        "done_at": "2026-12-01T09:00:00Z",
+                                        "note": "Taken down."}),
 }
 
 # A stored code (deadline_breached, first_response, ...) where words should be.
