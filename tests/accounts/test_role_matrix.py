@@ -16,6 +16,7 @@ from complaints.models import (
     CannedResponse,
     CaseEvent,
     DeadlinePolicy,
+    DsaStatementSubmission,
     EnforcementOrder,
     Notification,
     RegisterEntry,
@@ -60,6 +61,8 @@ MATRIX = {
                                   for role in ("operator", "supervisor")},
     "complaints.enforcementorder": {role: ({"view"}, set())
                                     for role in ("operator", "supervisor")},
+    "complaints.dsastatementsubmission": {role: ({"view"}, set())
+                                          for role in ("operator", "supervisor")},
     "axes.accessattempt": {role: (set(), set()) for role in ("operator", "supervisor")},
 }
 
@@ -89,6 +92,7 @@ def one_of_each() -> dict:
         "complaints.registerentry": RegisterEntry.objects.first(),
         "complaints.retractionundo": RetractionUndo.objects.first(),
         "complaints.enforcementorder": EnforcementOrder.objects.first(),
+        "complaints.dsastatementsubmission": DsaStatementSubmission.objects.first(),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="hanako@example.com", ip_address="203.0.113.7", user_agent="curl",
             http_accept="*/*", path_info="/accounts/login/", failures_since_start=5,
