@@ -320,6 +320,10 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
                                                                               request.user),
             "answer_form": forms.get("answer_form") or answer_form_for(case),
             "related": cases_related(case),
+            # Shown, never edited: the owner's statements are theirs (no admin form has them).
+            "counter_notice": getattr(case, "counter_notice", None),
+            "counter_notices": list(case.counter_notices.select_related("case")
+                                    .prefetch_related("locations")),
             "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id
             else None,
             "message_url": reverse("admin:complaints_case_message", args=[case.pk]),

@@ -36,7 +36,8 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
-    "CaseEvent", "CaseKind", "CounterNotice", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
+    "CaseEvent", "CaseKind", "CounterNotice", "Deadline", "DeadlinePolicy", "Decision",
+    "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "OutputOwner",
     "Priority",
