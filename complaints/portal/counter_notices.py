@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,8 @@ from complaints.services.counter_notices import (
 from complaints.services.owners import OwnerLinkExpired, OwnerLinkInvalid, owner_link_resolve
 
 _MESSAGES = {name: {"required": MISSING[name]} for name in MISSING}
+_BOTH_JURISDICTIONS = gettext_lazy("With an address in the United States: “%(in_us)s” "
+                                   "Outside it: “%(outside)s”")
 
 
 class CounterNoticeForm(forms.Form):
@@ -48,9 +51,8 @@ class CounterNoticeForm(forms.Form):
         label=gettext_lazy("I consent to the jurisdiction of a United States federal court "
                            "and will accept service of process, as follows:"),
         error_messages=_MESSAGES["jurisdiction_consent"],
-        help_text=gettext_lazy("With an address in the United States: “%(in_us)s” "
-                               "Outside it: “%(outside)s”")
-        % {"in_us": JURISDICTION_IN_US, "outside": JURISDICTION_OUTSIDE_US})
+        help_text=lazy(lambda: str(_BOTH_JURISDICTIONS) % {
+            "in_us": JURISDICTION_IN_US, "outside": JURISDICTION_OUTSIDE_US}, str)())
     signature = forms.CharField(
         label=gettext_lazy("Signature (type your full name)"), max_length=200,
         error_messages=_MESSAGES["signature"])
