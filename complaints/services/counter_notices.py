@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.domain.business_time import add_business_days
 from complaints.domain.decisions import Action, Outcome
-from complaints.domain.events import EventType
+from complaints.domain.events import EventType, Reason
 from complaints.domain.kinds import filing_errors
 from complaints.domain.laws import (
     RESTORE_EARLIEST_BUSINESS_DAYS,
@@ -270,7 +270,7 @@ def _restore(notice: CounterNotice, deadline: Deadline, now: datetime) -> None:
     Deadline.objects.filter(pk=deadline.pk).update(met_at=now, next_check_at=None)
     event_record(case=notice.case, actor=None, event_type=EventType.DEADLINE_MET,
                  new={"clock": deadline.clock, "met_at": now.isoformat(), "on_time": True})
-    _case_end(notice.case, reason="restored")
+    _case_end(notice.case, reason=Reason.OUTPUT_RESTORED)
     filer_notify(case=notice.case, event="restored", template="counter_notice_restored",
                  refs={"counter_notice_id": notice.pk})
     notify(key=f"case:{notice.complaint_id}:output_restored:{notice.pk}",
@@ -334,7 +334,7 @@ def court_action_report(*, complaint: Case, actor, court: str, case_number: str,
                  new={"court": notice.court, "case_number": notice.court_case_number,
                       "filed_on": filed_on.isoformat(),
                       "counter_notice": notice.case.reference})
-    _case_end(notice.case, reason="court_action")
+    _case_end(notice.case, reason=Reason.COURT_ACTION)
     case_next_due_refresh(case=notice.case)
     filer_notify(case=notice.case, event="court_action", template="counter_notice_court_action",
                  refs={"counter_notice_id": notice.pk})

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from complaints.domain.event_sentences import event_sentence
 from complaints.models import CaseEvent, CounterNotice, Deadline, Notification, OutputOwner
 from complaints.services.counter_notices import (
     CounterNoticeData,
@@ -83,6 +84,10 @@ def test_the_restore_window_skips_thanksgiving_and_restores_once(creator, operat
     assert sorted(m.to[0] for m in mail.outbox) == sorted([creator.email, owner.email])
     notice_case.refresh_from_db()
     assert notice_case.status == "closed"
+    ended = CaseEvent.objects.filter(case=notice_case, event_type="status_changed").last()
+    with translation.override("ja"):
+        assert "訴訟提起の報告がなかったため" in event_sentence(
+            ended.event_type, ended.old_value, ended.new_value, when=str)
 
 
 def test_a_court_action_in_time_stops_the_restore(creator, operator, on_commit):
