@@ -142,4 +142,5 @@ def dot():
 def counter_notice_statements(notice):
     """The statements a counter-notice made, in the domain's words (the form's, the copy's
     and the desk's alike)."""
-    return f"{MISTAKE_STATEMENT} {jurisdiction_statement(outside_us=notice.outside_us)}"
+    return text.sentences(str(MISTAKE_STATEMENT),
+                          jurisdiction_statement(outside_us=notice.outside_us))
