@@ -36,6 +36,7 @@ from complaints.models import (
     Work,
 )
 from complaints.selectors.cases import case_get_for_desk, cases_related
+from complaints.selectors.counter_notices import counter_notices_for_desk
 from complaints.services.desk import (
     canned_for_case,
     canned_responses_changed,
@@ -320,6 +321,8 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
                                                                               request.user),
             "answer_form": forms.get("answer_form") or answer_form_for(case),
             "related": cases_related(case),
+            # Shown, never edited: the owner's statements are theirs (no admin form has them).
+            **counter_notices_for_desk(case),
             "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id
             else None,
             "message_url": reverse("admin:complaints_case_message", args=[case.pk]),

@@ -107,6 +107,11 @@ class Reason(Choices):
 
     NO_REPLY = ("no reply from the filer within the time given",
                 _("no reply from the filer within the time given"))
+    # A counter-notice ends in one of two ways (complaints.services.counter_notices).
+    OUTPUT_RESTORED = ("the output was restored: no court action was reported in time",
+                       _("the output was restored: no court action was reported in time"))
+    COURT_ACTION = ("not restored: the complainant reported a court action",
+                    _("not restored: the complainant reported a court action"))
 
 
 FILER_REASONS = {Reason.NO_REPLY: pgettext_lazy(

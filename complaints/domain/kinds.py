@@ -158,9 +158,12 @@ FILINGS = {
     "inquiry": FilingRules(required=("title", "questions"),
                            statements=("accuracy_statement",)),
     "appeal": FilingRules(required=("appeal_of_id", "appeal_grounds")),
-    # The owner's answer to a removal: the complaint it answers and why it was a mistake.
-    # The 512(g)(3) elements beyond these are checked by complaints.services.counter_notices.
-    "counter_notice": FilingRules(required=("appeal_of_id", "appeal_grounds")),
+    # The owner's answer to a removal (DMCA 512(g)(3)): the removed outputs it answers,
+    # who sends it and where they can be reached and served, the statement under penalty
+    # of perjury and the consent to jurisdiction (complaints.services.counter_notices).
+    "counter_notice": FilingRules(
+        required=("locations", "full_name", "postal_address", "phone", "email"),
+        statements=("mistake_statement", "jurisdiction_consent")),
 }
 
 ERROR_STATEMENT = _("This statement is required.")
@@ -183,7 +186,15 @@ MISSING = {
     "good_faith_statement": ERROR_STATEMENT,
     "accuracy_statement": ERROR_STATEMENT,
     "signature": _("Sign with your full name."),
+    "full_name": _("Give your full name."),
+    "postal_address": _("Give your postal address."),
+    "phone": _("Give a telephone number."),
+    "email": _("Give an e-mail address."),
+    "mistake_statement": ERROR_STATEMENT,
+    "jurisdiction_consent": ERROR_STATEMENT,
 }
+# A counter-notice names removed outputs, not locations typed in: its own words for none.
+MISSING_FOR_KIND = {("counter_notice", "locations"): _("Choose at least one removed output.")}
 LIMITS = {"works": MAX_ROWS, "locations": MAX_ROWS, "questions": MAX_QUESTIONS}
 _TOO_MANY = {
     "works": ngettext_lazy("Name at most %(num)d work in one case.",
@@ -227,7 +238,8 @@ def filing_errors(draft) -> dict[str, list[str]]:
         missing.append("remedy_other")
     missing += [name for name in rules.statements if getattr(draft, name) is not True]
     missing += ["signature"] if _blank(draft.signature) else []
-    errors = {name: [str(MISSING[name])] for name in missing}
+    errors = {name: [str(MISSING_FOR_KIND.get((draft.kind, name), MISSING[name]))]
+              for name in missing}
     for name, limit in LIMITS.items():
         if len(getattr(draft, name)) > limit:
             errors[name] = [_too_many(name)]

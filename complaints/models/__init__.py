@@ -13,6 +13,7 @@ from complaints.models.cases import (
     Work,
 )
 from complaints.models.clocks import Deadline, DeadlinePolicy
+from complaints.models.counter_notices import CounterNotice
 from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
 from complaints.models.drafts import FilingDraft, StagingDay
@@ -37,7 +38,7 @@ from complaints.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
-    "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision",
+    "CaseEvent", "CaseKind", "CounterNotice", "Deadline", "DeadlinePolicy", "Decision",
     "DsaStatementSubmission", "EnforcementOrder", "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
     "OutputOwner",

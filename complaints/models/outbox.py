@@ -43,6 +43,13 @@ class Notification(models.Model):
         FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
         CASE_RETRACTED = "case_retracted", _("Retraction confirmed to the filer")
         FAILED_EMAILS = "failed_emails", _("E-mails that could not be sent (hourly summary)")
+        COUNTER_NOTICE_COPY = "counter_notice_copy", _(
+            "Copy of a counter-notice to the complainant")
+        COUNTER_NOTICE_RESTORED = "counter_notice_restored", _(
+            "Output restored: to its owner")
+        OUTPUT_RESTORED = "output_restored", _("Output restored: to the complainant")
+        COUNTER_NOTICE_COURT_ACTION = "counter_notice_court_action", _(
+            "Court action reported: to the output's owner")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

@@ -19,4 +19,6 @@ urlpatterns = [
     path("cases/<str:reference>/retract/", views.case_retract, name="case_retract"),
     path("cases/<str:reference>/appeal/", views.case_appeal, name="case_appeal"),
     path("cases/<str:reference>/feedback/", views.case_feedback, name="case_feedback"),
+    path("cases/<str:reference>/court-action/", views.case_court_action,
+         name="case_court_action"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints.domain.status import Status
 from complaints.models import CaseKind
 from complaints.portal.access import draft_take, filing_login_required
+from complaints.portal.counter_notices import CourtActionForm, court_action_context
 from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing, KindSpec
 from complaints.portal.forms import (
     EvidenceAddForm,
@@ -24,6 +25,7 @@ from complaints.portal.forms import (
 )
 from complaints.selectors import cases as selectors
 from complaints.services.cases import appeal_check, case_submit, case_withdraw
+from complaints.services.counter_notices import court_action_report
 from complaints.services.evidence import (
     EVIDENCE_STORE_ERRORS,
     case_upload_bytes,
@@ -124,6 +126,7 @@ def _case_page(request, case, *, status=200, **forms):
         "wholly_retracted": selectors.case_wholly_retracted(case),
         "can_retract": selectors.case_can_retract(case, request.user),
         "is_filer": case.filer_id == request.user.pk,
+        **court_action_context(case, forms.get("court_action_form")),
     }
     return render(request, "complaints/case_detail.html", context, status=status)
 
@@ -222,6 +225,24 @@ def case_retract(request, reference):
                   {"case": case, "form": form, "plan": plan,
                    "can_retract": selectors.case_can_retract(case, request.user)},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def case_court_action(request, reference):
+    """The complainant reports a court action while a counter-notice awaits restoring."""
+    case = selectors.case_get_for_portal(request.user, reference)
+    form = CourtActionForm(request.POST)
+    if form.is_valid():
+        try:
+            court_action_report(complaint=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("We have recorded your court action and will not "
+                                        "restore the output. Its owner has been told."))
+            return redirect("complaints:case_detail", reference=case.reference)
+    return _case_page(request, case, status=400, court_action_form=form)
 
 
 @login_required

@@ -28,6 +28,7 @@ from complaints.domain.status import OPEN_STATUSES, Status
 from complaints.models import Case, CaseEvent, Deadline, Notification
 from complaints.services.bulk import rows_insert
 from complaints.services.cases import case_transition
+from complaints.services.counter_notices import counter_notice_restore_due
 from complaints.services.deadlines import (
     ESCALATION_EVERY,
     PROMISE_MISSED,
@@ -217,7 +218,11 @@ def _act(deadline: Deadline, batch: _SweepBatch) -> None:
     if deadline.case.status not in OPEN_STATUSES:
         batch.clock_changed(deadline, next_check_at=None)
         return
-    if deadline.clock == Deadline.Clock.FILER_REPLY:
+    if deadline.clock == Deadline.Clock.RESTORE:
+        # Rare, and each a change of its own (the output restored, both sides told):
+        # done at once through its service, which moves or meets the clock itself.
+        counter_notice_restore_due(deadline_id=deadline.pk, now=now)
+    elif deadline.clock == Deadline.Clock.FILER_REPLY:
         if deadline.due_at <= now:
             _close_unanswered(deadline)  # also stops this clock
         elif deadline.reminded_at is None:

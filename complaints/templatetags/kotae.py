@@ -7,6 +7,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from complaints.domain import event_sentences, events, kinds, text
+from complaints.domain.counter_notices import MISTAKE_STATEMENT, jurisdiction_statement
 from complaints.domain.kinds import kind_in_a_sentence
 from complaints.models import Notification
 
@@ -135,3 +136,11 @@ def colon():
 def dot():
     """Between the parts of a line: 「「星空クエスト」・権利留保」 / "“Quest” · Reservation"."""
     return pgettext("between the parts of a line", " · ")
+
+
+@register.simple_tag
+def counter_notice_statements(notice):
+    """The statements a counter-notice made, in the domain's words (the form's, the copy's
+    and the desk's alike)."""
+    return text.sentences(str(MISTAKE_STATEMENT),
+                          jurisdiction_statement(outside_us=notice.outside_us))

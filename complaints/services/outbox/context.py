@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Organisation, OrganisationInvitation
 from complaints.models import (
     Case,
+    CounterNotice,
     Deadline,
     Decision,
     Message,
@@ -57,6 +58,7 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "message": Message.objects.all,
     "entries": RegisterEntry.objects.all,
     "retraction": Retraction.objects.all,
+    "counter_notice": CounterNotice.objects.all,
     "failed": _notifications,  # the e-mails a supervisors' summary names
     "user": _users,
     "recipient": _users,

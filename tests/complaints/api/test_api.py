@@ -343,7 +343,7 @@ def test_every_endpoint_with_an_id_is_404_for_another_filer(creator, other_creat
     client = client_for(other_creator)
     names = set(id_patterns())
     assert names == {"case_detail", "case_reply", "case_evidence", "case_withdraw",
-                     "case_appeal", "case_retract"}
+                     "case_appeal", "case_retract", "case_court_action"}
     for name in names:
         url = reverse(f"api:{name}", args=[case.reference])
         for method in ("get", "post"):

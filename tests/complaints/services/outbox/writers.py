@@ -330,3 +330,11 @@ WRITERS = {
     "case_retracted": [retracted_some_locations, retracted_before_the_decision,
                        retracted_after_the_decision, retracted_objection_after_the_decision],
 }
+
+# A counter-notice's e-mails (and its receipt, which names the restore window instead of
+# a first answer).
+from tests.complaints.services.outbox import counter_notice_writers as _cn  # noqa: E402
+
+WRITERS["case_receipt"].append(_cn.counter_notice_receipt)
+WRITERS.update(_cn.COUNTER_NOTICE_WRITERS)
+
