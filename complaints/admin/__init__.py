@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from complaints.admin import (  # noqa: F401
     case,
     clock,
+    policies,
     quality,
     records,
     register,

@@ -26,6 +26,13 @@ from complaints.models.evidence import (
 from complaints.models.feedback import Feedback
 from complaints.models.outbox import Notification
 from complaints.models.owners import OutputOwner
+from complaints.models.policies import (
+    FilerSuspension,
+    FilerWarning,
+    OwnerAccountAction,
+    OwnerStanding,
+    PolicySettings,
+)
 from complaints.models.register import RegisterEntry
 from complaints.models.retractions import Retraction, RetractionUndo
 from complaints.models.sweep_runs import SweepRun
@@ -37,7 +44,8 @@ __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
     "CaseEvent", "CaseKind", "Deadline", "DeadlinePolicy", "Decision", "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
-    "OutputOwner",
+    "OutputOwner", "FilerSuspension", "FilerWarning", "OwnerAccountAction", "OwnerStanding",
+    "PolicySettings",
     "Priority",
     "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
     "StagingDay", "SweepRun", "TrainingUse", "TransparencySnapshot",

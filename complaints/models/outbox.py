@@ -43,6 +43,8 @@ class Notification(models.Model):
         FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
         CASE_RETRACTED = "case_retracted", _("Retraction confirmed to the filer")
         FAILED_EMAILS = "failed_emails", _("E-mails that could not be sent (hourly summary)")
+        FILER_WARNED = "filer_warned", _("Warning to a filer of manifestly unfounded notices")
+        FILER_SUSPENDED = "filer_suspended", _("Suspension of a filer's notices")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(
