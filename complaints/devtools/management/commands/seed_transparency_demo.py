@@ -38,10 +38,12 @@ from complaints.models import (
     Feedback,
     Message,
     Notification,
+    OutputOwner,
     Question,
     RegisterEntry,
     audit_trail_unlocked,
 )
+from complaints.services.audit import event_record
 from complaints.services.cases import (
     CaseDraft,
     LocationData,
@@ -212,6 +214,10 @@ class Command(BaseCommand):
         # An exclusion is carried out at once; a refusal waits for the appeal, if any.
         if kind == CaseKind.TRAINING_OBJECTION and (excluded or not appeal):
             self._play_register(case, decided, exclude=excluded)
+        if ("output_removed" in actions and not appeal and rnd.random() < 0.12
+                and appealed < self.now - NEWEST_FILING):
+            self._counter_notice(case, appealed)
+            return 2
         if appeal:
             reverse, appeal_decided = self._appeal(case, appealed)
             if kind == CaseKind.TRAINING_OBJECTION and not excluded:
@@ -270,6 +276,35 @@ class Command(BaseCommand):
                 ground="Our content policy, section 4.", automated_means=False)),
         ])
         return reverse, decided
+
+    def _counter_notice(self, original: Case, filed: datetime) -> None:
+        """The owner of a removed output answers that it was a mistake; mostly the output
+        is restored (an OUTPUT_RESTORED event on the complaint), else the removal stands."""
+        owner = OutputOwner.objects.create(ai_product=original.ai_product,
+                                           handle=f"@reel-user-{original.pk}")
+        original.locations.update(owner=owner)
+        notice = case_submit(filer=self.filer, draft=CaseDraft(
+            kind=CaseKind.COUNTER_NOTICE, title="Counter-notice: the video is my own work",
+            language="en", appeal_of_id=original.pk,
+            appeal_grounds="I drew the character myself; the removal was a mistake.",
+            good_faith_statement=True, accuracy_statement=True, signature="Demo history"))
+        Case.objects.filter(pk=notice.pk).update(appeal_of=original, output_owner=owner)
+        restore = self.random.random() < 0.7
+        first, decide = self._fit(filed, int(self.random.lognormvariate(5.3, 0.6)), 12 * DAY)
+        decided = self._after(filed, decide)
+        self._play(notice, [Step(filed, None), Step(self._after(filed, first), lambda: (
+            message_post(case=notice, author=self.operator,
+                         body="We sent a copy of your counter-notice to the complainant."))),
+            Step(decided, lambda: decision_record(
+                case=notice, decided_by=self.supervisor,
+                outcome="reversed" if restore else "confirmed", actions=["no_action"],
+                facts="The complainant did not report a court action in time."
+                if restore else "The complainant reported a court action.",
+                ground="DMCA 512(g).", automated_means=False))])
+        if restore:
+            self._replay(original, [Step(decided, lambda: event_record(
+                case=original, actor=self.operator, event_type=EventType.OUTPUT_RESTORED,
+                new={"locations": list(original.locations.values_list("url", flat=True))}))])
 
     def _fit(self, filed: datetime, first: int, decide: int) -> tuple[int, int]:
         """Business minutes to the first response and to the decision, both over before
