@@ -57,7 +57,16 @@ ROLE_PERMISSIONS[Role.OPERATOR] += [
     # Orders to the AI product: read on the desk, acknowledged by the product itself.
     "complaints.view_enforcementorder",
 ]
+ROLE_PERMISSIONS[Role.OPERATOR] += [
+    # The repeat-infringer and misuse policies: operators read them and record what the
+    # product did to an owner's account; supervisors set the thresholds and lift
+    # suspensions.
+    "complaints.view_policysettings", "complaints.view_ownerstanding",
+    "complaints.view_owneraccountaction", "complaints.add_owneraccountaction",
+    "complaints.view_filersuspension",
+]
 ROLE_PERMISSIONS[Role.SUPERVISOR] = ROLE_PERMISSIONS[Role.OPERATOR] + [
+    "complaints.change_policysettings", "complaints.change_filersuspension",
     *(f"complaints.{action}_{model}" for action in ("add", "change", "delete")
       for model in ("deadlinepolicy", "businesscalendar", "calendarclosure")),
     "accounts.change_user", "accounts.add_organisation", "accounts.change_organisation",

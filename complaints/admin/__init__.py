@@ -8,6 +8,7 @@ from complaints.admin import (  # noqa: F401
     clock,
     dsa_statements,
     enforcement,
+    policies,
     quality,
     records,
     register,

@@ -37,6 +37,7 @@ from complaints.models import (
 )
 from complaints.selectors.cases import case_get_for_desk, cases_related
 from complaints.selectors.counter_notices import counter_notices_for_desk
+from complaints.selectors.policies import owners_flagged
 from complaints.services.desk import (
     canned_for_case,
     canned_responses_changed,
@@ -342,6 +343,9 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
         request._desk_case = case
         forms = getattr(request, "_desk_forms", {})  # a compose form that came back invalid
         context = {**self._desk_context(request, case, **forms),
+                   # Owners of the outputs named who reach the repeat-infringer threshold.
+                   "repeat_infringers": owners_flagged(owner_ids=sorted(
+                       {loc.owner_id for loc in case.locations.all() if loc.owner_id})),
                    "title": f"{case.reference} · {case.title}", "subtitle": None,
                    **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=context)

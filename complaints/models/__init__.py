@@ -29,6 +29,13 @@ from complaints.models.evidence import (
 from complaints.models.feedback import Feedback
 from complaints.models.outbox import Notification
 from complaints.models.owners import OutputOwner
+from complaints.models.policies import (
+    FilerSuspension,
+    FilerWarning,
+    OwnerAccountAction,
+    OwnerStanding,
+    PolicySettings,
+)
 from complaints.models.register import RegisterEntry
 from complaints.models.retractions import Retraction, RetractionUndo
 from complaints.models.sweep_runs import SweepRun
@@ -41,7 +48,8 @@ __all__ = [
     "CaseEvent", "CaseKind", "CounterNotice", "Deadline", "DeadlinePolicy", "Decision",
     "DsaStatementSubmission", "EnforcementOrder", "Evidence", "Feedback",
     "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
-    "OutputOwner",
+    "OutputOwner", "FilerSuspension", "FilerWarning", "OwnerAccountAction", "OwnerStanding",
+    "PolicySettings",
     "Priority",
     "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
     "StagingDay", "SweepRun", "TrainingUse", "TransparencySnapshot",

@@ -50,6 +50,8 @@ class Notification(models.Model):
         OUTPUT_RESTORED = "output_restored", _("Output restored: to the complainant")
         COUNTER_NOTICE_COURT_ACTION = "counter_notice_court_action", _(
             "Court action reported: to the output's owner")
+        FILER_WARNED = "filer_warned", _("Warning to a filer of manifestly unfounded notices")
+        FILER_SUSPENDED = "filer_suspended", _("Suspension of a filer's notices")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from complaints.domain.suppression import SUPPRESSED, WITHHELD
 from complaints.models import CaseKind, Decision, Question
-from complaints.public.views import COUNTS, quarter_label, timing_label
+from complaints.public.views import COUNTS, DISPUTES, quarter_label, timing_label
 from complaints.services.transparency import (
     PERCENTILES,
     TIMED_CLOCKS,
@@ -37,6 +37,8 @@ CSV_COLUMNS = [
     *(f"rejection_{r}" for r in Decision.RejectionReason.values),
     "appeals", "reversals",
     *(f"answers_{c}" for c in Question.Category.values),
+    # On a quarter's own row (its kind column says so), blank on the rows of the kinds.
+    *DISPUTES,
 ]
 NESTED = {"outcomes": "outcome", "actions": "action", "rejections": "rejection",
           "answers": "answers"}
@@ -67,6 +69,7 @@ def csv_headings() -> list[str]:
            for r, label in Decision.RejectionReason.choices},
         **{f"answers_{c}": answer % {"answer": label}
            for c, label in Question.Category.choices},
+        **DISPUTES,
     }
     return [headings[column] for column in CSV_COLUMNS]
 
@@ -94,6 +97,13 @@ def _csv_rows(data: dict):
                 else:
                     flat[key] = value
             flat["kind"] = kinds.get(group["kind"], group["kind"])
+            yield [_csv_value(flat.get(column)) for column in CSV_COLUMNS]
+        if "disputes" in quarter:
+            flat = {"quarter": quarter_label(quarter), "first_day": quarter["first_day"],
+                    "last_day": quarter["last_day"],
+                    "complete": yes if quarter["complete"] else no,
+                    "kind": pgettext("transparency csv", "Disputes and policies (all kinds)"),
+                    **quarter["disputes"]}
             yield [_csv_value(flat.get(column)) for column in CSV_COLUMNS]
 
 
@@ -130,6 +140,11 @@ JSON_NOTES = {
     "retracted": "Notices their filer retracted as a whole after the decision, or for some "
                  "output locations only; a whole notice retracted before its decision is "
                  "counted in withdrawn instead.",
+    "disputes": "Per quarter of the event itself: counter-notices received, outputs "
+                "restored after a counter-notice, appeals by output owners, suspensions of "
+                "a filer's notices for manifestly unfounded notices (DSA Art. 23, by their "
+                "start), and account actions the AI product took under the repeat-infringer "
+                "policy (DMCA 512(i)), by action. No figure is a sum of others.",
     "small_groups": "A figure about 1 to 4 cases, every figure of a quarter and kind with "
                     "1 to 4 cases, and a median, percentile or share computed from fewer "
                     "than 5 values are the string in suppressed_marker. null: nothing to "

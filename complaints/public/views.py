@@ -135,6 +135,28 @@ COUNTS = {
 }
 
 
+# The disputes and policies of a quarter (complaints.services.transparency), page and CSV.
+DISPUTES = {
+    "counter_notices": pgettext_lazy("number of cases", "Counter-notices received"),
+    "restorations": pgettext_lazy("number of cases", "Outputs restored after a counter-notice"),
+    "owner_appeals": pgettext_lazy("number of cases", "Appeals by output owners"),
+    "filer_suspensions": pgettext_lazy(
+        "number of cases", "Filers' notices suspended for misuse (DSA Art. 23)"),
+    "owner_accounts_warned": pgettext_lazy(
+        "number of cases", "Repeat infringers: accounts warned"),
+    "owner_accounts_suspended": pgettext_lazy(
+        "number of cases", "Repeat infringers: accounts suspended"),
+    "owner_accounts_terminated": pgettext_lazy(
+        "number of cases", "Repeat infringers: accounts terminated"),
+}
+
+
+def disputes_table(quarters: list[dict]) -> list[Row]:
+    """A row per figure, a column per quarter (a snapshot from before has none: zeros)."""
+    return [Row(str(label), [count_cell(q.get("disputes", {}).get(key, 0)) for q in quarters])
+            for key, label in DISPUTES.items()]
+
+
 def timing_label(clock: str, name: str) -> str:
     """The row of one business-time figure, as the page and the CSV name it."""
     return {
@@ -304,6 +326,7 @@ def report_context(snapshot) -> dict:
                       "complete": q["complete"]} for q in quarters],
         "earlier_quarters": len(data["quarters"]) > len(quarters),
         "kinds": kinds,
+        "disputes": disputes_table(quarters),
         "received_chart": received_chart(months) if months else None,
         "on_time_chart": on_time_chart(months) if months else None,
         "first_month": _month_axis(months)[0]["long"] if months else "",

@@ -18,6 +18,7 @@ from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.outbox import filer_notify
+from complaints.services.policies import filing_suspension_check
 from complaints.services.register import register_entries_close, register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
 
@@ -145,6 +146,11 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     write). The case comes back with its works, locations, questions, clocks and
     evidence in hand, as `case_get_for_api` would read them, so showing it costs no
     query."""
+    # A suspended filer's notices are refused; their appeals and counter-notices are
+    # redress and are accepted (DSA Art. 23 suspends notices, not redress).
+    if draft.kind == CaseKind.COUNTER_NOTICE:  # its 512(g)(3) elements are not a CaseDraft's
+        raise ValueError("A counter-notice is filed by complaints.services.counter_notices.")
+    filing_suspension_check(filer=filer, kind=draft.kind)
     urls = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:

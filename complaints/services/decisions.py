@@ -22,6 +22,7 @@ from complaints.services.dsa_statements import dsa_statements_for_decision
 from complaints.services.enforcement import enforcement_orders_for_decision
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
+from complaints.services.policies import filer_misuse_review
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(
@@ -104,6 +105,8 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
     event_record(case=case, actor=decided_by, event_type=EventType.DECISION_RECORDED, new=new)
     notification = filer_notify(case=case, event="decision", template="case_decision",
                                 refs={"decision_id": decision.pk})
+    if rejection_reason == Decision.RejectionReason.MANIFESTLY_UNFOUNDED:
+        filer_misuse_review(filer=case.filer)  # DSA Art. 23: warn, then suspend
     # Merged duplicates share the decision; each of their filers is told.
     for duplicate in case.duplicates.filter(status__in=OPEN_STATUSES):
         _decision_write(case=duplicate, decided_by=decided_by, outcome=outcome,

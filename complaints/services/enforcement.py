@@ -167,7 +167,8 @@ def enforcement_orders_for_decision(*, decision: Decision) -> list[EnforcementOr
     orders = []
     for kind in kinds:
         locations, works = _concerned(kind, cases)
-        orders.append((kind, locations, works))
+        if locations or works:  # nothing to act on (every location retracted): no order
+            orders.append((kind, locations, works))
     return _orders_write(case=case, decision=decision, actor=decision.decided_by,
                          orders=orders)
 

@@ -14,7 +14,11 @@ Definitions (the page and the README say the same in words):
 - decided on time: the share of decided cases whose decision clock was met by its due time;
 - appeals and reversals count appeals against the cases of the group (by the appealed
   case's quarter and kind); answers count the questions of inquiries by answer category;
-  rejections count the notices rejected, by the reason given.
+  rejections count the notices rejected, by the reason given;
+- disputes and policies, per quarter of the event itself: counter-notices received, outputs
+  restored after one (OUTPUT_RESTORED events), appeals by output owners, filers' notices
+  suspended for misuse (DSA Art. 23, by the suspension's start) and the account actions
+  the desk recorded under the repeat-infringer policy (DMCA 512(i)), by action.
 
 The small-group rule and secondary suppression: complaints.domain.suppression.
 """
@@ -29,6 +33,8 @@ from django.db.models.functions import RowNumber, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from complaints.domain.business_time import CalendarSpec
+from complaints.domain.events import EventType
+from complaints.domain.policies import OwnerAction
 from complaints.domain.status import Status
 from complaints.domain.suppression import (
     MIN_GROUP,
@@ -44,9 +50,12 @@ from complaints.domain.suppression import (
 )
 from complaints.models import (
     Case,
+    CaseEvent,
     CaseKind,
     Deadline,
     Decision,
+    FilerSuspension,
+    OwnerAccountAction,
     Question,
     Retraction,
     TransparencySnapshot,
@@ -61,7 +70,11 @@ TIMED_CLOCKS = (Deadline.Clock.FIRST_RESPONSE, Deadline.Clock.DECISION)
 # Nearest-rank positions: the p-th percentile of n values is the value at ceil(p × n),
 # written as fractions so the database compares whole numbers only.
 PERCENTILES = {"median": (1, 2), "p90": (9, 10)}
-FORMAT_VERSION = 2  # 2: the WITHHELD marker
+FORMAT_VERSION = 3  # 2: the WITHHELD marker; 3: the disputes and policies of a quarter
+# The account actions published (recording "no action" is not an action on an account).
+ACCOUNT_ACTIONS = (OwnerAction.WARNED, OwnerAction.SUSPENDED, OwnerAction.TERMINATED)
+DISPUTE_FIGURES = ("counter_notices", "restorations", "owner_appeals", "filer_suspensions",
+                   *(f"owner_accounts_{a}" for a in ACCOUNT_ACTIONS))
 
 
 def _tz() -> zoneinfo.ZoneInfo:
@@ -143,6 +156,33 @@ def _answer_counts(tz) -> dict:
         .order_by()
     )
     return {(_local_date(r.pop("quarter")), r.pop("case_kind")): r for r in rows}
+
+
+def _by_quarter(queryset, field: str, tz, **counts) -> dict:
+    rows = (queryset.annotate(quarter=TruncQuarter(field, tzinfo=tz)).values("quarter")
+            .annotate(**counts).order_by())
+    return {_local_date(r.pop("quarter")): r for r in rows}
+
+
+def _dispute_counts(tz) -> dict:
+    """{quarter: {figure: count}} for DISPUTE_FIGURES: four small aggregate queries."""
+    parts = [
+        _by_quarter(Case.objects.filter(Q(kind=CaseKind.COUNTER_NOTICE) | Q(
+            kind=CaseKind.APPEAL, output_owner__isnull=False)), "submitted_at", tz,
+            counter_notices=Count("pk", filter=Q(kind=CaseKind.COUNTER_NOTICE)),
+            owner_appeals=Count("pk", filter=Q(kind=CaseKind.APPEAL))),
+        _by_quarter(CaseEvent.objects.filter(event_type=EventType.OUTPUT_RESTORED),
+                    "created_at", tz, restorations=Count("pk")),
+        _by_quarter(FilerSuspension.objects.all(), "starts_at", tz,
+                    filer_suspensions=Count("pk")),
+        _by_quarter(OwnerAccountAction.objects.all(), "taken_at", tz, **{
+            f"owner_accounts_{a}": Count("pk", filter=Q(action=a)) for a in ACCOUNT_ACTIONS}),
+    ]
+    merged: dict = {}
+    for part in parts:
+        for quarter, counts in part.items():
+            merged.setdefault(quarter, {}).update(counts)
+    return merged
 
 
 def _percentiles(tz) -> dict:
@@ -251,11 +291,13 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
     today = timezone.localtime(now, tz).date()
     counts, appeals, answers = _case_counts(tz), _appeal_counts(tz), _answer_counts(tz)
     times = _percentiles(tz)
+    disputes = _dispute_counts(tz)
 
     quarters, published_groups = [], []
     keys = set(counts) | set(appeals) | set(answers) | set(times)
-    if keys:
-        start, current = min(day for day, _kind in keys), _quarter_start(today)
+    if keys or disputes:
+        start = min([day for day, _kind in keys] + list(disputes))
+        current = _quarter_start(today)
         while start <= current:
             following = next_quarter(start)
             kinds = [_group(kind, counts.get((start, kind), {}),
@@ -271,6 +313,10 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
                 "last_day": (following - timedelta(days=1)).isoformat(),
                 "complete": following <= today,
                 "kinds": kinds,
+                # Each its own count: no published figure is their sum, so the small-group
+                # rule alone keeps them safe.
+                "disputes": {name: figure_count(disputes.get(start, {}).get(name, 0))
+                             for name in DISPUTE_FIGURES},
             })
             start = following
 

@@ -2,6 +2,7 @@
 supervisor, against the role matrix written in the README ("Roles"), and the climbs that
 must not happen (a supervisor making anyone staff or superuser, or changing a password)."""
 import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -9,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from complaints.models import (
@@ -18,10 +20,14 @@ from complaints.models import (
     DeadlinePolicy,
     DsaStatementSubmission,
     EnforcementOrder,
+    FilerSuspension,
     Notification,
+    OwnerStanding,
     RegisterEntry,
     RetractionUndo,
 )
+from complaints.selectors.policies import policy_settings_current
+from complaints.services.policies import owner_account_action_record
 from complaints.services.retractions import retraction_record
 from tests.complaints.portal.test_retract import B, decide, two_locations
 from tests.complaints.services.test_register import objection
@@ -64,6 +70,15 @@ MATRIX = {
     "complaints.dsastatementsubmission": {role: ({"view"}, set())
                                           for role in ("operator", "supervisor")},
     "axes.accessattempt": {role: (set(), set()) for role in ("operator", "supervisor")},
+    # The repeat-infringer and misuse policies: supervisors set the thresholds and lift
+    # suspensions; operators read them and record what the product did to an account.
+    "complaints.policysettings": {"operator": ({"view"}, set()),
+                                  "supervisor": ({"view", "change"}, set())},
+    "complaints.ownerstanding": {role: ({"view"}, set()) for role in ("operator", "supervisor")},
+    "complaints.owneraccountaction": {role: ({"view", "add"}, set())
+                                      for role in ("operator", "supervisor")},
+    "complaints.filersuspension": {"operator": ({"view"}, set()),
+                                   "supervisor": ({"view", "change"}, set())},
 }
 
 
@@ -93,6 +108,14 @@ def one_of_each() -> dict:
         "complaints.retractionundo": RetractionUndo.objects.first(),
         "complaints.enforcementorder": EnforcementOrder.objects.first(),
         "complaints.dsastatementsubmission": DsaStatementSubmission.objects.first(),
+        "complaints.policysettings": policy_settings_current(),
+        "complaints.ownerstanding": OwnerStanding.objects.create(ai_product="DreamReel",
+                                                                 handle="@reel"),
+        "complaints.owneraccountaction": owner_account_action_record(
+            owner=OwnerStanding.objects.get(handle="@reel"), action="warned",
+            recorded_by=staff_user()),
+        "complaints.filersuspension": FilerSuspension.objects.create(
+            user=filer, ends_at=timezone.now() + timedelta(days=90), reasons="Three notices."),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="hanako@example.com", ip_address="203.0.113.7", user_agent="curl",
             http_accept="*/*", path_info="/accounts/login/", failures_since_start=5,

@@ -28,6 +28,8 @@ from complaints.models import (
     CounterNotice,
     Deadline,
     Decision,
+    FilerSuspension,
+    FilerWarning,
     Message,
     Notification,
     RegisterEntry,
@@ -64,6 +66,8 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "recipient": _users,
     "organisation": Organisation.objects.all,
     "invitation": OrganisationInvitation.objects.all,
+    "warning": FilerWarning.objects.all,  # the misuse policy (complaints.services.policies)
+    "suspension": FilerSuspension.objects.all,
 }
 TIME_ZONE = "time_zone"
 # Refs of rows the deadline sweep wrote before refs were named `<model>_id`.

@@ -23,7 +23,7 @@ from tests.factories import UserFactory, complaint_draft, staff_user
 NOW = datetime(2025, 8, 15, 3, 0, tzinfo=UTC)  # Q3 2025 is the current quarter
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-COLUMNS = 36
+COLUMNS = 43  # 36, and the 7 disputes and policies figures of a quarter
 
 
 def _small_history():
@@ -82,6 +82,7 @@ class TestTheCsvIsReadable:
                                  ("回答", Question.Category.CANNOT_DISCLOSE.label)]:
                 assert any(h.startswith(words) and str(label) in h for h in header), label
             kinds = {str(label) for label in CaseKind.labels}
+            kinds.add("異議・不服申立てとポリシーの運用（全種類）")  # a quarter's own row
         assert "初回回答までの時間：中央値（営業時間ベース・分）" in header
 
         assert {row[4] for row in rows} == kinds
@@ -106,7 +107,8 @@ class TestTheCsvIsReadable:
         assert "Answer (Cannot disclose)" in header
         assert not any(SNAKE_CASE.search(heading) for heading in header)
         assert {row[4] for row in rows} == {"Output complaint", "Training objection",
-                                           "Inquiry", "Appeal", "Counter-notice"}
+                                           "Inquiry", "Appeal", "Counter-notice",
+                                           "Disputes and policies (all kinds)"}
         assert {row[3] for row in rows} == {"Yes", "No"}
         complaints = next(r for r in rows if r[0] == "2025 Q1" and r[4] == "Output complaint")
         figures = dict(zip(header, complaints, strict=True))
@@ -144,7 +146,8 @@ class TestTheCsvIsReadable:
             "small_group_minimum", "suppressed_marker", "withheld_marker", "quarters",
             "months", "notes"}
         quarter = japanese["quarters"][0]
-        assert set(quarter) == {"quarter", "first_day", "last_day", "complete", "kinds"}
+        assert set(quarter) == {"quarter", "first_day", "last_day", "complete", "kinds",
+                                "disputes"}
         assert quarter["quarter"] == "2025-Q1" and quarter["complete"] is True
         group = quarter["kinds"][0]
         assert group["kind"] == "output_complaint"

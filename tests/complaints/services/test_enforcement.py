@@ -14,6 +14,7 @@ from complaints.domain.events import EventType
 from complaints.models import CaseEvent, EnforcementOrder
 from complaints.services.cases import case_submit
 from complaints.services.decisions import decision_record
+from complaints.services.desk import question_answer
 from complaints.services.enforcement import enforcement_acknowledge, enforcement_order_restore
 from complaints.services.retractions import retraction_record
 from tests.factories import (
@@ -185,3 +186,18 @@ def test_overdue_after_its_due_time(creator, operator):
     EnforcementOrder.objects.update(due_at=timezone.now() - timedelta(minutes=1))
     order.refresh_from_db()
     assert order.state == "overdue"
+
+
+def test_a_reversal_with_nothing_to_act_on_orders_nothing(creator, operator, supervisor):
+    # An appeal against an inquiry's answer, reversed with a removal: the inquiry names no
+    # output, so the product would get an order to remove nothing.
+    inquiry = case_submit(filer=creator, draft=complaint_draft(
+        kind="inquiry", title="Was my work used?", questions=["Was it in the data?"],
+        works=[], locations=[], good_faith_statement=False))
+    for question in inquiry.questions.all():
+        question_answer(question=question, actor=operator, category="no",
+                        text="It was not.")
+    decide(inquiry, operator, outcome="answered", actions=["no_action"])
+    decide(appeal_of(inquiry, creator), supervisor, outcome="reversed",
+           actions=["output_removed"])
+    assert not EnforcementOrder.objects.exists()

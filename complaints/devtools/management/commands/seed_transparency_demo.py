@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Language, Role, User
 from accounts.services import roles_ensure, user_role_set
+from complaints.devtools.demo_counter_notices import counter_notice_play
 from complaints.domain.business_time import (
     CalendarSpec,
     add_business_minutes,
@@ -33,8 +34,10 @@ from complaints.models import (
     Case,
     CaseEvent,
     CaseKind,
+    CounterNotice,
     Deadline,
     Decision,
+    EnforcementOrder,
     Feedback,
     Message,
     Notification,
@@ -72,8 +75,10 @@ NEWEST_FILING = timedelta(days=8)
 LATEST_STEP = timedelta(hours=2)  # nothing of the history happens later than this ago
 TRACE_LOG = logging.getLogger("celery.app.trace")
 # The rows a step writes with the time it ran, and which of their fields hold it.
+# (An enforcement order moved is one the product carried out at once.)
 MOVED = ((CaseEvent, ["created_at"]), (Notification, ["created_at", "sent_at"]),
-         (Message, ["created_at"]), (Feedback, ["created_at"]))
+         (Message, ["created_at"]), (Feedback, ["created_at"]),
+         (EnforcementOrder, ["ordered_at", "due_at", "acknowledged_at", "done_at"]))
 DAY = 9 * 60  # business minutes in a working day of the default calendar
 # The data pipeline builds a training snapshot at the start of each month; an entry
 # confirmed during a month is applied from the next one.
@@ -212,6 +217,10 @@ class Command(BaseCommand):
         # An exclusion is carried out at once; a refusal waits for the appeal, if any.
         if kind == CaseKind.TRAINING_OBJECTION and (excluded or not appeal):
             self._play_register(case, decided, exclude=excluded)
+        if ("output_removed" in actions and not appeal and rnd.random() < 0.12
+                and appealed < self.now - NEWEST_FILING):
+            counter_notice_play(self, case, appealed, Step=Step)
+            return 2
         if appeal:
             reverse, appeal_decided = self._appeal(case, appealed)
             if kind == CaseKind.TRAINING_OBJECTION and not excluded:
@@ -297,6 +306,9 @@ class Command(BaseCommand):
         """Run more steps on a case played before; only the rows they write (those after
         `since`, by default what exists now) move to each step's time."""
         previous = since if since is not None else [_last_id(m) for m, _fields in MOVED]
+        related = [case.pk, *filter(None, [case.appeal_of_id]),
+                   *CounterNotice.objects.filter(case=case).values_list("complaint_id",
+                                                                        flat=True)]
         marks = []
         for step in steps:
             if step.do is not None:
@@ -306,7 +318,10 @@ class Command(BaseCommand):
         with audit_trail_unlocked():
             for step, mark in zip(steps, marks, strict=True):
                 for (model, fields), after, upto in zip(MOVED, previous, mark, strict=True):
-                    model.objects.filter(case=case, pk__gt=after, pk__lte=upto).update(
+                    # A step writes on the cases it answers too (an appeal's decision on
+                    # the complaint); not the rows those had before the first step.
+                    model.objects.filter(case_id__in=related if after else [case.pk],
+                                         pk__gt=after, pk__lte=upto).update(
                         **dict.fromkeys(fields, step.at))
                 previous = mark
 

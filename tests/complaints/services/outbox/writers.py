@@ -303,6 +303,26 @@ def failed_emails(creator, operator):
     return Notification.objects.get(kind="failed_emails", recipient=operator.email)
 
 
+def _unfounded(creator, operator, count):
+    for _n in range(count):
+        decision_record(case=_file(creator), decided_by=operator,
+                        outcome=Decision.Outcome.REJECTED, actions=["no_action"],
+                        rejection_reason="manifestly_unfounded",
+                        facts="生成物は風景であり、申立ての作品とは関係がありません。",
+                        ground="デジタルサービス法第23条及び当社の申立てに関する方針",
+                        automated_means=False)
+
+
+def filer_warned(creator, operator):
+    _unfounded(creator, operator, 2)
+    return Notification.objects.get(kind="filer_warned", recipient=creator.email)
+
+
+def filer_suspended(creator, operator):
+    _unfounded(creator, operator, 3)
+    return Notification.objects.get(kind="filer_suspended", recipient=creator.email)
+
+
 WRITERS = {
     "case_receipt": [receipt],
     "case_reply": [reply],
@@ -329,6 +349,8 @@ WRITERS = {
     "register_not_possible": [register_not_possible],
     "case_retracted": [retracted_some_locations, retracted_before_the_decision,
                        retracted_after_the_decision, retracted_objection_after_the_decision],
+    "filer_warned": [filer_warned],
+    "filer_suspended": [filer_suspended],
 }
 
 # A counter-notice's e-mails (and its receipt, which names the restore window instead of
