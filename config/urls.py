@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("complaints.api.urls")),
     path("", include("complaints.portal.urls")),
+    path("", include("complaints.portal.owner_urls")),
     path("", include("complaints.public.urls")),
 ]
 

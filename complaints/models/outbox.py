@@ -43,6 +43,8 @@ class Notification(models.Model):
         FILER_REPLIED = "filer_replied", _("The filer answered a request for information")
         CASE_RETRACTED = "case_retracted", _("Retraction confirmed to the filer")
         FAILED_EMAILS = "failed_emails", _("E-mails that could not be sent (hourly summary)")
+        OWNER_STATEMENT = "owner_statement", _("Statement of reasons to the output's owner")
+        OWNER_LINK = "owner_link", _("A fresh link for the output's owner")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

@@ -20,6 +20,7 @@ from complaints.services.deadlines import deadline_meet
 from complaints.services.desk import questions_answer
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
+from complaints.services.owners import owner_statements_send
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(
@@ -102,6 +103,9 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
     event_record(case=case, actor=decided_by, event_type=EventType.DECISION_RECORDED, new=new)
     notification = filer_notify(case=case, event="decision", template="case_decision",
                                 refs={"decision_id": decision.pk})
+    # The owners whose output it restricts get their statement of reasons (DSA Art. 17),
+    # written in this transaction as every e-mail is, and sent after commit.
+    owner_statements_send(case=case, decision=decision)
     # Merged duplicates share the decision; each of their filers is told.
     for duplicate in case.duplicates.filter(status__in=OPEN_STATUSES):
         _decision_write(case=duplicate, decided_by=decided_by, outcome=outcome,

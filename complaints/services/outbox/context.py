@@ -29,6 +29,8 @@ from complaints.models import (
     Decision,
     Message,
     Notification,
+    OutputLocation,
+    OutputOwner,
     RegisterEntry,
     Retraction,
 )
@@ -62,6 +64,8 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "recipient": _users,
     "organisation": Organisation.objects.all,
     "invitation": OrganisationInvitation.objects.all,
+    "owner": OutputOwner.objects.all,  # an output's owner (who has no account)
+    "locations": OutputLocation.objects.all,
 }
 TIME_ZONE = "time_zone"
 # Refs of rows the deadline sweep wrote before refs were named `<model>_id`.

@@ -43,7 +43,7 @@ INTERACTIVE_KINDS = frozenset({
     Kind.ACCOUNT_VERIFY, Kind.ACCOUNT_PASSWORD_RESET, Kind.ORGANISATION_INVITATION,
     Kind.CASE_RECEIPT, Kind.CASE_REPLY, Kind.CASE_INFO_REQUESTED, Kind.CASE_DECISION,
     Kind.CASE_MERGED, Kind.CASE_RETRACTED, Kind.FILER_REPLIED, Kind.REGISTER_CONFIRMED,
-    Kind.REGISTER_APPLIED, Kind.REGISTER_NOT_POSSIBLE,
+    Kind.REGISTER_APPLIED, Kind.REGISTER_NOT_POSSIBLE, Kind.OWNER_STATEMENT, Kind.OWNER_LINK,
 })
 # The clock or beat writes these, often thousands at once: batches on the "bulk" queue
 # (DELIVER_MANY_TASK), so that they never stand in front of a receipt.
