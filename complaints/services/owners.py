@@ -1,5 +1,7 @@
-"""Output owners: naming the owner of an output location, and the signed, expiring link
-through which an owner reaches what concerns their output without a Kotae password."""
+"""Output owners: naming the owner of an output location, the signed, expiring link
+through which an owner reaches what concerns their output without a Kotae password, the
+statement of reasons they are sent when a decision restricts their output (DSA Art. 17),
+and their appeal (DSA Art. 20)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -169,7 +171,7 @@ def owner_name(*, location: OutputLocation, ai_product: str, account_id: str = "
                  new={"owner": str(owner), "owner_id": owner.pk, "location": location.url})
     decision = getattr(location.case, "decision", None)
     if decision is not None:
-        owner_statements_send(case=location.case, decision=decision)
+        owner_statements_send(case=location.case, decision=decision, actor=actor)
     return owner
 
 
@@ -268,7 +270,8 @@ def owner_statement_key(*, case: Case, owner: OutputOwner, decision: Decision) -
     return f"case:{case.pk}:owner:{owner.pk}:statement:{decision.pk}"
 
 
-def owner_statements_send(*, case: Case, decision: Decision) -> list[Notification]:
+def owner_statements_send(*, case: Case, decision: Decision,
+                          actor=None) -> list[Notification]:
     """Queue the statement of reasons to each owner named on a location the decision
     restricts (a location the filer retracted is not acted on), each once. An owner
     without an e-mail address is not written to (the desk sees no event for them).
@@ -298,7 +301,7 @@ def owner_statements_send(*, case: Case, decision: Decision) -> list[Notificatio
                   "counter_notice_url": owner_counter_notice_url(owner=owner, case=complaint)
                   if offered else ""},
             case_id=complaint.pk))
-        event_record(case=complaint, actor=decision.decided_by,
+        event_record(case=complaint, actor=actor or decision.decided_by,
                      event_type=EventType.STATEMENT_TO_OWNER_SENT,
                      new={"owner": str(owner), "owner_id": owner.pk,
                           "decision_id": decision.pk})
