@@ -52,6 +52,7 @@ def complaint_draft(**overrides) -> CaseDraft:
     values = dict(
         kind="output_complaint",
         title="Video copies our character",
+        law="us_dmca",
         ai_product="DreamReel video",
         ai_model="reel-2",
         similarity="The character design and the opening scene are copied.",
@@ -63,6 +64,8 @@ def complaint_draft(**overrides) -> CaseDraft:
         locations=[LocationData(url="https://dreamreel.example/v/abc123")],
     )
     values.update(overrides)
+    if values["kind"] != "output_complaint" and "law" not in overrides:
+        values["law"] = ""  # only a complaint must name its law; other kinds may not
     return CaseDraft(**values)
 
 

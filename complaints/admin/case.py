@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import User
 from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
 from complaints.admin.forms import DeskMessageForm
+from complaints.admin.owners import OwnerNameForm, OwnerNamingMixin
 from complaints.admin.queue import (
     AIProductFilter,
     AssigneeFilter,
@@ -80,13 +81,13 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Case)
-class CaseAdmin(DecidingMixin, admin.ModelAdmin):
+class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
     list_display = ["reference_and_kind", "deadline_badge", "title", "filer_and_organisation",
                     "status_for_desk", "assignee_name", "priority_badge"]
     list_display_links = ["reference_and_kind", "title"]
     list_select_related = ["filer", "assignee", "organisation"]
-    list_filter = [DeadlineStateFilter, StatusFilter, "kind", AssigneeFilter, AIProductFilter,
-                   "language", "escalated", "priority"]
+    list_filter = [DeadlineStateFilter, StatusFilter, "kind", "law", AssigneeFilter,
+                   AIProductFilter, "language", "escalated", "priority"]
     search_fields = ["reference"]  # shows the box; get_search_results decides how
     search_help_text = gettext_lazy(
         "A reference (KT-2026-000123), a filer's e-mail, an output URL, or words of a "
@@ -285,7 +286,7 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
                  name="complaints_case_message"),
             path("<int:object_id>/merge/", view(self.merge_view),
                  name="complaints_case_merge"),
-        ] + self.deciding_urls() + super().get_urls()
+        ] + self.owner_urls() + self.deciding_urls() + super().get_urls()
 
     def _case_for_work(self, request, object_id) -> Case:
         case = get_object_or_404(Case.objects.select_related("filer"), pk=object_id)
@@ -330,6 +331,8 @@ class CaseAdmin(DecidingMixin, admin.ModelAdmin):
             "decide_url": reverse("admin:complaints_case_decide", args=[case.pk]),
             "answer_url": reverse("admin:complaints_case_answer", args=[case.pk]),
             "merge_url": reverse("admin:complaints_case_merge", args=[case.pk]),
+            "owner_url": reverse("admin:complaints_case_owner", args=[case.pk]),
+            "owner_form": OwnerNameForm(),
         }
 
     def changelist_view(self, request, extra_context=None):

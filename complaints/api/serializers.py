@@ -21,7 +21,8 @@ from complaints.api.fields import (
     Text,
     Whole,
 )
-from complaints.domain.kinds import LIMITS, MAX_ROWS, MISSING, too_many
+from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MAX_ROWS, MISSING, too_many
+from complaints.domain.laws import Law
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import STATEMENT_MAX
 from complaints.models import (
@@ -145,6 +146,21 @@ class _FilingIn(Input):
         return self.validated_data.get("language") or self.context["request"].user.language
 
 
+LAW_HELP = ("The law the notice is made under: `us_dmca` (17 U.S.C. § 512), `eu_dsa` "
+            "(Digital Services Act), `japan` (Copyright Act) or `other`. It decides the "
+            "statements' wording, whether the output's owner may send a counter-notice, "
+            "and the restore clock's calendar.")
+
+
+def _law(*, required: bool) -> Choice:
+    said = {"invalid_choice": ERROR_LAW_UNKNOWN}
+    if required:
+        said.update(dict.fromkeys(("required", "null", "blank"), MISSING["law"]))
+        return Choice(choices=Law.choices, error_messages=said, help_text=LAW_HELP)
+    return Choice(choices=Law.choices, required=False, error_messages=said,
+                  help_text=LAW_HELP + " Optional.")
+
+
 class _CaseIn(_FilingIn):
     title = _part("title", max_length=200)
     language = Choice(
@@ -156,6 +172,7 @@ class OutputComplaintInSerializer(_CaseIn):
     """An AI output that copies your work."""
 
     kind = _kind(CaseKind.OUTPUT_COMPLAINT)
+    law = _law(required=True)
     ai_product = _part("ai_product", max_length=200,
                        help_text="The service that made the output.")
     ai_model = Text(max_length=200, required=False, allow_blank=True, default="")
@@ -177,7 +194,7 @@ class OutputComplaintInSerializer(_CaseIn):
             remedies.append(Remedy.OTHER)
         return CaseDraft(
             kind=CaseKind.OUTPUT_COMPLAINT, title=data["title"], language=self._language(),
-            ai_product=data["ai_product"], ai_model=data["ai_model"],
+            law=data["law"], ai_product=data["ai_product"], ai_model=data["ai_model"],
             similarity=data["similarity"], remedies=remedies,
             remedy_other=data["remedy_other"], good_faith_statement=True,
             works=[WorkData(**w) for w in data["works"]],
@@ -188,6 +205,7 @@ class TrainingObjectionInSerializer(_CaseIn):
     """Do not train on these works (or on a whole catalogue)."""
 
     kind = _kind(CaseKind.TRAINING_OBJECTION)
+    law = _law(required=False)
     training_uses = _rows("training_uses", Choice(choices=TrainingUse.choices),
                           help_text="The uses you object to (at least one).")
     # Works are required unless `catalogue` is given: the domain's rule (case_submit),
@@ -205,6 +223,7 @@ class TrainingObjectionInSerializer(_CaseIn):
         catalogue = data.get("catalogue")
         return CaseDraft(
             kind=CaseKind.TRAINING_OBJECTION, title=data["title"], language=self._language(),
+            law=data.get("law", ""),
             training_uses=list(dict.fromkeys(data["training_uses"])),
             whole_catalogue=bool(catalogue),
             catalogue_identifiers=catalogue["identifiers"] if catalogue else "",
@@ -426,7 +445,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     evidence = EvidenceSerializer(many=True)
 
     class Meta(CaseSummarySerializer.Meta):
-        fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "principal_name",
+        fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "principal_name",
                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
                   "remedy_other", "whole_catalogue", "catalogue_identifiers",
                   "training_uses", "appeal_of", "appeal_grounds", "works", "locations",

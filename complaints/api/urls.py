@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from complaints.api import court_actions, enforcement, register, views, webhooks
+from complaints.api import court_actions, enforcement, owners, register, views, webhooks
 from complaints.api.docs import ApiDocsView
 
 app_name = "api"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("cases/<str:reference>/appeal/", views.CaseAppeal.as_view(), name="case_appeal"),
     path("cases/<str:reference>/court-action/", court_actions.CaseCourtAction.as_view(),
          name="case_court_action"),
+    path("cases/<str:reference>/locations/<int:location_id>/owner/",
+         owners.LocationOwner.as_view(), name="location_owner"),
     path("webhooks/", webhooks.WebhookListCreate.as_view(), name="webhook_list"),
     path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),
     path("webhooks/<str:pk>/deliveries/", webhooks.WebhookDeliveries.as_view(),

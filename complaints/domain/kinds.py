@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.laws import Law
 from complaints.domain.text import SPACE
 
 IN_A_SENTENCE = {
@@ -146,14 +147,16 @@ class FilingRules:
     required: tuple[str, ...]
     works: str = "optional"
     statements: tuple[str, ...] = ("good_faith_statement", "accuracy_statement")
+    # "required", "optional" or "none" (not asked: a filing of this kind has none).
+    law: str = "none"
 
 
 FILINGS = {
     "output_complaint": FilingRules(
         required=("title", "ai_product", "similarity", "remedies", "locations"),
-        works="required"),
+        works="required", law="required"),
     "training_objection": FilingRules(required=("title", "training_uses"),
-                                      works="unless_catalogue"),
+                                      works="unless_catalogue", law="optional"),
     # A question asserts no infringement: no good-faith statement.
     "inquiry": FilingRules(required=("title", "questions"),
                            statements=("accuracy_statement",)),
@@ -167,8 +170,11 @@ FILINGS = {
 }
 
 ERROR_STATEMENT = _("This statement is required.")
+ERROR_LAW_NOT_ASKED = _("A filing of this kind is not made under a law: leave the law out.")
+ERROR_LAW_UNKNOWN = _("Choose one of the laws offered.")
 MISSING = {
     "title": _("Give the case a short title."),
+    "law": _("Choose the law your notice is made under."),
     "ai_product": _("Name the AI product that made the output."),
     "similarity": _("Say what is similar, in your own words."),
     "remedies": _("Choose at least one thing you ask for."),
@@ -240,10 +246,23 @@ def filing_errors(draft) -> dict[str, list[str]]:
     missing += ["signature"] if _blank(draft.signature) else []
     errors = {name: [str(MISSING_FOR_KIND.get((draft.kind, name), MISSING[name]))]
               for name in missing}
+    errors.update(_law_errors(rules, getattr(draft, "law", "")))
     for name, limit in LIMITS.items():
         if len(getattr(draft, name)) > limit:
             errors[name] = [_too_many(name)]
     return errors
+
+
+def _law_errors(rules: FilingRules, law: str) -> dict[str, list[str]]:
+    """The law a notice is made under: chosen where the kind requires it, one of the laws
+    offered, and absent where the kind does not ask for it."""
+    if _blank(law):
+        return {"law": [str(MISSING["law"])]} if rules.law == "required" else {}
+    if rules.law == "none":
+        return {"law": [str(ERROR_LAW_NOT_ASKED)]}
+    if law not in Law.values:
+        return {"law": [str(ERROR_LAW_UNKNOWN)]}
+    return {}
 
 
 def filing_check(draft) -> None:

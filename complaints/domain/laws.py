@@ -37,3 +37,23 @@ def restore_calendar_country(law: str) -> str | None:
 
 def law_or_other(law: str) -> str:
     return law if law in Law.values else Law.OTHER
+
+
+# The accuracy statement in the words of the law the notice is made under: DMCA
+# 512(c)(3)(A)(vi) asks for it under penalty of perjury; DSA Art. 16(2)(d) asks for a bona
+# fide belief that the notice is accurate and complete. (Issue 19 refines the wording.)
+ACCURACY_STATEMENTS = {
+    Law.US_DMCA: _("The information in this notice is accurate, and under penalty of perjury, "
+                   "I am the rights holder or authorised to act on their behalf."),
+    Law.EU_DSA: _("I believe in good faith that the information and allegations in this "
+                  "notice are accurate and complete."),
+    Law.JAPAN: _("I confirm that the information in this notice is true and accurate, and "
+                 "that I am the rights holder or authorised to act on their behalf."),
+}
+ACCURACY_STATEMENT_ANY = _("The information in this notice is accurate, and I am the rights "
+                           "holder or authorised to act for them.")
+
+
+def accuracy_statement_label(law: str):
+    """The accuracy statement as a notice made under this law words it."""
+    return ACCURACY_STATEMENTS.get(law, ACCURACY_STATEMENT_ANY)

@@ -52,6 +52,8 @@ class Notification(models.Model):
             "Court action reported: to the output's owner")
         FILER_WARNED = "filer_warned", _("Warning to a filer of manifestly unfounded notices")
         FILER_SUSPENDED = "filer_suspended", _("Suspension of a filer's notices")
+        OWNER_STATEMENT = "owner_statement", _("Statement of reasons to the output's owner")
+        OWNER_LINK = "owner_link", _("A fresh link for the output's owner")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     case = models.ForeignKey(

@@ -245,6 +245,7 @@ class Filing:
             title=title,
             language=language,
             filed_as=data.get("filed_as", ""),
+            law=data.get("law", ""),
             principal_name=data.get("principal_name", ""),
             authority_statement=data.get("authority_statement", ""),
             organisation_id=data.get("organisation"),

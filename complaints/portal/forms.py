@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.domain.kinds import LIMITS, MISSING, too_many
+from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MISSING, too_many
+from complaints.domain.laws import Law, accuracy_statement_label
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
@@ -102,6 +103,21 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
         for name, field in self.fields.items():  # a part left out, in the domain's words
             if name in MISSING:
                 field.error_messages["required"] = MISSING[name]
+        if "law" in self.fields and "accuracy_statement" in self.fields:
+            law = (self.data.get("law") if self.is_bound else self.initial.get("law")) or ""
+            self.fields["accuracy_statement"].label = accuracy_statement_label(law)
+
+
+LAW_HELP = _("It decides the wording of the statements below and what the output's owner "
+             "may answer. The statement's wording follows your choice when the form is "
+             "checked.")
+
+
+def law_field(*, required: bool) -> forms.ChoiceField:
+    choices = Law.choices if required else [("", _("Not stated"))] + Law.choices
+    return forms.ChoiceField(label=_("Law your notice is made under"), choices=choices,
+                             required=required, widget=forms.RadioSelect, help_text=LAW_HELP,
+                             error_messages={"invalid_choice": ERROR_LAW_UNKNOWN})
 
 
 class OutputComplaintForm(FilingForm):
@@ -123,9 +139,10 @@ class OutputComplaintForm(FilingForm):
         widget=forms.CheckboxSelectMultiple,
     )
     remedy_other = forms.CharField(label=_("Other request"), max_length=500, required=False)
+    law = law_field(required=True)
 
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
-                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
+                   "organisation", "law", "ai_product", "ai_model", "similarity", "remedies",
                    "remedy_other", "evidence"]
 
 
@@ -146,13 +163,14 @@ class TrainingObjectionForm(FilingForm):
         label=_("Uses you object to"), choices=TrainingUse.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    law = law_field(required=False)
     good_faith_statement = forms.BooleanField(
         label=_("I have a good-faith belief that the use of these works by the AI company "
                 "is not authorised by the rights holder."),
     )
 
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
-                   "organisation", "whole_catalogue", "catalogue_identifiers",
+                   "organisation", "law", "whole_catalogue", "catalogue_identifiers",
                    "training_uses", "evidence"]
 
 

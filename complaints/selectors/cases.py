@@ -217,7 +217,8 @@ def case_get_for_desk(pk) -> Case:
             "decision__decided_by", "appeal_of", "appeal_of__decision",
             "appeal_of__decision__decided_by",
         ).prefetch_related(
-            "works", "locations", "deadlines",
+            "works", Prefetch("locations", queryset=OutputLocation.objects.select_related(
+                "owner")), "deadlines",
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
             Prefetch("messages", queryset=Message.objects.select_related("author"),
                      to_attr="desk_messages"),

@@ -48,6 +48,7 @@ class CaseDraft:
     title: str
     language: str = "en"
     filed_as: str = "rights_holder"
+    law: str = ""  # complaints.domain.laws.Law; asked as the kind's FilingRules say
     principal_name: str = ""
     authority_statement: str = ""
     organisation_id: int | None = None
@@ -61,6 +62,8 @@ class CaseDraft:
     catalogue_identifiers: str = ""
     appeal_of_id: int | None = None
     appeal_grounds: str = ""
+    # An output owner's appeal (or counter-notice): the owner who sends it.
+    output_owner_id: int | None = None
     good_faith_statement: bool = False
     accuracy_statement: bool = False
     signature: str = ""
@@ -97,6 +100,9 @@ ERROR_APPEAL_RETRACTED = gettext_lazy(
     "You retracted this notice; there is nothing left to appeal.")
 ERROR_APPEAL_OPEN = gettext_lazy("This decision is already under appeal (%(reference)s).")
 ERROR_NOT_FILER = gettext_lazy("Only the filer can withdraw this case.")
+ERROR_NOT_APPELLANT = gettext_lazy(
+    "Only the filer of a case, their organisation or the owner of an output it names can "
+    "appeal against its decision.")
 ERROR_APPEAL_OF_APPEAL = gettext_lazy(
     "A decision on an appeal is final here. You may still use an out-of-court dispute "
     "settlement body or go to court."
@@ -120,6 +126,19 @@ def appeal_check(*, case: Case) -> None:
     if open_appeal is not None:
         raise ValidationError(ERROR_APPEAL_OPEN % {"reference": open_appeal.reference},
                               code="appeal_exists")
+
+
+def appellant_check(*, case: Case, filer, output_owner_id: int | None) -> None:
+    """Who may appeal a decision: the case's filer, a member of its organisation, or the
+    owner of an output the case names (DSA Art. 20), and nobody else."""
+    if output_owner_id is not None:
+        if case.locations.filter(owner_id=output_owner_id).exists():
+            return
+    elif filer.pk == case.filer_id or (
+            case.organisation_id is not None
+            and filer.memberships.filter(organisation_id=case.organisation_id).exists()):
+        return
+    raise ValidationError({"appeal_of_id": [ERROR_NOT_APPELLANT]}, code="not_appellant")
 
 
 def _filing_checked(draft: CaseDraft) -> list[str]:
@@ -155,6 +174,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
+        appellant_check(case=appeal_of, filer=filer, output_owner_id=draft.output_owner_id)
         appeal_check(case=appeal_of)
     now = timezone.now()
     case = Case(
@@ -164,6 +184,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         filer=filer,
         organisation_id=draft.organisation_id,
         filed_as=draft.filed_as,
+        law=draft.law,
         principal_name=draft.principal_name,
         authority_statement=draft.authority_statement,
         ai_product=draft.ai_product,
@@ -176,6 +197,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         catalogue_identifiers=draft.catalogue_identifiers,
         appeal_of=appeal_of,
         appeal_grounds=draft.appeal_grounds,
+        output_owner_id=draft.output_owner_id,
         good_faith_statement=draft.good_faith_statement,
         accuracy_statement=draft.accuracy_statement,
         signature=draft.signature,

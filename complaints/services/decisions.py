@@ -22,6 +22,7 @@ from complaints.services.dsa_statements import dsa_statements_for_decision
 from complaints.services.enforcement import enforcement_orders_for_decision
 from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
+from complaints.services.owners import owner_statements_send
 from complaints.services.policies import filer_misuse_review
 
 APPEAL_WINDOW = relativedelta(months=6)
@@ -107,6 +108,9 @@ def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str],
                                 refs={"decision_id": decision.pk})
     if rejection_reason == Decision.RejectionReason.MANIFESTLY_UNFOUNDED:
         filer_misuse_review(filer=case.filer)  # DSA Art. 23: warn, then suspend
+    # The owners whose output it restricts get their statement of reasons (DSA Art. 17),
+    # written in this transaction as every e-mail is, and sent after commit.
+    owner_statements_send(case=case, decision=decision)
     # Merged duplicates share the decision; each of their filers is told.
     for duplicate in case.duplicates.filter(status__in=OPEN_STATUSES):
         _decision_write(case=duplicate, decided_by=decided_by, outcome=outcome,

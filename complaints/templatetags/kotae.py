@@ -43,6 +43,12 @@ def quoted(title):
 
 
 @register.filter
+def titles(works):
+    """Works' titles, each quoted, as a list: 「A」、「B」 / “A”, “B”."""
+    return text.listing(text.quoted(work.title) for work in works)
+
+
+@register.filter
 def kind_noun(kind):
     """A kind of case as running text names it: "inquiry" / 「お問い合わせ」."""
     return kind_in_a_sentence(kind)

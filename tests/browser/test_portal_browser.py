@@ -81,6 +81,7 @@ def fill_complaint(page: Page, t, *, title: str, works, locations, signature: st
     page.get_by_label(t("What is similar"), exact=True).fill(
         "The character's face, hair and costume are reproduced.")
     page.get_by_label(t("Remove the output"), exact=True).check()
+    page.get_by_label(t("Japan: Copyright Act"), exact=True).check()
     page.get_by_label(t(GOOD_FAITH), exact=True).check()
     page.get_by_label(t(ACCURACY), exact=True).check()
     page.get_by_label(t("Signature: type your full name"), exact=True).fill(signature)

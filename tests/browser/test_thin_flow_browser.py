@@ -46,6 +46,7 @@ def file_output_complaint(page: Page) -> str:
     page.get_by_label("What is similar", exact=True).fill(
         "The character's face, hair and costume are reproduced.")
     page.get_by_label("Remove the output", exact=True).check()
+    page.get_by_label("United States: DMCA (17 U.S.C. § 512)", exact=True).check()
     page.get_by_label("I have a good-faith belief").check()
     page.get_by_label("The information in this notice is accurate").check()
     page.get_by_label("Signature: type your full name", exact=True).fill("Hanako Yamada")

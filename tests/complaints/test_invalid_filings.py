@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.domain.kinds import ERROR_STATEMENT, MISSING, too_many
+from complaints.domain.kinds import (
+    ERROR_LAW_NOT_ASKED,
+    ERROR_LAW_UNKNOWN,
+    ERROR_STATEMENT,
+    MISSING,
+    too_many,
+)
 from complaints.domain.locations import ERROR_LOCATION_FORMAT, ERROR_NOT_EXACT
 from complaints.models import Case, Decision
 from complaints.services.decisions import decision_record
@@ -21,7 +27,7 @@ WORK = {"title": "Hoshizora Quest", "kind": "anime"}
 STATEMENTS = {"good_faith_statement": True, "accuracy_statement": True,
               "signature": "Hanako Yamada"}
 API = {
-    "output-complaint": {"kind": "output_complaint", "title": "Copied",
+    "output-complaint": {"kind": "output_complaint", "title": "Copied", "law": "us_dmca",
                          "ai_product": "DreamReel", "similarity": "Same face.",
                          "remedies": ["remove_output"], "works": [WORK],
                          "locations": [{"url": URL}], **STATEMENTS},
@@ -64,6 +70,12 @@ INVALID = {
     "complaint asking for nothing": Invalid(
         "output-complaint", {"remedies": LEFT_OUT}, {"remedies": []}, MISSING["remedies"],
         "remedies"),
+    "complaint without a law": Invalid(
+        "output-complaint", {"law": LEFT_OUT}, {"law": LEFT_OUT}, MISSING["law"], "law"),
+    "a law not offered": Invalid(
+        "output-complaint", {"law": "mars"}, {"law": "mars"}, ERROR_LAW_UNKNOWN, "law"),
+    "objection under a law not offered": Invalid(
+        "training-objection", {"law": "mars"}, {"law": "mars"}, ERROR_LAW_UNKNOWN, "law"),
     "objection without works or catalogue": Invalid(
         "training-objection", {"whole_catalogue": ""}, {"works": []}, MISSING["works"],
         "works"),
@@ -111,8 +123,9 @@ INVALID = {
         "locations"),
 }
 # Every one in English; a few also in Japanese (the filer's language on both channels).
-IN_JAPANESE = ["agent without principal", "good faith not stated", "inquiry without questions",
-               "too many output locations", "a whole site for a location"]
+IN_JAPANESE = ["complaint without a law", "agent without principal", "good faith not stated",
+               "inquiry without questions", "too many output locations",
+               "a whole site for a location"]
 PARAMS = [(name, "en") for name in INVALID] + [(name, "ja") for name in IN_JAPANESE]
 
 
@@ -136,6 +149,7 @@ def _portal(client, invalid: Invalid, appeal_of) -> list[str]:
 
 def _api(client, invalid: Invalid, appeal_of) -> list[str]:
     body = {**API[invalid.kind], **invalid.api}
+    body = {key: value for key, value in body.items() if value is not LEFT_OUT}
     url = f"/api/v1/cases/{appeal_of.reference}/appeal/" if appeal_of else "/api/v1/cases/"
     response = client.post(url, body, content_type="application/json")
     assert response.status_code == 400, response.content[:300]
@@ -175,8 +189,13 @@ def test_each_channel_refuses_an_invalid_filing_with_the_same_words(
     ({"remedies": ["other"], "works": [], "accuracy_statement": False},
      {"remedy_other": [MISSING["remedy_other"]], "works": [MISSING["works"]],
       "accuracy_statement": [ERROR_STATEMENT]}),
+    ({"kind": "inquiry", "locations": [], "questions": ["Used?"], "law": "us_dmca"},
+     {"law": [ERROR_LAW_NOT_ASKED]}),
+    ({"law": ""}, {"law": [MISSING["law"]]}),
+    ({"law": "mars"}, {"law": [ERROR_LAW_UNKNOWN]}),
 ], ids=["objection without uses", "agent without principal or authority",
-        "inquiry without questions", "several rules at once"])
+        "inquiry without questions", "several rules at once", "inquiry under a law",
+        "complaint without a law", "complaint under a law not offered"])
 def test_the_filing_service_refuses_what_the_faces_refuse(creator, overrides, expected):
     from django.core.exceptions import ValidationError
 

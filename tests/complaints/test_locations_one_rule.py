@@ -37,7 +37,8 @@ def _portal(client, url):
 
 
 def _api(client, url):
-    body = {"kind": "output_complaint", "title": "Copied", "ai_product": "DreamReel",
+    body = {"kind": "output_complaint", "title": "Copied", "law": "eu_dsa",
+            "ai_product": "DreamReel",
             "similarity": "Same.", "remedies": ["remove_output"],
             "good_faith_statement": True, "accuracy_statement": True, "signature": "Hanako",
             "works": [{"title": "Hoshizora Quest", "kind": "anime"}],

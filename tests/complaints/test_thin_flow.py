@@ -18,6 +18,7 @@ def complaint_post_data(**overrides):
     data = {
         "title": "Video copies Hoshino Aki",
         "filed_as": "rights_holder",
+        "law": "us_dmca",
         "ai_product": "DreamReel video",
         "ai_model": "reel-2",
         "similarity": "The character's face, hair and costume are reproduced.",

@@ -100,7 +100,7 @@ class Stack:
 
 
 def _file_through_the_api(port: int, token: str, stop: threading.Event, made: list):
-    body = {"kind": "output_complaint", "title": "Soak filing through the web",
+    body = {"kind": "output_complaint", "title": "Soak filing through the web", "law": "us_dmca",
             "ai_product": "DreamReel video", "similarity": "The opening scene is copied.",
             "remedies": ["remove_output"],
             "works": [{"title": "Hoshizora Quest", "kind": "anime",

@@ -274,7 +274,7 @@ def test_the_production_recipe_files_sweeps_and_delivers(
     # --- Filing through the API, with evidence -------------------------------------------
     since = time.monotonic()
     filed = api.post("/api/v1/cases/", json={
-        "kind": "output_complaint", "title": "Recipe filing through the API",
+        "kind": "output_complaint", "title": "Recipe filing through the API", "law": "us_dmca",
         "ai_product": "DreamReel video", "similarity": "The opening scene is copied.",
         "remedies": ["remove_output"],
         "works": [{"title": "Hoshizora Quest", "kind": "anime",

@@ -32,6 +32,8 @@ from complaints.models import (
     FilerWarning,
     Message,
     Notification,
+    OutputLocation,
+    OutputOwner,
     RegisterEntry,
     Retraction,
 )
@@ -68,6 +70,8 @@ MODELS: dict[str, Callable[[], QuerySet]] = {
     "invitation": OrganisationInvitation.objects.all,
     "warning": FilerWarning.objects.all,  # the misuse policy (complaints.services.policies)
     "suspension": FilerSuspension.objects.all,
+    "owner": OutputOwner.objects.all,  # an output's owner (who has no account)
+    "locations": OutputLocation.objects.all,
 }
 TIME_ZONE = "time_zone"
 # Refs of rows the deadline sweep wrote before refs were named `<model>_id`.

@@ -45,6 +45,7 @@ INTERACTIVE_KINDS = frozenset({
     Kind.CASE_MERGED, Kind.CASE_RETRACTED, Kind.FILER_REPLIED, Kind.REGISTER_CONFIRMED,
     Kind.REGISTER_APPLIED, Kind.REGISTER_NOT_POSSIBLE, Kind.COUNTER_NOTICE_COPY,
     Kind.COUNTER_NOTICE_COURT_ACTION, Kind.FILER_WARNED, Kind.FILER_SUSPENDED,
+    Kind.OWNER_STATEMENT, Kind.OWNER_LINK,
 })
 # The clock or beat writes these, often thousands at once: batches on the "bulk" queue
 # (DELIVER_MANY_TASK), so that they never stand in front of a receipt.

@@ -71,7 +71,7 @@ def test_a_case_just_filed_shows_as_read_afresh_without_a_query(creator):
     """case_submit hands the case back with what it wrote; the 201 answer is built from
     that, and must be what reading the case afresh gives."""
     case = case_submit(filer=creator, draft=CaseDraft(
-        kind="output_complaint", title="Copy", ai_product="DreamReel",
+        kind="output_complaint", title="Copy", law="eu_dsa", ai_product="DreamReel",
         similarity="Same face.", remedies=["remove_output"],
         works=[WorkData(title="Hoshizora Quest", kind="anime")],
         locations=[LocationData(url="https://dreamreel.example/v/1",

@@ -14,7 +14,7 @@ def output_complaint(works=None, locations=None, **overrides):
     works = works or [("Hoshizora Quest", "anime")]
     locations = locations or ["https://dreamreel.example/v/abc123"]
     data = {
-        "title": "Video copies Hoshino Aki", "filed_as": "rights_holder",
+        "title": "Video copies Hoshino Aki", "filed_as": "rights_holder", "law": "us_dmca",
         "ai_product": "DreamReel video", "ai_model": "reel-2",
         "similarity": "The character's face, hair and costume are reproduced.",
         "remedies": ["remove_output", "block_prompts"], **statements(),

@@ -63,7 +63,7 @@ def _percentile(values, fraction):
 def _complaint(n: int) -> dict:
     """One valid single-case create (an output complaint)."""
     return {
-        "kind": "output_complaint", "title": f"Bench complaint {n}",
+        "kind": "output_complaint", "title": f"Bench complaint {n}", "law": "us_dmca",
         "ai_product": "DreamReel video", "ai_model": "reel-2",
         "similarity": "Face, hair and costume are reproduced.",
         "remedies": ["remove_output", "block_prompts"],

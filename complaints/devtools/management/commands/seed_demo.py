@@ -174,6 +174,7 @@ def demo_drafts(*, organisation_id):
     return [
         CaseDraft(kind="output_complaint", title="生成動画が「星野アキ」を再現している",
                   language="ja", organisation_id=organisation_id, ai_product="DreamReel video",
+                  law="japan",
                   ai_model="reel-2",
                   similarity="キャラクターの顔、髪型、衣装がそのまま再現されています。",
                   remedies=["remove_output", "block_prompts"], good_faith_statement=True,

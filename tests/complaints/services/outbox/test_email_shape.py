@@ -35,6 +35,8 @@ GREETING = {"ja": lambda name: f"{name} 様" if name else "ご担当者様",
 # E-mails to the desk: they link to the desk's case page, not the filer's.
 STAFF_KINDS = {"deadline_warning", "deadline_breach", "deadline_escalation", "staff_digest",
                "filer_replied"}
+# E-mails to an output's owner: they link to the owner's own page, never the filer's.
+OWNER_KINDS = {"owner_statement", "owner_link"}
 VARIANTS = [(kind, write) for kind, writers in WRITERS.items() for write in writers]
 
 
@@ -106,7 +108,9 @@ def test_each_e_mail_has_every_part(kind, write, language, ja_creator, operator)
     for link in re.findall(r"https?://\S+", text):
         assert link in html  # the same links in both
 
-    if row.case_id is not None and kind not in STAFF_KINDS:
+    if kind in OWNER_KINDS:
+        assert "/owner/" in text and f"/cases/{row.case.reference}/" not in text
+    elif row.case_id is not None and kind not in STAFF_KINDS:
         assert f"/cases/{row.case.reference}/" in text, "how to reply: the case page"
     elif row.case_id is not None and kind != "staff_digest":
         assert f"/admin/complaints/case/{row.case_id}/change/" in text, "the desk's page"

@@ -21,6 +21,7 @@ from complaints.services.cases import LocationData, WorkData, case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.desk import case_assign, cases_merge, info_request, question_answer
 from complaints.services.messages import message_post
+from complaints.services.owners import owner_link_renew, owner_link_token, owner_name
 from complaints.services.register import (
     register_entries_apply,
     register_entries_confirm,
@@ -321,9 +322,33 @@ def filer_warned(creator, operator):
 def filer_suspended(creator, operator):
     _unfounded(creator, operator, 3)
     return Notification.objects.get(kind="filer_suspended", recipient=creator.email)
+OWNER_EMAIL = "aki-fan@generations.example"
+
+
+def _owned_and_decided(creator, operator):
+    """A complaint whose output's owner the product named, decided with the output
+    removed: the owner is sent their statement of reasons."""
+    case = _file(creator, ai_product="ドリームリール動画", signature="山田 花子", law="japan")
+    owner_name(location=case.locations.get(), ai_product=case.ai_product, account_id="u-4412",
+               email=OWNER_EMAIL, actor=operator)
+    _decide(case, operator)
+    return case
+
+
+def statement_to_an_owner(creator, operator):
+    return _row(_owned_and_decided(creator, operator), "owner_statement")
+
+
+def fresh_link_for_an_owner(creator, operator):
+    case = _owned_and_decided(creator, operator)
+    owner = case.locations.get().owner
+    owner_link_renew(token=owner_link_token(owner=owner, case=case), email=OWNER_EMAIL)
+    return _row(case, "owner_link")
 
 
 WRITERS = {
+    "owner_statement": [statement_to_an_owner],
+    "owner_link": [fresh_link_for_an_owner],
     "case_receipt": [receipt],
     "case_reply": [reply],
     "case_info_requested": [info_requested, info_requested_on_an_inquiry],

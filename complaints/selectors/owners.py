@@ -1,0 +1,37 @@
+"""What an output owner's page shows: the notice's content and the complainant's name,
+the owner's own output locations (never another owner's), the decision and its redress,
+and the owner's appeals. Never the complainant's e-mail, phone or address."""
+from dataclasses import dataclass
+
+from complaints.domain.decisions import Action
+from complaints.domain.laws import counter_notice_offered
+from complaints.models import Case, Decision, OutputLocation, OutputOwner, Work
+
+RESTRICTING = frozenset({Action.OUTPUT_REMOVED, Action.PROMPT_BLOCKED})
+
+
+@dataclass(frozen=True)
+class OwnerPage:
+    complainant: str
+    principal: str  # the rights holder an agent acts for ("" when the filer is it)
+    works: list[Work]
+    locations: list[OutputLocation]
+    decision: Decision | None
+    restricted: bool
+    counter_notice: bool
+    appeals: list[Case]
+
+
+def owner_page(*, owner: OutputOwner, case: Case) -> OwnerPage:
+    """In a fixed number of queries, whatever the notice holds."""
+    decision = Decision.objects.filter(case=case).first()
+    return OwnerPage(
+        complainant=case.signature,
+        principal=case.principal_name if case.filed_as == "agent" else "",
+        works=list(case.works.all()),
+        locations=list(case.locations.filter(owner=owner)),
+        decision=decision,
+        restricted=bool(decision and RESTRICTING & set(decision.actions)),
+        counter_notice=counter_notice_offered(case.law),
+        appeals=list(case.appeals.filter(output_owner=owner).order_by("submitted_at")),
+    )
