@@ -435,7 +435,8 @@ def _draft(kind: str, rnd: random.Random) -> CaseDraft:
     if kind == CaseKind.OUTPUT_COMPLAINT:
         return CaseDraft(
             kind=kind, title=f"Generated video copies {work}", ai_product="DreamReel video",
-            law=rnd.choice(["us_dmca", "eu_dsa", "japan"]),
+            # By the work, not drawn: a draw would change the rest of the history.
+            law=("us_dmca", "eu_dsa", "japan")[WORKS.index(work) % 3],
             ai_model="reel-2", similarity="The main character is reproduced.",
             remedies=["remove_output"], works=[WorkData(title=work, kind="anime")],
             locations=[LocationData(
