@@ -153,7 +153,10 @@ class Moment(serializers.DateTimeField):
     def to_internal_value(self, value):
         if not isinstance(value, str):
             self.fail("invalid", format="RFC 3339")
-        parsed = parse_datetime(value.strip())
+        try:  # well formed but no such day (month 13, 30 February): not a 500
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            self.fail("invalid", format="RFC 3339")
         if parsed is not None and parsed.tzinfo is None:
             self.fail("naive")
         try:

@@ -52,6 +52,7 @@ EEA_COUNTRY_CODES = (
     "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
 )
 LEGAL_GROUND_MAX, EXPLANATION_MAX, FACTS_MAX, PUID_MAX = 500, 2000, 5000, 500
+CONTENT_DATE_EARLIEST = date(2000, 1, 1)  # the database refuses an earlier content_date
 
 VISIBILITY_FOR_ACTION = {
     Action.OUTPUT_REMOVED: VISIBILITY_REMOVED,
@@ -125,6 +126,8 @@ def statement_build(facts: DecisionFacts, location: LocationFacts) -> dict:
     fields and codes."""
     source = SOURCE_ARTICLE_16 if facts.law == "eu_dsa" else SOURCE_OTHER_NOTIFICATION
     content_on = location.seen_on or facts.filed_on
+    if content_on < CONTENT_DATE_EARLIEST:  # a typo: no AI output is that old
+        content_on = facts.filed_on
     return {
         "decision_visibility": [VISIBILITY_FOR_ACTION[a]
                                 for a in restricting_actions(facts.actions)],

@@ -30,7 +30,7 @@ from complaints.domain.dsa_statements import (
     statement_due,
     statements_for,
 )
-from complaints.models import Case, Decision, DsaStatementSubmission
+from complaints.models import Case, Decision, DsaStatementSubmission, OutputLocation
 from complaints.services.enqueue import tasks_send_on_commit
 from complaints.services.outbox import delivery
 from complaints.services.outbox.addresses import (
@@ -79,12 +79,25 @@ def decision_facts(*, decision: Decision) -> DecisionFacts:
         ground=decision.ground, automated_means=decision.automated_means,
         decided_on=_day(decision.decided_at), filed_on=_day(source.submitted_at),
         works=tuple(source.works.values_list("title", flat=True)),
-        locations=tuple(
-            LocationFacts(location_id=pk, seen_on=_day(seen) if seen else None,
-                          retracted=retraction is not None)
-            for pk, seen, retraction in source.locations.values_list(
-                "pk", "seen_at", "retraction_id")),
+        locations=_locations(source),
     )
+
+
+def _locations(source: Case) -> tuple[LocationFacts, ...]:
+    """The case's output locations, then those only its merged duplicates name: one
+    decision removes them all (the AI product is ordered to), each output once."""
+    fields = ("pk", "url", "seen_at", "retraction_id")
+    own = list(source.locations.values_list(*fields))
+    seen_urls = {url for _pk, url, _seen, _retraction in own}
+    others = []
+    for row in (OutputLocation.objects.filter(case__duplicate_of=source)
+                .order_by("case_id", "position", "pk").values_list(*fields)):
+        if row[1] not in seen_urls:
+            seen_urls.add(row[1])
+            others.append(row)
+    return tuple(LocationFacts(location_id=pk, seen_on=_day(seen) if seen else None,
+                               retracted=retraction is not None)
+                 for pk, _url, seen, retraction in (*own, *others))
 
 
 def dsa_statements_for_decision(*, decision: Decision) -> list[DsaStatementSubmission]:

@@ -37,6 +37,7 @@ from complaints.domain.events import EventType
 from complaints.domain.policies import OwnerAction
 from complaints.domain.status import Status
 from complaints.domain.suppression import (
+    HIDDEN,
     MIN_GROUP,
     SUPPRESSED,
     WITHHELD,
@@ -314,7 +315,8 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
                 "complete": following <= today,
                 "kinds": kinds,
                 # Each its own count: no published figure is their sum, so the small-group
-                # rule alone keeps them safe.
+                # rule keeps them safe (the counter-notices, the same count as their
+                # kind's received, follow that one's secondary suppression: below).
                 "disputes": {name: figure_count(disputes.get(start, {}).get(name, 0))
                              for name in DISPUTE_FIGURES},
             })
@@ -338,6 +340,12 @@ def transparency_figures(*, now: datetime | None = None) -> dict:
         published_months.append((month, months[-1], row))
         month = next_month(month)
     secondary_suppression(published_groups, published_months, today)
+    for quarter in quarters:
+        # The counter-notices received are the counter-notice kind's received count: the
+        # same number, so withheld there (secondary suppression) is withheld here too.
+        for group in quarter["kinds"]:
+            if group["kind"] == CaseKind.COUNTER_NOTICE and group["received"] in HIDDEN:
+                quarter["disputes"]["counter_notices"] = group["received"]
 
     calendar = calendar_default()
     spec = calendar.spec() if calendar else CalendarSpec(time_zone=settings.TIME_ZONE)

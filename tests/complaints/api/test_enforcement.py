@@ -98,7 +98,10 @@ def test_bad_done_at_is_refused_with_a_message(creator, operator, product):
                            ((order.ordered_at - timedelta(days=1)).isoformat(),
                             "before the order"),
                            ("yesterday", "2026-11-20T10:30:00+09:00"),
-                           ("2026-11-20T10:30:00", "zone")]:
+                           ("2026-11-20T10:30:00", "zone"),
+                           # well formed, but no such day: a message, not a 500
+                           ("2026-13-01T00:00:00Z", "2026-11-20T10:30:00+09:00"),
+                           ("2026-02-30T10:00:00+09:00", "2026-11-20T10:30:00+09:00")]:
         answer = client.post(ack_url(order), {"done_at": done_at}, format="json")
         assert answer.status_code == 400, done_at
         assert words in answer.json()["fields"]["done_at"][0]

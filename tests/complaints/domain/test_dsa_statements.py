@@ -149,3 +149,15 @@ def test_another_restriction_stands_for_the_visibility_one():
 def test_a_field_the_database_drops_is_not_checked():
     statement = {**GOOD, "incompatible_content_illegal": "Perhaps"}
     assert statement_errors(statement, RULES) == {}
+
+
+def test_a_seen_date_typed_before_2000_still_makes_a_statement_the_database_takes():
+    # A filer's typo (the portal and the API take any date): the database refuses a
+    # content_date before 2000-01-01, and no AI output is that old.
+    facts = replace(FACTS, locations=(LocationFacts(location_id=45, seen_on=date(202, 11, 18)),
+                                      LocationFacts(location_id=46,
+                                                    seen_on=date(1999, 12, 31))))
+    statements = statements_for(facts)
+    for statement in statements:
+        assert statement_errors(statement, RULES) == {}
+        assert statement["content_date"] == "2026-11-20"  # the day it was filed

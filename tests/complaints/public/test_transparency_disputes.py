@@ -52,7 +52,10 @@ def disputes(operator):
 def test_the_quarters_figures_follow_the_small_group_rule(disputes):
     quarter = transparency_figures()["quarters"][-1]
     assert quarter["disputes"] == {
-        "counter_notices": 6, "restorations": "fewer than 5", "owner_appeals": "fewer than 5",
+        # 6, withheld as the counter-notice kind's received count is: with the month's 12
+        # it would give away the single appeal
+        "counter_notices": "withheld", "restorations": "fewer than 5",
+        "owner_appeals": "fewer than 5",
         "filer_suspensions": 5, "owner_accounts_warned": "fewer than 5",
         "owner_accounts_suspended": 0, "owner_accounts_terminated": 0}
 
@@ -64,15 +67,18 @@ def _csv(client, language):
     return rows[0], rows[1:]
 
 
-@pytest.mark.parametrize("language, kind, heading, fewer", [
-    ("en", "Disputes and policies (all kinds)", "Counter-notices received", "fewer than 5"),
-    ("ja", "異議・不服申立てとポリシーの運用（全種類）", "異議申立ての受付件数", "5件未満"),
+@pytest.mark.parametrize("language, kind, heading, fewer, withheld", [
+    ("en", "Disputes and policies (all kinds)", "Counter-notices received", "fewer than 5",
+     "withheld"),
+    ("ja", "異議・不服申立てとポリシーの運用（全種類）", "異議申立ての受付件数", "5件未満",
+     "非公表"),
 ])
 def test_the_csv_has_a_row_of_the_quarters_disputes(client, disputes, language, kind,
-                                                     heading, fewer):
+                                                     heading, fewer, withheld):
     header, rows = _csv(client, language)
     row = next(dict(zip(header, r, strict=True)) for r in rows if r[4] == kind)
-    assert row[heading] == "6"
+    # 6, withheld as the counter-notice kind's received count is (1 appeal is hidden)
+    assert row[heading] == withheld
     assert fewer in row.values()
     # The kinds' rows leave these columns blank: no figure is counted twice.
     kind_row = dict(zip(header, rows[0], strict=True))
@@ -89,3 +95,23 @@ def test_the_json_and_the_page_carry_them_without_personal_data(client, disputes
     text = page.content.decode()
     assert "Disputes and policies" in text and "Counter-notices received" in text
     assert "@someone" not in text
+
+
+def test_counter_notices_withheld_among_the_kinds_are_withheld_among_the_disputes(creator):
+    # 3 output complaints (fewer than 5) and 7 counter-notices in a quarter whose months are
+    # charted (10 received): the counter-notices' received count is withheld so that the 3
+    # cannot be worked out as 10 - 7; the disputes' count of the same counter-notices must
+    # not publish the 7 either.
+    for _ in range(3):
+        file_case(filer=creator)
+    now = timezone.now()
+    start = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    Case.objects.bulk_create(
+        Case(pk=pk, reference=f"KT-2026-{pk:06d}", kind="counter_notice", status="received",
+             title="Counter-notice", language="en", filer=creator, submitted_at=now)
+        for pk in range(start, start + 7))
+    quarter = transparency_figures()["quarters"][-1]
+    [group] = [g for g in quarter["kinds"] if g["kind"] == "counter_notice"]
+    assert group["received"] == "withheld"
+    assert quarter["disputes"]["counter_notices"] == "withheld"
+

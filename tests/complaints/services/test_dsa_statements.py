@@ -310,3 +310,25 @@ def test_the_desk_sees_the_statements_read_only(client, creator, operator,
     assert page.status_code == 200 and "DECISION_GROUND_ILLEGAL_CONTENT" in page.text
     assert 'name="_save"' not in page.text
     assert DsaStatementSubmission.objects.count() == 28  # 4 rows, then 28: same queries
+
+
+def test_an_output_named_only_by_a_merged_duplicate_gets_its_statement_once(
+        creator, operator, other_creator):
+    # One decision for the primary and its duplicates removes every output they name
+    # (the AI product is ordered to remove them all): each removed output is reported
+    # once, an output both name only once.
+    from complaints.services.desk import cases_merge
+    primary = _complaint(creator)
+    duplicate = file_case(filer=other_creator, locations=[
+        LocationData(url="https://dreamreel.example/v/abc123"),
+        LocationData(url="https://dreamreel.example/v/zzz999")])
+    cases_merge(primary=primary, duplicates=[duplicate], actor=operator)
+    decision = _decide(primary, operator, "upheld", ["output_removed"])
+    statements = [row.statement for row in DsaStatementSubmission.objects.order_by("pk")]
+    assert len(statements) == 3
+    assert len({s["puid"] for s in statements}) == 3
+    extra = duplicate.locations.get(url="https://dreamreel.example/v/zzz999")
+    assert f"{primary.reference}-L{extra.pk}" in {s["puid"] for s in statements}
+    assert all(row.decision == decision for row in DsaStatementSubmission.objects.all())
+    for statement in statements:
+        assert statement_errors(statement, RULES) == {}

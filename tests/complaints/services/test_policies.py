@@ -121,6 +121,10 @@ def test_a_filer_is_warned_once_at_two_and_suspended_at_three(operator):
         assert case.reference in warning.body
     assert "Art. 23" in warning.body and "out-of-court" in warning.body
     assert "court" in warning.body and "Appeal the decision" in warning.body
+    # The next rejection suspends (3 within the window, these 2 included): the warning
+    # must not read as if 3 more were needed after it.
+    assert "after this warning" not in warning.body
+    assert "Counting those above, if 3 of your notices within 180 days" in warning.body
     assert not FilerSuspension.objects.exists()
 
     reject_unfounded(cases[2], operator)
@@ -143,6 +147,7 @@ def test_the_warning_is_in_the_filers_language(operator):
     email = delivered("filer_warned", filer)
     assert "【Kotae】" in email.subject and "明らかに根拠を欠く" in email.subject
     assert "裁判外紛争解決機関" in email.body and "不服申立て" in email.body
+    assert "上記の申立てを含め、180日間に3件" in email.body
 
 
 def suspend(filer, operator):
