@@ -2,14 +2,13 @@
 transparency figures share."""
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from complaints.domain.decisions import Action, Outcome, RejectionReason
-from complaints.domain.events import EventType
 from complaints.domain.policies import OwnerAction, owner_recommendation
-from complaints.models import Case, CaseEvent, Decision
+from complaints.models import Case, CounterNotice, Decision
 from complaints.models.policies import (
     FilerSuspension,
     OwnerAccountAction,
@@ -33,32 +32,46 @@ def _removed(prefix: str = "") -> Q:
 
 
 def upheld_removals(*, since: datetime) -> QuerySet:
-    """Decisions since `since` that removed an output and still stand: not reversed on
-    appeal, the output not restored after a counter-notice (an OUTPUT_RESTORED event on the
-    complaint), the notice not retracted wholly."""
+    """Decisions since `since` that removed outputs and were not reversed on appeal: a
+    complaint upheld (or partly), or an appeal reversed into a removal."""
     reversed_on_appeal = Case.objects.filter(appeal_of=OuterRef("case_id"),
                                              decision__outcome=Outcome.REVERSED)
-    restored = CaseEvent.objects.filter(case=OuterRef("case_id"),
-                                        event_type=EventType.OUTPUT_RESTORED)
     return (Decision.objects.filter(_removed(), decided_at__gte=since,
                                     outcome__in=[Outcome.UPHELD, Outcome.PARTLY_UPHELD,
                                                  Outcome.REVERSED])
-            .exclude(Exists(reversed_on_appeal)).exclude(Exists(restored)))
+            .exclude(Exists(reversed_on_appeal)))
+
+
+class _CountDistinct(Func):
+    # COUNT in a subquery without GROUP BY: one count per outer row.
+    function = "COUNT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
 
 
 def owners_standing(*, now: datetime | None = None) -> QuerySet:
     """Owners with `removals` (upheld removals of their outputs within the owner window,
     each decision counted once) and `strongest_rank` (1 warned, 2 suspended, 3 terminated:
-    the strongest account action recorded within the window, 0 none): two subqueries,
-    whatever the number of owners."""
+    the strongest account action recorded within the window, 0 none): subqueries, whatever
+    the number of owners.
+
+    A removal counts for the owners of the outputs it removed: on the complaint, or on the
+    complaint an appeal reversed into a removal; not for an output the filer retracted, nor
+    for an owner whose counter-notice had their outputs restored (another owner named on
+    the same complaint still counts it)."""
     policy = policy_settings_current()
     since = (now or timezone.now()) - timedelta(days=policy.owner_window_days)
-    removals = (upheld_removals(since=since)
-                .filter(case__locations__owner=OuterRef("pk"),
-                        case__locations__retraction__isnull=True)
-                .order_by().values("case__locations__owner")
-                .annotate(n=Count("pk", distinct=True)).values("n"))
-    taken = OwnerAccountAction.objects.filter(owner=OuterRef("pk"), taken_at__gte=since)
+    owner = OuterRef("pk")
+    owned = (Q(case__locations__owner=owner, case__locations__retraction__isnull=True)
+             | Q(case__appeal_of__locations__owner=owner,
+                 case__appeal_of__locations__retraction__isnull=True))
+    restored_for_owner = CounterNotice.objects.filter(
+        Q(complaint_id=OuterRef("case_id")) | Q(complaint_id=OuterRef("case__appeal_of_id")),
+        case__output_owner_id=OuterRef(owner), state=CounterNotice.State.RESTORED)
+    removals = (upheld_removals(since=since).filter(owned)
+                .exclude(Exists(restored_for_owner)).order_by()
+                .annotate(n=_CountDistinct("pk")).values("n")[:1])
+    taken = OwnerAccountAction.objects.filter(owner=owner, taken_at__gte=since)
     rank_subqueries = {
         f"rank_{rank}": Exists(taken.filter(action=action))
         for action, rank in _LADDER_RANK.items()}

@@ -8,13 +8,16 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from complaints.domain.events import EventType
 from complaints.domain.policies import owner_recommendation
-from complaints.models import Case, FilerSuspension, Notification, OutputOwner
+from complaints.models import Case, CounterNotice, FilerSuspension, Notification, OutputOwner
 from complaints.models.events import AppendOnlyError
 from complaints.selectors.policies import owners_standing, policy_settings_current
-from complaints.services.audit import event_record
 from complaints.services.cases import CaseDraft, LocationData, case_submit
+from complaints.services.counter_notices import (
+    CounterNoticeData,
+    counter_notice_restore_due,
+    counter_notice_submit,
+)
 from complaints.services.decisions import decision_record
 from complaints.services.outbox import notification_deliver
 from complaints.services.policies import filer_suspension_lift, owner_account_action_record
@@ -70,13 +73,60 @@ def test_reversed_restored_and_old_removals_do_not_count(operator, supervisor):
                     automated_means=False)
     restored = owned_complaint(owner, 1)
     remove(restored, operator)
-    event_record(case=restored, actor=None, event_type=EventType.OUTPUT_RESTORED)
+    restore_after_counter_notice(restored, owner)
     counted = owned_complaint(owner, 2)
     remove(counted, operator)
     assert removals_of(owner) == 1
     counted.decision.__class__.objects.filter(pk=counted.decision.pk).update(
         decided_at=timezone.now() - timedelta(days=400))
     assert removals_of(owner) == 0
+
+
+def restore_after_counter_notice(complaint, owner):
+    """The owner's counter-notice, and the restore clock run out."""
+    Case.objects.filter(pk=complaint.pk).update(law="us_dmca")
+    complaint.refresh_from_db()
+    OutputOwner.objects.filter(pk=owner.pk).update(email=f"owner{owner.pk}@example.com")
+    owner.refresh_from_db()
+    counter_notice_submit(owner=owner, complaint=complaint, data=CounterNoticeData(
+        locations=list(complaint.locations.filter(owner=owner).values_list("pk", flat=True)),
+        full_name="Mika Tanaka", postal_address="1 Main St, Springfield, IL 62701",
+        phone="+1 217 555 0100", email=owner.email, mistake_statement=True,
+        jurisdiction_consent=True, signature="Mika Tanaka"))
+    notice = CounterNotice.objects.get(complaint=complaint, case__output_owner=owner)
+    Notification.objects.filter(case=complaint, kind="counter_notice_copy").update(
+        status="sent", sent_at=notice.copy_sent_at)
+    deadline = notice.case.deadlines.get(clock="restore")
+    assert counter_notice_restore_due(deadline_id=deadline.pk,
+                                      now=notice.restore_after + timedelta(minutes=5))
+
+
+def test_a_removal_counts_for_every_owner_it_removed_until_their_own_restore(
+        operator, supervisor):
+    first = OutputOwner.objects.create(ai_product="DreamReel", handle="@first")
+    second = OutputOwner.objects.create(ai_product="DreamReel", handle="@second")
+    both = file_case(locations=[LocationData(url="https://dreamreel.example/v/1"),
+                                LocationData(url="https://dreamreel.example/v/2")])
+    both.locations.filter(url__endswith="/1").update(owner=first)
+    both.locations.filter(url__endswith="/2").update(owner=second)
+    remove(both, operator)
+    assert (removals_of(first), removals_of(second)) == (1, 1)
+    # Only the first owner answered and had their output restored.
+    restore_after_counter_notice(both, first)
+    assert (removals_of(first), removals_of(second)) == (0, 1)
+    # A refusal reversed on appeal into a removal counts for the output's owner.
+    refused = owned_complaint(second, 5)
+    decision_record(case=refused, decided_by=operator, outcome="not_upheld",
+                    actions=["no_action"], facts="No match found.", ground="Policy 4.",
+                    automated_means=False)
+    appeal = case_submit(filer=refused.filer, draft=CaseDraft(
+        kind="appeal", title="Appeal", appeal_of_id=refused.pk,
+        appeal_grounds="Frame 12 is our key art.", good_faith_statement=True,
+        accuracy_statement=True, signature="Filer"))
+    decision_record(case=appeal, decided_by=supervisor, outcome="reversed",
+                    actions=["output_removed"], facts="Frame 12 matches.", ground="Policy 4.",
+                    automated_means=False)
+    assert removals_of(second) == 2
 
 
 def test_the_recommendation_climbs_with_the_actions_recorded(operator):
