@@ -91,7 +91,9 @@ def owner_language_switch(request, token):
     form = OwnerLanguageForm(request.POST)
     if form.is_valid():
         owner_language_set(owner=access.owner, language=form.cleaned_data["language"])
-    return _private(redirect("portal:owner_case", token=token))
+    back = ("portal:owner_counter_notice" if request.POST.get("back") == "counter_notice"
+            else "portal:owner_case")
+    return _private(redirect(back, token=token))
 
 
 @require_POST

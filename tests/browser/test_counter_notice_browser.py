@@ -26,7 +26,8 @@ def test_the_owner_sends_a_counter_notice(new_page, live_server, transactional_d
     complaint.law = "us_dmca"
     complaint.save(update_fields=["law"])
     owner = OutputOwner.objects.create(ai_product="DreamReel video", account_id="u-1",
-                                       handle="mika_draws", email="mika@example.com")
+                                       handle="mika_draws", email="mika@example.com",
+                                       language=language)
     complaint.locations.update(owner=owner)
     decision_record(case=complaint, decided_by=operator, outcome="upheld",
                     actions=["output_removed"], facts="Frames 12-13 match.",
