@@ -2,8 +2,12 @@
 import pytest
 from django.urls import reverse
 
+from complaints.models import Case, OutputOwner
+from complaints.services.decisions import decision_record
 from complaints.services.owners import owner_link_token
-from tests.complaints.portal.test_counter_notice_walk import form, link, removed
+from complaints.services.retractions import retraction_record
+from tests.complaints.portal.test_counter_notice_walk import A, form, link, removed
+from tests.factories import LocationData, file_case
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +53,51 @@ def test_odd_values_on_the_forms(client, creator, operator):
     assert client.post(reverse("portal:owner_link_renew", args=[token]),
                        {"email": "\x00"}).status_code == 400
     assert client.put(url).status_code == 405
+
+
+def _appeal(client, owner, complaint):
+    token = owner_link_token(owner=owner, case=complaint)
+    return client.post(reverse("portal:owner_appeal", args=[token]), {
+        "appeal_grounds": "My output is my own.", "good_faith_statement": "on",
+        "accuracy_statement": "on", "signature": "Mika Tanaka"})
+
+
+def test_no_appeal_from_an_owner_whose_output_the_decision_left_alone(client, creator,
+                                                                      operator):
+    complaint = file_case(filer=creator, locations=[LocationData(url=A)])
+    owner = OutputOwner.objects.create(ai_product="DreamReel video", account_id="u-1",
+                                       email="mika@example.com")
+    complaint.locations.update(owner=owner)
+    decision_record(case=complaint, decided_by=operator, outcome="rejected", actions=["no_action"],
+                    facts="No match.", ground="Not similar.", automated_means=False,
+                    rejection_reason="manifestly_unfounded")
+    token = owner_link_token(owner=owner, case=complaint)
+    assert "Appeal against the decision" not in client.get(
+        reverse("portal:owner_case", args=[token])).content.decode()
+
+    response = _appeal(client, owner, complaint)
+
+    assert response.status_code == 400
+    assert "nothing for you to appeal" in response.content.decode()
+    assert not Case.objects.filter(kind="appeal", output_owner=owner).exists()
+
+
+def test_no_appeal_once_the_notice_was_retracted_for_the_owners_output(client, creator,
+                                                                       operator):
+    complaint, owner = removed(creator, operator)
+    retraction_record(case=complaint, actor=creator, whole=False, urls=[A],
+                      statement="We licensed this output after all.")
+    token = owner_link_token(owner=owner, case=complaint)
+    assert "Appeal against the decision" not in client.get(
+        reverse("portal:owner_case", args=[token])).content.decode()
+
+    response = _appeal(client, owner, complaint)
+
+    assert response.status_code == 400
+    assert not Case.objects.filter(kind="appeal", output_owner=owner).exists()
+
+
+def test_the_owner_of_a_removed_output_still_appeals(client, creator, operator):
+    complaint, owner = removed(creator, operator)
+    assert _appeal(client, owner, complaint).status_code == 302
+    assert Case.objects.filter(kind="appeal", output_owner=owner).count() == 1
