@@ -62,7 +62,7 @@ def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=
     with translation.override(owner_language(owner=access.owner, case=access.case)):
         page = owner_page(owner=access.owner, case=access.case)
         try:
-            appeal_check(case=access.case)
+            appeal_check(case=access.case, output_owner_id=access.owner.pk)
             appeal_refusal = ""
         except ValidationError as exc:
             appeal_refusal = " ".join(exc.messages)

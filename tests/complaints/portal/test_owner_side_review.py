@@ -3,6 +3,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Case, OutputOwner
+from complaints.services.cases import CaseDraft, case_submit
 from complaints.services.decisions import decision_record
 from complaints.services.owners import owner_link_token
 from complaints.services.retractions import retraction_record
@@ -101,3 +102,25 @@ def test_the_owner_of_a_removed_output_still_appeals(client, creator, operator):
     complaint, owner = removed(creator, operator)
     assert _appeal(client, owner, complaint).status_code == 302
     assert Case.objects.filter(kind="appeal", output_owner=owner).count() == 1
+
+
+def test_each_owner_and_the_complainant_appeal_once_each(client, creator, operator):
+    """One party's appeal does not take the others' away (DSA Art. 20): a second owner
+    whose output the same decision removed, and the complainant, may still appeal."""
+    complaint, owner = removed(creator, operator)
+    other = OutputOwner.objects.create(ai_product="DreamReel video", account_id="u-2",
+                                       email="other@example.com")
+    complaint.locations.exclude(url=A).update(owner=other)
+
+    assert _appeal(client, owner, complaint).status_code == 302
+    assert _appeal(client, owner, complaint).status_code == 400  # once per party
+    page = client.get(reverse("portal:owner_case", args=[
+        owner_link_token(owner=other, case=complaint)])).content.decode()
+    assert "already under appeal" not in page
+    assert _appeal(client, other, complaint).status_code == 302
+    case_submit(filer=creator, draft=CaseDraft(
+        kind="appeal", title="Appeal", appeal_of_id=complaint.pk,
+        appeal_grounds="Remove it from training too.", good_faith_statement=True,
+        accuracy_statement=True, signature="Hanako Yamada"))
+
+    assert Case.objects.filter(kind="appeal", appeal_of=complaint).count() == 3
