@@ -15,6 +15,7 @@ from complaints.domain.counter_notices import (
     MISTAKE_STATEMENT,
 )
 from complaints.domain.kinds import MISSING
+from complaints.portal.owners import owner_link_expired_page
 from complaints.services.counter_notices import (
     CounterNoticeData,
     counter_notice_awaiting,
@@ -90,7 +91,7 @@ def _initial(owner, locations) -> dict:
 def owner_counter_notice(request, token):
     access = _access(token)
     if access is None:
-        return render(request, "complaints/owner_link_expired.html", status=410)
+        return owner_link_expired_page(request, token)
     # In the owner's language, as their page is (they switch it there and here).
     with translation.override(owner_language(owner=access.owner, case=access.case)):
         return _counter_notice_page(request, token, access)

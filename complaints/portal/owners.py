@@ -53,7 +53,8 @@ def _resolve(token: str) -> OwnerAccess | None:
         raise Http404 from None
 
 
-def _expired(request, token: str, form=None, *, status=410):
+def owner_link_expired_page(request, token: str, form=None, *, status=410):
+    """A genuine but expired link: the form that sends a fresh one (every owner page)."""
     return _private(render(request, "complaints/owner/expired.html", {
         "token": token, "form": form or OwnerLinkRenewForm()}, status=status))
 
@@ -79,7 +80,7 @@ def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=
 def owner_case(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     return _page(request, token, access)
 
 
@@ -87,7 +88,7 @@ def owner_case(request, token):
 def owner_language_switch(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     form = OwnerLanguageForm(request.POST)
     if form.is_valid():
         owner_language_set(owner=access.owner, language=form.cleaned_data["language"])
@@ -100,7 +101,7 @@ def owner_language_switch(request, token):
 def owner_appeal(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     form = OwnerAppealForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -140,7 +141,7 @@ def owner_link_renew_view(request, token):
     file only when the typed address is that one."""
     form = OwnerLinkRenewForm(request.POST)
     if not form.is_valid():
-        return _expired(request, token, form, status=400)
+        return owner_link_expired_page(request, token, form, status=400)
     email = form.cleaned_data["email"]
     wait = _renew_wait(request, email)
     if wait is not None:
@@ -151,6 +152,6 @@ def owner_link_renew_view(request, token):
             "We have had too many requests for a fresh link from your network or for this "
             "address. Please try again in %(minutes)d minutes.", minutes)
             % {"minutes": minutes})
-        return _expired(request, token, form, status=429)
+        return owner_link_expired_page(request, token, form, status=429)
     owner_link_renew(token=token, email=email)
     return _private(render(request, "complaints/owner/renew_sent.html", {}))

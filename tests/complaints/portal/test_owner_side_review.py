@@ -124,3 +124,26 @@ def test_each_owner_and_the_complainant_appeal_once_each(client, creator, operat
         accuracy_statement=True, signature="Hanako Yamada"))
 
     assert Case.objects.filter(kind="appeal", appeal_of=complaint).count() == 3
+
+
+def test_an_expired_counter_notice_link_offers_a_fresh_one(client, creator, operator,
+                                                           monkeypatch):
+    """The counter-notice link in the statement e-mail outlives no owner's 30 days; a
+    DMCA counter-notice has no such limit, so the owner can have a fresh link sent."""
+    import time
+
+    from django.core import signing
+    complaint, owner = removed(creator, operator)
+    signed_at = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: signed_at - 40 * 24 * 3600)
+    url = link(owner, complaint)
+    token = owner_link_token(owner=owner, case=complaint)
+    monkeypatch.undo()
+
+    page = client.get(url)
+
+    assert page.status_code == 410
+    assert page["Referrer-Policy"] == "no-referrer"
+    renew = reverse("portal:owner_link_renew", args=[token])
+    assert f'action="{renew}"' in page.content.decode()
+    assert client.post(renew, {"email": "mika@example.com"}).status_code == 200
