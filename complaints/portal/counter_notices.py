@@ -15,7 +15,7 @@ from complaints.domain.counter_notices import (
     MISTAKE_STATEMENT,
 )
 from complaints.domain.kinds import MISSING
-from complaints.portal.owners import owner_link_expired_page
+from complaints.portal.owners import owner_link_expired_page, owner_page_private
 from complaints.services.counter_notices import (
     CounterNoticeData,
     counter_notice_awaiting,
@@ -94,7 +94,7 @@ def owner_counter_notice(request, token):
         return owner_link_expired_page(request, token)
     # In the owner's language, as their page is (they switch it there and here).
     with translation.override(owner_language(owner=access.owner, case=access.case)):
-        return _counter_notice_page(request, token, access)
+        return owner_page_private(_counter_notice_page(request, token, access))
 
 
 def _counter_notice_page(request, token, access):

@@ -34,7 +34,7 @@ from config.rate_limits import window_hit
 RENEW_WINDOW = 3600
 
 
-def _private(response):
+def owner_page_private(response):
     """The token in the address is the key to the page: no Referer carries it away, no
     search engine or shared cache keeps it."""
     response["Referrer-Policy"] = "no-referrer"
@@ -55,7 +55,7 @@ def _resolve(token: str) -> OwnerAccess | None:
 
 def owner_link_expired_page(request, token: str, form=None, *, status=410):
     """A genuine but expired link: the form that sends a fresh one (every owner page)."""
-    return _private(render(request, "complaints/owner/expired.html", {
+    return owner_page_private(render(request, "complaints/owner/expired.html", {
         "token": token, "form": form or OwnerLinkRenewForm()}, status=status))
 
 
@@ -73,7 +73,7 @@ def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=
             "appeal_refusal": appeal_refusal,
             "language_now": translation.get_language(),
         }, status=status)
-    return _private(response)
+    return owner_page_private(response)
 
 
 @require_http_methods(["GET"])
@@ -94,7 +94,7 @@ def owner_language_switch(request, token):
         owner_language_set(owner=access.owner, language=form.cleaned_data["language"])
     back = ("portal:owner_counter_notice" if request.POST.get("back") == "counter_notice"
             else "portal:owner_case")
-    return _private(redirect(back, token=token))
+    return owner_page_private(redirect(back, token=token))
 
 
 @require_POST
@@ -119,7 +119,7 @@ def owner_appeal(request, token):
                 messages.success(request, _(
                     "Your appeal was received (%(reference)s). We have sent you a receipt "
                     "by e-mail.") % {"reference": appeal.reference})
-            return _private(redirect("portal:owner_case", token=token))
+            return owner_page_private(redirect("portal:owner_case", token=token))
     return _page(request, token, access, appeal_form=form, status=400)
 
 
@@ -154,4 +154,4 @@ def owner_link_renew_view(request, token):
             % {"minutes": minutes})
         return owner_link_expired_page(request, token, form, status=429)
     owner_link_renew(token=token, email=email)
-    return _private(render(request, "complaints/owner/renew_sent.html", {}))
+    return owner_page_private(render(request, "complaints/owner/renew_sent.html", {}))

@@ -147,3 +147,13 @@ def test_an_expired_counter_notice_link_offers_a_fresh_one(client, creator, oper
     renew = reverse("portal:owner_link_renew", args=[token])
     assert f'action="{renew}"' in page.content.decode()
     assert client.post(renew, {"email": "mika@example.com"}).status_code == 200
+
+
+def test_the_counter_notice_pages_keep_their_link_private(client, creator, operator):
+    complaint, owner = removed(creator, operator)
+    for response in (client.get(link(owner, complaint)),
+                     client.post(link(owner, complaint), form(complaint)),
+                     client.get(link(owner, complaint))):
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "noindex" in response["X-Robots-Tag"]
+        assert "no-store" in response["Cache-Control"]
