@@ -157,3 +157,20 @@ def test_the_counter_notice_pages_keep_their_link_private(client, creator, opera
         assert response["Referrer-Policy"] == "no-referrer"
         assert "noindex" in response["X-Robots-Tag"]
         assert "no-store" in response["Cache-Control"]
+
+
+def test_no_counter_notice_once_an_appeal_gave_the_output_back(client, creator, operator,
+                                                               supervisor):
+    complaint, owner = removed(creator, operator)
+    assert _appeal(client, owner, complaint).status_code == 302
+    appeal = Case.objects.get(kind="appeal", output_owner=owner)
+    decision_record(case=appeal, decided_by=supervisor, outcome="reversed",
+                    actions=["no_action"], facts="The pose is generic.",
+                    ground="No protected expression is copied.", automated_means=False)
+
+    page = client.get(link(owner, complaint))
+    response = client.post(link(owner, complaint), form(complaint))
+
+    assert page.status_code == 403 and "nothing to answer" in page.content.decode()
+    assert response.status_code == 403
+    assert not Case.objects.filter(kind="counter_notice").exists()
