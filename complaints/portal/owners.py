@@ -35,9 +35,11 @@ RENEW_WINDOW = 3600
 
 
 def owner_page_private(response):
-    """The token in the address is the key to the page: no Referer carries it away, no
-    search engine or shared cache keeps it."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The token in the address is the key to the page: no Referer carries it to another
+    site, no search engine or shared cache keeps it. Same-origin, not no-referrer: under
+    no-referrer a browser sends `Origin: null` with the page's own forms, and Django's
+    CSRF check refuses them."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

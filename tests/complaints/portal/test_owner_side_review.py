@@ -143,7 +143,7 @@ def test_an_expired_counter_notice_link_offers_a_fresh_one(client, creator, oper
     page = client.get(url)
 
     assert page.status_code == 410
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     renew = reverse("portal:owner_link_renew", args=[token])
     assert f'action="{renew}"' in page.content.decode()
     assert client.post(renew, {"email": "mika@example.com"}).status_code == 200
@@ -154,7 +154,7 @@ def test_the_counter_notice_pages_keep_their_link_private(client, creator, opera
     for response in (client.get(link(owner, complaint)),
                      client.post(link(owner, complaint), form(complaint)),
                      client.get(link(owner, complaint))):
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "noindex" in response["X-Robots-Tag"]
         assert "no-store" in response["Cache-Control"]
 
