@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -15,13 +15,19 @@ from complaints.domain.counter_notices import (
     MISTAKE_STATEMENT,
 )
 from complaints.domain.kinds import MISSING
+from complaints.portal.owners import owner_link_expired_page, owner_page_private
 from complaints.services.counter_notices import (
     CounterNoticeData,
     counter_notice_awaiting,
     counter_notice_locations,
     counter_notice_submit,
 )
-from complaints.services.owners import OwnerLinkExpired, OwnerLinkInvalid, owner_link_resolve
+from complaints.services.owners import (
+    OwnerLinkExpired,
+    OwnerLinkInvalid,
+    owner_language,
+    owner_link_resolve,
+)
 
 _MESSAGES = {name: {"required": MISSING[name]} for name in MISSING}
 _BOTH_JURISDICTIONS = gettext_lazy("With an address in the United States: “%(in_us)s” "
@@ -85,7 +91,13 @@ def _initial(owner, locations) -> dict:
 def owner_counter_notice(request, token):
     access = _access(token)
     if access is None:
-        return render(request, "complaints/owner_link_expired.html", status=410)
+        return owner_link_expired_page(request, token)
+    # In the owner's language, as their page is (they switch it there and here).
+    with translation.override(owner_language(owner=access.owner, case=access.case)):
+        return owner_page_private(_counter_notice_page(request, token, access))
+
+
+def _counter_notice_page(request, token, access):
     owner, complaint = access.owner, access.case
     try:
         locations = counter_notice_locations(owner=owner, complaint=complaint)
@@ -110,7 +122,8 @@ def owner_counter_notice(request, token):
     else:
         form = CounterNoticeForm(initial=_initial(owner, locations), locations=locations)
     return render(request, "complaints/counter_notice_form.html",
-                  {"form": form, "complaint": complaint, "owner": owner},
+                  {"form": form, "complaint": complaint, "owner": owner, "token": token,
+                   "language_now": get_language()},
                   status=400 if form.errors else 200)
 
 

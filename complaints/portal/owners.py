@@ -34,10 +34,12 @@ from config.rate_limits import window_hit
 RENEW_WINDOW = 3600
 
 
-def _private(response):
-    """The token in the address is the key to the page: no Referer carries it away, no
-    search engine or shared cache keeps it."""
-    response["Referrer-Policy"] = "no-referrer"
+def owner_page_private(response):
+    """The token in the address is the key to the page: no Referer carries it to another
+    site, no search engine or shared cache keeps it. Same-origin, not no-referrer: under
+    no-referrer a browser sends `Origin: null` with the page's own forms, and Django's
+    CSRF check refuses them."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -53,8 +55,9 @@ def _resolve(token: str) -> OwnerAccess | None:
         raise Http404 from None
 
 
-def _expired(request, token: str, form=None, *, status=410):
-    return _private(render(request, "complaints/owner/expired.html", {
+def owner_link_expired_page(request, token: str, form=None, *, status=410):
+    """A genuine but expired link: the form that sends a fresh one (every owner page)."""
+    return owner_page_private(render(request, "complaints/owner/expired.html", {
         "token": token, "form": form or OwnerLinkRenewForm()}, status=status))
 
 
@@ -62,7 +65,7 @@ def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=
     with translation.override(owner_language(owner=access.owner, case=access.case)):
         page = owner_page(owner=access.owner, case=access.case)
         try:
-            appeal_check(case=access.case)
+            appeal_check(case=access.case, output_owner_id=access.owner.pk)
             appeal_refusal = ""
         except ValidationError as exc:
             appeal_refusal = " ".join(exc.messages)
@@ -72,14 +75,14 @@ def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=
             "appeal_refusal": appeal_refusal,
             "language_now": translation.get_language(),
         }, status=status)
-    return _private(response)
+    return owner_page_private(response)
 
 
 @require_http_methods(["GET"])
 def owner_case(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     return _page(request, token, access)
 
 
@@ -87,18 +90,20 @@ def owner_case(request, token):
 def owner_language_switch(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     form = OwnerLanguageForm(request.POST)
     if form.is_valid():
         owner_language_set(owner=access.owner, language=form.cleaned_data["language"])
-    return _private(redirect("portal:owner_case", token=token))
+    back = ("portal:owner_counter_notice" if request.POST.get("back") == "counter_notice"
+            else "portal:owner_case")
+    return owner_page_private(redirect(back, token=token))
 
 
 @require_POST
 def owner_appeal(request, token):
     access = _resolve(token)
     if access is None:
-        return _expired(request, token)
+        return owner_link_expired_page(request, token)
     form = OwnerAppealForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -116,7 +121,7 @@ def owner_appeal(request, token):
                 messages.success(request, _(
                     "Your appeal was received (%(reference)s). We have sent you a receipt "
                     "by e-mail.") % {"reference": appeal.reference})
-            return _private(redirect("portal:owner_case", token=token))
+            return owner_page_private(redirect("portal:owner_case", token=token))
     return _page(request, token, access, appeal_form=form, status=400)
 
 
@@ -138,7 +143,7 @@ def owner_link_renew_view(request, token):
     file only when the typed address is that one."""
     form = OwnerLinkRenewForm(request.POST)
     if not form.is_valid():
-        return _expired(request, token, form, status=400)
+        return owner_link_expired_page(request, token, form, status=400)
     email = form.cleaned_data["email"]
     wait = _renew_wait(request, email)
     if wait is not None:
@@ -149,6 +154,6 @@ def owner_link_renew_view(request, token):
             "We have had too many requests for a fresh link from your network or for this "
             "address. Please try again in %(minutes)d minutes.", minutes)
             % {"minutes": minutes})
-        return _expired(request, token, form, status=429)
+        return owner_link_expired_page(request, token, form, status=429)
     owner_link_renew(token=token, email=email)
-    return _private(render(request, "complaints/owner/renew_sent.html", {}))
+    return owner_page_private(render(request, "complaints/owner/renew_sent.html", {}))

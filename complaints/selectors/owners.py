@@ -25,13 +25,16 @@ class OwnerPage:
 def owner_page(*, owner: OutputOwner, case: Case) -> OwnerPage:
     """In a fixed number of queries, whatever the notice holds."""
     decision = Decision.objects.filter(case=case).first()
+    locations = list(case.locations.filter(owner=owner))
     return OwnerPage(
         complainant=case.signature,
         principal=case.principal_name if case.filed_as == "agent" else "",
         works=list(case.works.all()),
-        locations=list(case.locations.filter(owner=owner)),
+        locations=locations,
         decision=decision,
-        restricted=bool(decision and RESTRICTING & set(decision.actions)),
+        # Not when the notice was retracted for every output of theirs.
+        restricted=bool(decision and RESTRICTING & set(decision.actions)
+                        and any(loc.retraction_id is None for loc in locations)),
         counter_notice=counter_notice_offered(case.law),
         appeals=list(case.appeals.filter(output_owner=owner).order_by("submitted_at")),
     )

@@ -109,8 +109,10 @@ ERROR_APPEAL_OF_APPEAL = gettext_lazy(
 )
 
 
-def appeal_check(*, case: Case) -> None:
-    """Raise a clear error unless the case's decision may be appealed now."""
+def appeal_check(*, case: Case, output_owner_id: int | None = None) -> None:
+    """Raise a clear error unless the case's decision may be appealed now by its filer
+    (or, with `output_owner_id`, by that owner of an output it names): each party appeals
+    once, whatever the other parties do (DSA Art. 20)."""
     if case.kind == CaseKind.APPEAL:
         raise ValidationError(ERROR_APPEAL_OF_APPEAL, code="appeal_of_appeal")
     decision = getattr(case, "decision", None)
@@ -122,7 +124,8 @@ def appeal_check(*, case: Case) -> None:
         raise ValidationError(ERROR_APPEAL_LATE % {"until": until}, code="appeal_late")
     if case.retractions.filter(whole=True).exists():
         raise ValidationError(ERROR_APPEAL_RETRACTED, code="retracted")
-    open_appeal = case.appeals.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).first()
+    open_appeal = (case.appeals.filter(output_owner_id=output_owner_id)
+                   .exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).first())
     if open_appeal is not None:
         raise ValidationError(ERROR_APPEAL_OPEN % {"reference": open_appeal.reference},
                               code="appeal_exists")
@@ -175,7 +178,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
         appellant_check(case=appeal_of, filer=filer, output_owner_id=draft.output_owner_id)
-        appeal_check(case=appeal_of)
+        appeal_check(case=appeal_of, output_owner_id=draft.output_owner_id)
     now = timezone.now()
     case = Case(
         kind=draft.kind,

@@ -36,6 +36,7 @@ from complaints.services.deadlines import case_next_due_refresh
 from complaints.services.enforcement import enforcement_order_restore
 from complaints.services.outbox import filer_notify, notify
 from complaints.services.owners import owner_filer_user
+from complaints.services.retractions import decision_in_force
 
 ERROR_NOT_OFFERED = gettext_lazy(
     "A counter-notice answers a notice made under US law (DMCA). This notice was made under "
@@ -88,8 +89,11 @@ class CounterNoticeData:
 
 
 def _removed(complaint: Case) -> bool:
-    decision = getattr(complaint, "decision", None)
-    return (decision is not None and decision.outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD)
+    """Whether the decision that stands (an appeal's that reversed the complaint's, else
+    the complaint's own) removed outputs."""
+    decision = decision_in_force(complaint)
+    return (decision is not None
+            and decision.outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.REVERSED)
             and Action.OUTPUT_REMOVED in decision.actions)
 
 

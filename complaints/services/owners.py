@@ -227,6 +227,11 @@ class OwnerAppeal:
     signature: str
 
 
+ERROR_OWNER_NOT_RESTRICTED = gettext_lazy(
+    "The decision on this notice did not remove, disable or block any output of yours, so "
+    "there is nothing for you to appeal.")
+
+
 def owner_appeal_submit(*, access: OwnerAccess, appeal: OwnerAppeal) -> Case:
     """The owner's internal complaint against the decision on the complaint naming their
     output, within the appeal window: an appeal case filed under the owner's account
@@ -238,6 +243,11 @@ def owner_appeal_submit(*, access: OwnerAccess, appeal: OwnerAppeal) -> Case:
 
     owner, case = access.owner, access.case
     language = owner_language(owner=owner, case=case)
+    decision = Decision.objects.filter(case=case).first()
+    if decision is not None and not (
+            RESTRICTING & set(decision.actions)
+            and case.locations.filter(owner=owner, retraction__isnull=True).exists()):
+        raise ValidationError(ERROR_OWNER_NOT_RESTRICTED, code="not_restricted")
     with transaction.atomic():
         filer = owner_filer_user(owner=owner, language=language)
         return case_submit(filer=filer, draft=CaseDraft(

@@ -26,7 +26,8 @@ def test_the_owner_sends_a_counter_notice(new_page, live_server, transactional_d
     complaint.law = "us_dmca"
     complaint.save(update_fields=["law"])
     owner = OutputOwner.objects.create(ai_product="DreamReel video", account_id="u-1",
-                                       handle="mika_draws", email="mika@example.com")
+                                       handle="mika_draws", email="mika@example.com",
+                                       language=language)
     complaint.locations.update(owner=owner)
     decision_record(case=complaint, decided_by=operator, outcome="upheld",
                     actions=["output_removed"], facts="Frames 12-13 match.",
@@ -67,3 +68,23 @@ def test_the_owner_sends_a_counter_notice(new_page, live_server, transactional_d
                     full_page=True)
     copy = wait_for_mail(lambda m: m.to == [creator.email] and "Mika Tanaka" in m.body)
     assert len(copy) == 1 and "+1 217 555 0100" in copy[0].body
+
+
+def test_the_owner_switches_their_page_to_japanese(new_page, live_server, transactional_db,
+                                                   creator, operator):
+    """Every form on the owner's pages posts back to the site: the key in the address
+    must not cost the browser its Origin, or Django's CSRF check refuses the post."""
+    complaint = file_case(filer=creator, locations=[LocationData(url=A)])
+    owner = OutputOwner.objects.create(ai_product="DreamReel video", account_id="u-1",
+                                       email="mika@example.com", language="en")
+    complaint.locations.update(owner=owner)
+    url = reverse("portal:owner_case",
+                  kwargs={"token": owner_link_token(owner=owner, case=complaint)})
+
+    page = new_page(locale="en-GB")
+    page.goto(url)
+    page.get_by_role("button", name="日本語").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    owner.refresh_from_db()
+    assert owner.language == "ja"

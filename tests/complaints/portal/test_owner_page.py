@@ -56,7 +56,7 @@ def test_the_owner_sees_the_notice_and_their_output_only(client, case, owner, cr
         assert shown in page, shown
     for hidden in (THEIRS, "someone_else", creator.email, "other@generations.example"):
         assert hidden not in page, hidden
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"] and 'name="robots"' in page
     assert "no-store" in response["Cache-Control"]
     assert "Content-Security-Policy" in response
