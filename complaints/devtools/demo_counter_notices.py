@@ -3,14 +3,16 @@ same service as the owner's page, that it was a mistake; mostly the output is re
 else the complainant reports a court action. Played in the past like every demo case."""
 from datetime import datetime
 
+from complaints.domain.events import Reason
 from complaints.domain.laws import Law
+from complaints.domain.status import Status
 from complaints.models import Case, CounterNotice, Deadline, OutputOwner
+from complaints.services.cases import case_transition
 from complaints.services.counter_notices import (
     CounterNoticeData,
     counter_notice_submit,
     restore_ordered,
 )
-from complaints.services.decisions import decision_record
 from complaints.services.messages import message_post
 
 DAY = 9 * 60  # business minutes in a working day of the default calendar
@@ -42,15 +44,19 @@ def counter_notice_play(seed, original: Case, filed: datetime, *, Step) -> None:
     seed._play(notice, [Step(filed, None), Step(seed._after(filed, first), lambda: (
         message_post(case=notice, author=seed.operator,
                      body="We sent a copy of your counter-notice to the complainant."))),
-        Step(decided, lambda: decision_record(
-            case=notice, decided_by=seed.supervisor,
-            outcome="reversed" if restore else "confirmed", actions=["no_action"],
-            facts="The complainant did not report a court action in time."
-            if restore else "The complainant reported a court action.",
-            ground="DMCA 512(g).", automated_means=False))])
+        # Ended as the restore clock or a court action ends one: closed, not decided.
+        Step(decided, lambda: _end(notice, restored=restore))])
     CounterNotice.objects.filter(case=notice).update(
         state=CounterNotice.State.RESTORED if restore else CounterNotice.State.COURT_ACTION,
         restored_at=decided if restore else None)
     if restore:
         seed._replay(original, [Step(decided, lambda: restore_ordered(
             complaint=original, locations=list(original.locations.all())))])
+
+
+def _end(notice: Case, *, restored: bool) -> None:
+    reason = Reason.OUTPUT_RESTORED if restored else Reason.COURT_ACTION
+    for step in (Status.ACKNOWLEDGED, Status.IN_REVIEW, Status.DECIDED, Status.CLOSED):
+        notice.refresh_from_db()
+        if notice.status != step:
+            case_transition(case=notice, target=step, actor=None, reason=reason)

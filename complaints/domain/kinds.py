@@ -52,6 +52,9 @@ DECISIONS = {
         outcomes=(Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD, Outcome.REJECTED),
         actions=(Action.EXCLUDED_FROM_TRAINING, Action.PROMPT_BLOCKED, Action.NO_ACTION)),
     "inquiry": DecisionRules(outcomes=(Outcome.ANSWERED,), actions=(Action.NO_ACTION,)),
+    # A counter-notice ends by the restore clock or a court action
+    # (complaints.services.counter_notices); the desk may only reject one, with its reason.
+    "counter_notice": DecisionRules(outcomes=(Outcome.REJECTED,), actions=(Action.NO_ACTION,)),
     "appeal": DecisionRules(
         outcomes=(Outcome.REVERSED, Outcome.CONFIRMED),
         actions=(Action.OUTPUT_REMOVED, Action.PROMPT_BLOCKED, Action.EXCLUDED_FROM_TRAINING,

@@ -140,3 +140,25 @@ def test_the_copy_speaks_the_complainants_language(creator, operator, on_commit)
     assert "Mika Tanaka" in copy.body and "+1 217 555 0100" in copy.body
     receipt = next(m for m in mail.outbox if m.to == [owner.email])
     assert "復元" not in receipt.body and "restored between" in receipt.body
+
+
+def test_the_desk_may_only_reject_a_counter_notice_and_then_nothing_is_restored(
+        creator, operator, supervisor, on_commit):
+    complaint, owner = removed_complaint(creator, operator)
+    with on_commit():
+        notice = counter_notice_submit(owner=owner, complaint=complaint, data=data_for(complaint))
+    with pytest.raises(ValidationError) as refused:
+        decision_record(case=notice, decided_by=supervisor, outcome="confirmed",
+                        actions=["no_action"], facts="-", ground="-", automated_means=False)
+    assert "outcome" in refused.value.message_dict
+    mail.outbox.clear()
+    with on_commit():
+        decision_record(case=notice, decided_by=supervisor, outcome="rejected",
+                        actions=["no_action"], rejection_reason="manifestly_unfounded",
+                        facts="The owner's own upload history shows the key art.",
+                        ground="17 U.S.C. § 512(g)(3)", automated_means=False)
+    assert [m.to for m in mail.outbox] == [[owner.email]]  # the owner hears the decision
+    restore_after = CounterNotice.objects.get(case=notice).restore_after
+    with on_commit():
+        deadlines_sweep(now=restore_after + timedelta(hours=1))
+    assert not CaseEvent.objects.filter(event_type="output_restored").exists()
