@@ -246,7 +246,11 @@ def counter_notice_restore_due(*, deadline_id: int, now: datetime | None = None)
     complainant yet or reached them late (the clock then moves to 10 business days after
     it did). Returns whether the output was restored now."""
     now = now or timezone.now()
+    # The clock, then the complaint: the order court_action_report takes them in too (the
+    # sweep holds the clock already), so one waits for the other instead of deadlocking.
     deadline = Deadline.objects.select_for_update().select_related("case").get(pk=deadline_id)
+    list(Case.objects.select_for_update(of=("self",)).filter(
+        counter_notices__case_id=deadline.case_id).values_list("pk"))
     notice = (CounterNotice.objects.select_for_update().select_related("complaint")
               .filter(case_id=deadline.case_id).first())
     if (notice is None or notice.state != CounterNotice.State.AWAITING_RESTORE
@@ -309,6 +313,11 @@ def court_action_report(*, complaint: Case, actor, court: str, case_number: str,
     clock stops, the owner is told, and the counter-notice ends "not restored"."""
     if not _may_report(actor, complaint):
         raise ValidationError(ERROR_NOT_COMPLAINANT, code="not_complainant")
+    # The restore clocks first, then the complaint: the sweep's order (see
+    # counter_notice_restore_due), so a restore running now finishes first.
+    list(Deadline.objects.select_for_update(of=("self",)).filter(
+        clock=Deadline.Clock.RESTORE, case__counter_notice__complaint_id=complaint.pk)
+        .values_list("pk"))
     complaint = Case.objects.select_for_update().get(pk=complaint.pk)
     notice = counter_notice_awaiting(complaint)
     if notice is None:
