@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from complaints.domain.decisions import Action
 from complaints.domain.laws import counter_notice_offered
-from complaints.models import Case, Decision, OutputLocation, OutputOwner, Work
+from complaints.models import Case, CounterNotice, Decision, OutputLocation, OutputOwner, Work
+from complaints.selectors.decisions import decision_in_force
 
 RESTRICTING = frozenset({Action.OUTPUT_REMOVED, Action.PROMPT_BLOCKED})
 
@@ -24,8 +25,12 @@ class OwnerPage:
 
 def owner_page(*, owner: OutputOwner, case: Case) -> OwnerPage:
     """In a fixed number of queries, whatever the notice holds."""
-    decision = Decision.objects.filter(case=case).first()
+    # What stands now: an appeal's reversal over the first decision; nothing restricted
+    # any more once their own counter-notice had the output restored.
+    decision = decision_in_force(case)
     locations = list(case.locations.filter(owner=owner))
+    restored = CounterNotice.objects.filter(complaint=case, case__output_owner=owner,
+                                            state=CounterNotice.State.RESTORED).exists()
     return OwnerPage(
         complainant=case.signature,
         principal=case.principal_name if case.filed_as == "agent" else "",
@@ -33,7 +38,7 @@ def owner_page(*, owner: OutputOwner, case: Case) -> OwnerPage:
         locations=locations,
         decision=decision,
         # Not when the notice was retracted for every output of theirs.
-        restricted=bool(decision and RESTRICTING & set(decision.actions)
+        restricted=bool(decision and not restored and RESTRICTING & set(decision.actions)
                         and any(loc.retraction_id is None for loc in locations)),
         counter_notice=counter_notice_offered(case.law),
         appeals=list(case.appeals.filter(output_owner=owner).order_by("submitted_at")),

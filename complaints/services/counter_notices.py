@@ -30,13 +30,13 @@ from complaints.models import (
     OutputLocation,
     OutputOwner,
 )
+from complaints.selectors.decisions import decision_in_force
 from complaints.services.audit import event_record
 from complaints.services.cases import case_transition
 from complaints.services.deadlines import case_next_due_refresh
 from complaints.services.enforcement import enforcement_order_restore
 from complaints.services.outbox import filer_notify, notify
 from complaints.services.owners import owner_filer_user
-from complaints.services.retractions import decision_in_force
 
 ERROR_NOT_OFFERED = gettext_lazy(
     "A counter-notice answers a notice made under US law (DMCA). This notice was made under "

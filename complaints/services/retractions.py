@@ -10,6 +10,7 @@ from complaints.domain.events import EventType
 from complaints.domain.retractions import RetractionPlan, retraction_plan
 from complaints.domain.status import OPEN_STATUSES
 from complaints.models import Case, Decision, OutputLocation, Retraction, RetractionUndo
+from complaints.selectors.decisions import decision_in_force
 from complaints.services.audit import event_record, events_record
 from complaints.services.cases import case_touch, case_withdraw
 from complaints.services.enforcement import enforcement_orders_for_retraction
@@ -17,15 +18,6 @@ from complaints.services.outbox import filer_notify
 from complaints.services.register import register_entries_close
 
 ERROR_NOT_FILER = gettext_lazy("Only the filer can retract this notice.")
-
-
-def decision_in_force(case: Case) -> Decision | None:
-    """The decision whose actions stand: an appeal's that reversed the case's decision,
-    else the case's own (None before a decision)."""
-    reversal = (Decision.objects.filter(case__appeal_of=case,
-                                        outcome=Decision.Outcome.REVERSED)
-                .order_by("-decided_at", "-pk").first())
-    return reversal or Decision.objects.filter(case=case).first()
 
 
 def _open_appeal(case: Case) -> Case | None:

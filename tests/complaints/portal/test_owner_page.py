@@ -159,3 +159,22 @@ def test_the_owner_appeals_from_the_page(client, case, owner, operator):
     assert appeal.output_owner_id == owner.pk and appeal.appeal_of_id == case.pk
     page = client.get(response["Location"]).content.decode()
     assert appeal.reference in page
+
+
+def test_after_a_reversal_on_appeal_the_page_shows_the_decision_that_stands(
+        client, case, owner, creator, operator, supervisor):
+    from complaints.services.cases import CaseDraft, case_submit
+
+    _decide(case, operator)
+    appeal = case_submit(filer=creator, draft=CaseDraft(
+        kind="appeal", title="Appeal", appeal_of_id=case.pk,
+        appeal_grounds="Please look again.", good_faith_statement=True,
+        accuracy_statement=True, signature="Hanako Yamada"))
+    decision_record(case=appeal, decided_by=supervisor, outcome="reversed",
+                    actions=["no_action"], facts="The output is a licensed fan work.",
+                    ground="Licence L-7 covers it.", automated_means=False)
+    page = client.get(_url(case, owner)).content.decode()
+    assert "The output is a licensed fan work." in page
+    assert "Frames 12-13 match." not in page
+    # Nothing of theirs is restricted any more: no redress routes, no appeal form.
+    assert "Appeal against the decision" not in page
