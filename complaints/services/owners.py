@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Language
+from accounts.models import Language, Role
 from complaints.domain.decisions import Action
 from complaints.domain.events import EventType
 from complaints.domain.laws import counter_notice_offered
@@ -79,7 +79,8 @@ ERROR_OWNER_WITHOUT_EMAIL = gettext_lazy(
     "We have no e-mail address for you, so we could not send you what we receive. Ask the "
     "AI product to add your address, then open the link again.")
 ERROR_OWNER_IS_STAFF = gettext_lazy(
-    "This address belongs to a desk account, which cannot file as an output's owner.")
+    "This address belongs to an account of the desk or of the AI product, which cannot "
+    "file as an output's owner.")
 
 
 def owner_filer_user(*, owner: OutputOwner, language: str):
@@ -99,7 +100,7 @@ def owner_filer_user(*, owner: OutputOwner, language: str):
         user = users.create_user(email=email, password=None,
                                  display_name=owner.handle or email.split("@")[0],
                                  language=language, email_verified=True)
-    elif user.is_staff:
+    elif user.is_staff or user.role == Role.PRODUCT:  # the desk's or the product's own
         raise ValidationError(ERROR_OWNER_IS_STAFF)
     return user
 

@@ -84,3 +84,19 @@ def test_an_owners_filing_uses_their_account_or_a_new_one_without_a_password():
     owner.email = ""
     with pytest.raises(ValidationError):
         owner_filer_user(owner=owner, language="en")
+
+
+def test_the_ai_products_own_account_never_files_as_an_owner():
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import Role
+    from accounts.services import roles_ensure, user_role_set
+    from complaints.services.owners import owner_filer_user
+    from tests.factories import UserFactory
+
+    roles_ensure()
+    user_role_set(user=UserFactory(email="product@dreamreel.example"), role=Role.PRODUCT)
+    _, owner = _owned_case()
+    owner.email = "product@dreamreel.example"
+    with pytest.raises(ValidationError):
+        owner_filer_user(owner=owner, language="en")
