@@ -48,6 +48,13 @@ def png_upload(name: str = "frame.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
+# A notice under US law gives where the filer and the principal can be reached.
+US_CONTACT = dict(filer_postal_address="1-2-3 Jingumae, Shibuya-ku, Tokyo 150-0001",
+                  filer_phone="+81 3-1234-5678",
+                  principal_postal_address="4-5-6 Roppongi, Minato-ku, Tokyo 106-0032",
+                  principal_phone="+81 3-8765-4321")
+
+
 def complaint_draft(**overrides) -> CaseDraft:
     values = dict(
         kind="output_complaint",
@@ -60,6 +67,7 @@ def complaint_draft(**overrides) -> CaseDraft:
         good_faith_statement=True,
         accuracy_statement=True,
         signature="Hanako Yamada",
+        **US_CONTACT,
         works=[WorkData(title="Hoshizora Quest", kind="anime", rights_holder="Studio Hoshizora")],
         locations=[LocationData(url="https://dreamreel.example/v/abc123")],
     )
