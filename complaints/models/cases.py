@@ -256,6 +256,11 @@ class OutputLocation(models.Model):
         return self.url
 
     @property
+    def copied_work_titles(self) -> list[str]:
+        """The works it copies, as the filer said (prefetch `works` for a list)."""
+        return [work.title for work in self.works.all()]
+
+    @property
     def is_retracted(self) -> bool:
         return self.retraction_id is not None
 

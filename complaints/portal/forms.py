@@ -275,7 +275,8 @@ class LocationForm(forms.Form):
     )
     works = forms.CharField(
         label=_("Works it copies"), required=False, max_length=2000,
-        help_text=_("The numbers of your works listed above, e.g. “1, 3”. Optional."))
+        help_text=_("The numbers of the works of this notice that it copies, e.g. “1, 3” "
+                    "for work 1 and work 3. Optional."))
 
     def clean_url(self):
         return location_validate(self.cleaned_data["url"])
