@@ -93,10 +93,8 @@ class LocationInSerializer(Input):
                      help_text="When you saw it, with its time zone.")
     prompt = Text(required=False, allow_blank=True, default="", max_length=10000)
     works = List(child=Whole(min_value=1, max_value=MAX_ROWS), required=False, default=list,
-                 max_length=MAX_ROWS,
-                 help_text="The works of this notice that this output copies, by their "
-                           "numbers in `works` counting from 1 (the first work is 1). "
-                           "Optional.")
+                 max_length=MAX_ROWS, help_text="The works of this notice it copies, by "
+                 "their numbers in `works` counting from 1 (the first work is 1).")
 
     def validate_url(self, value):
         try:
@@ -105,8 +103,7 @@ class LocationInSerializer(Input):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-US_CONTACT_HELP = ("Required when `law` is `us_dmca` (DMCA 512(c)(3)(A)(iv)); optional "
-                   "otherwise. Never shown to an output's owner.")
+US_CONTACT_HELP = "Required when `law` is `us_dmca` (DMCA 512(c)(3)(A)(iv))."
 
 
 class AgentInSerializer(Input):
@@ -193,9 +190,8 @@ class _CaseIn(_FilingIn):
         help_text="The language the filer wants answers in; your account's by default.")
     notice_language = Choice(
         choices=[(code, code) for code in NOTICE_LANGUAGES], required=False,
-        error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE},
-        help_text="The language the notice is written in (ISO 639-1: ja, en, zh, ru, el…), "
-                  "apart from `language`; the answer language by default.")
+        error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE}, help_text="The "
+        "notice's language (ISO 639-1: ja, en, zh, ru, el…); `language` by default.")
 
 
 class OutputComplaintInSerializer(_CaseIn):

@@ -9,8 +9,9 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-# Django names Chinese by script only (zh-hans, zh-hant); a notice's language is the code.
-_EXTRA = {"zh": _("Chinese")}
+# Django names Chinese by script only (zh-hans, zh-hant), and its catalogue leaves
+# "Norwegian" untranslated: ours says them.
+_EXTRA = {"zh": _("Chinese"), "no": _("Norwegian")}
 NOTICE_LANGUAGES: tuple[str, ...] = tuple(sorted(
     {code for code, info in LANG_INFO.items() if len(code) == 2 and "name" in info}
     | set(_EXTRA)))
