@@ -2,9 +2,9 @@
 
 
 # A notice under US law gives where the filer and the principal can be reached.
-US_CONTACT = {"filer_postal_address": "1-2-3 Jingumae, Shibuya-ku, Tokyo 150-0001",
+US_CONTACT = {"filer_postal_address": "東京都渋谷区神宮前1-2-3",
               "filer_phone": "+81 3-1234-5678",
-              "principal_postal_address": "4-5-6 Roppongi, Minato-ku, Tokyo 106-0032",
+              "principal_postal_address": "東京都港区六本木4-5-6",
               "principal_phone": "+81 3-8765-4321"}
 
 
