@@ -44,6 +44,18 @@ def api_schema(settings):
         signals.request_finished.connect(close_old_connections)
 
 
+def _names_a_work_it_lacks(body) -> bool:
+    """A location naming work 7 of a notice of 3 works: OpenAPI cannot tie one list's
+    numbers to another's length, so a body the schema allows may break this rule of the
+    domain (complaints/domain/kinds.py; refused with a 400, tested in test_notice_fields)."""
+    if not isinstance(body, dict) or not isinstance(body.get("locations"), list):
+        return False
+    count = len(body["works"]) if isinstance(body.get("works"), list) else 0
+    return any(isinstance(loc, dict) and isinstance(loc.get("works"), list)
+               and any(isinstance(n, int) and n > count for n in loc["works"])
+               for loc in body["locations"])
+
+
 def run_everything(schema, identities: dict[str, dict]) -> tuple[dict[str, int], list[str]]:
     """Every operation, valid and invalid data, each request sent as each identity (name:
     headers); returns (requests made per identity, failures)."""
@@ -54,7 +66,9 @@ def run_everything(schema, identities: dict[str, dict]) -> tuple[dict[str, int],
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(max_examples=examples_per_operation(), deadline=None, database=None,
                       suppress_health_check=list(HealthCheck))
-            def check(case):
+            def check(case, positive=mode == GenerationMode.POSITIVE):
+                if positive and _names_a_work_it_lacks(case.body):
+                    return
                 for name, headers in identities.items():
                     calls[name] += 1
                     try:
