@@ -92,3 +92,9 @@ def us_notices_give_contact_details(result, generator, request, public):
         else:
             component.update(rule)
     return result
+
+
+def filing_rules_beyond_fields(result, generator, request, public):
+    """The domain's filing rules that tie one field to another, said in the schema."""
+    result = objection_names_works_or_catalogue(result, generator, request, public)
+    return us_notices_give_contact_details(result, generator, request, public)
