@@ -63,38 +63,9 @@ def parameters_hold_no_nul(result, generator, request, public):
     return result
 
 
-# A visible character somewhere: what the domain calls "not blank" (as `signature` says).
-_NOT_BLANK = {"type": "string", "minLength": 1, "pattern": (
-    r"^[^\u0000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
-    r"\u3000\ufeff][^\u0000]*$")}
-
-
-def us_notices_give_contact_details(result, generator, request, public):
-    """A notice under US law gives the filer's postal address and phone, and the
-    principal's when an agent files (DMCA 512(c)(3)(A)(iv); complaints/domain/kinds.py):
-    OpenAPI 3.0 says it with anyOf, beside any anyOf a body already has."""
-    schemas = result.get("components", {}).get("schemas", {})
-    contact = {"required": ["postal_address", "phone"],
-               "properties": {"postal_address": _NOT_BLANK, "phone": _NOT_BLANK}}
-    for name in ("OutputComplaintInRequest", "TrainingObjectionInRequest"):
-        component = schemas.get(name)
-        if not component or "law" not in component.get("properties", {}):
-            continue
-        others = [law for law in component["properties"]["law"].get("enum", [])
-                  if law != "us_dmca"] or ["eu_dsa", "japan", "other"]
-        rule = {"anyOf": [
-            {"properties": {"law": {"enum": others}}},
-            {"required": ["postal_address", "phone"],
-             "properties": {**contact["properties"], "agent": contact}},
-        ]}
-        if "anyOf" in component:
-            component["allOf"] = [{"anyOf": component.pop("anyOf")}, rule]
-        else:
-            component.update(rule)
-    return result
-
-
 def filing_rules_beyond_fields(result, generator, request, public):
-    """The domain's filing rules that tie one field to another, said in the schema."""
-    result = objection_names_works_or_catalogue(result, generator, request, public)
-    return us_notices_give_contact_details(result, generator, request, public)
+    """The domain's filing rules that tie one field to another, said in the schema where
+    a client generator still reads it. (A US notice's contact details, required by `law`,
+    are said in their descriptions: an anyOf on the complaint's body made generated
+    clients lose the body's model.)"""
+    return objection_names_works_or_catalogue(result, generator, request, public)
