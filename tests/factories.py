@@ -48,6 +48,13 @@ def png_upload(name: str = "frame.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
+# A notice under US law gives where the filer and the principal can be reached.
+US_CONTACT = dict(filer_postal_address="東京都渋谷区神宮前1-2-3",
+                  filer_phone="+81 3-1234-5678",
+                  principal_postal_address="東京都港区六本木4-5-6",
+                  principal_phone="+81 3-8765-4321")
+
+
 def complaint_draft(**overrides) -> CaseDraft:
     values = dict(
         kind="output_complaint",
@@ -60,6 +67,7 @@ def complaint_draft(**overrides) -> CaseDraft:
         good_faith_statement=True,
         accuracy_statement=True,
         signature="Hanako Yamada",
+        **US_CONTACT,
         works=[WorkData(title="Hoshizora Quest", kind="anime", rights_holder="Studio Hoshizora")],
         locations=[LocationData(url="https://dreamreel.example/v/abc123")],
     )

@@ -25,6 +25,7 @@ from complaints.admin.queue import (
     AIProductFilter,
     AssigneeFilter,
     DeadlineStateFilter,
+    NoticeLanguageFilter,
     StatusFilter,
     deadline_state,
 )
@@ -87,7 +88,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
     list_display_links = ["reference_and_kind", "title"]
     list_select_related = ["filer", "assignee", "organisation"]
     list_filter = [DeadlineStateFilter, StatusFilter, "kind", "law", AssigneeFilter,
-                   AIProductFilter, "language", "escalated", "priority"]
+                   AIProductFilter, "language", NoticeLanguageFilter, "escalated", "priority"]
     search_fields = ["reference"]  # shows the box; get_search_results decides how
     search_help_text = gettext_lazy(
         "A reference (KT-2026-000123), a filer's e-mail, an output URL, or words of a "

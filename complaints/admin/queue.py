@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.languages import notice_language_label
 from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
 
@@ -149,4 +150,27 @@ class AIProductFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(ai_product=self.value())
+        return queryset
+
+
+class NoticeLanguageFilter(admin.SimpleListFilter):
+    """The languages notices were written in (a case filed before it was asked has its
+    answer language's), by name in the operator's language."""
+
+    title = _("language of the notice")
+    parameter_name = "notice_language"
+    CACHE_KEY = "kotae:queue:notice-languages"
+
+    def lookups(self, request, model_admin):
+        codes = cache.get(self.CACHE_KEY)
+        if codes is None:
+            # An index-only scan; cached, so the queue page does not pay for it.
+            codes = list(Case.objects.exclude(notice_language="").order_by("notice_language")
+                         .values_list("notice_language", flat=True).distinct()[:100])
+            cache.set(self.CACHE_KEY, codes, 600)
+        return sorted(((c, notice_language_label(c)) for c in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(notice_language=self.value())
         return queryset

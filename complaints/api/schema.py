@@ -61,3 +61,11 @@ def parameters_hold_no_nul(result, generator, request, public):
                 schema.setdefault("pattern", NO_NUL)
                 schema.setdefault("maxLength", MAX_VALUE)
     return result
+
+
+def filing_rules_beyond_fields(result, generator, request, public):
+    """The domain's filing rules that tie one field to another, said in the schema where
+    a client generator still reads it. (A US notice's contact details, required by `law`,
+    are said in their descriptions: an anyOf on the complaint's body made generated
+    clients lose the body's model.)"""
+    return objection_names_works_or_catalogue(result, generator, request, public)

@@ -22,7 +22,8 @@ from complaints.api.fields import (
     Whole,
 )
 from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MAX_ROWS, MISSING, too_many
-from complaints.domain.laws import Law
+from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, NOTICE_LANGUAGES
+from complaints.domain.laws import Law, accuracy_statements_for_schema
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import STATEMENT_MAX
 from complaints.models import (
@@ -91,6 +92,9 @@ class LocationInSerializer(Input):
     seen_at = Moment(required=False, allow_null=True, default=None,
                      help_text="When you saw it, with its time zone.")
     prompt = Text(required=False, allow_blank=True, default="", max_length=10000)
+    works = List(child=Whole(min_value=1, max_value=MAX_ROWS), required=False, default=list,
+                 max_length=MAX_ROWS, help_text="The works of this notice it copies, by "
+                 "their numbers in `works` counting from 1 (the first work is 1).")
 
     def validate_url(self, value):
         try:
@@ -99,11 +103,18 @@ class LocationInSerializer(Input):
             raise serializers.ValidationError(exc.messages) from exc
 
 
+US_CONTACT_HELP = "Required when `law` is `us_dmca` (DMCA 512(c)(3)(A)(iv))."
+
+
 class AgentInSerializer(Input):
     principal_name = _part("principal_name", max_length=200,
                            help_text="The rights holder you act for.")
     authority_statement = _part("authority_statement", max_length=5000,
                                 help_text="How you are authorised to act for them.")
+    postal_address = Text(max_length=500, required=False, allow_blank=True, default="",
+                          help_text="The rights holder's postal address. " + US_CONTACT_HELP)
+    phone = Text(max_length=40, required=False, allow_blank=True, default="",
+                 help_text="The rights holder's telephone number. " + US_CONTACT_HELP)
 
 
 class CatalogueInSerializer(Input):
@@ -120,9 +131,15 @@ class _FilingIn(Input):
     organisation = Whole(required=False, min_value=1, max_value=2**63 - 1,
                          help_text="Id of one of your organisations, to share the case "
                                    "with its members.")
-    accuracy_statement = Statement(help_text="The information is accurate (must be true).")
+    accuracy_statement = Statement(
+        help_text="The accuracy statement (must be true), worded as the notice's law "
+                  "says: " + accuracy_statements_for_schema())
     signature = _part("signature", max_length=200,
                       help_text="Your full name, typed: it signs the statements.")
+    postal_address = Text(max_length=500, required=False, allow_blank=True, default="",
+                          help_text="Your postal address. " + US_CONTACT_HELP)
+    phone = Text(max_length=40, required=False, allow_blank=True, default="",
+                 help_text="Your telephone number. " + US_CONTACT_HELP)
 
     def validate_organisation(self, value):
         user = self.context["request"].user
@@ -138,6 +155,11 @@ class _FilingIn(Input):
             filed_as=FiledAs.AGENT if agent else FiledAs.RIGHTS_HOLDER,
             principal_name=agent["principal_name"] if agent else "",
             authority_statement=agent["authority_statement"] if agent else "",
+            filer_postal_address=data.get("postal_address", ""),
+            filer_phone=data.get("phone", ""),
+            principal_postal_address=agent["postal_address"] if agent else "",
+            principal_phone=agent["phone"] if agent else "",
+            notice_language=data.get("notice_language", ""),
             organisation_id=data.get("organisation"),
             accuracy_statement=True, signature=data["signature"],
         )
@@ -166,6 +188,10 @@ class _CaseIn(_FilingIn):
     language = Choice(
         choices=Language.choices, required=False,
         help_text="The language the filer wants answers in; your account's by default.")
+    notice_language = Choice(
+        choices=[(code, code) for code in NOTICE_LANGUAGES], required=False,
+        error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE}, help_text="The "
+        "notice's language (ISO 639-1: ja, en, zh, ru, el…); `language` by default.")
 
 
 class OutputComplaintInSerializer(_CaseIn):
@@ -198,7 +224,8 @@ class OutputComplaintInSerializer(_CaseIn):
             similarity=data["similarity"], remedies=remedies,
             remedy_other=data["remedy_other"], good_faith_statement=True,
             works=[WorkData(**w) for w in data["works"]],
-            locations=[LocationData(**loc) for loc in data["locations"]], **self._common())
+            locations=[LocationData(**{**loc, "works": tuple(loc["works"])})
+                       for loc in data["locations"]], **self._common())
 
 
 class TrainingObjectionInSerializer(_CaseIn):
@@ -433,6 +460,8 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
+    notice_language = serializers.CharField(
+        help_text="The language the notice is written in (ISO 639-1).")
     organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
     appeal_of = serializers.CharField(source="appeal_of.reference", allow_null=True,
                                       default=None)
@@ -445,7 +474,8 @@ class CaseDetailSerializer(CaseSummarySerializer):
     evidence = EvidenceSerializer(many=True)
 
     class Meta(CaseSummarySerializer.Meta):
-        fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "principal_name",
+        fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "notice_language",
+                  "principal_name",
                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
                   "remedy_other", "whole_catalogue", "catalogue_identifiers",
                   "training_uses", "appeal_of", "appeal_grounds", "works", "locations",

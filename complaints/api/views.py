@@ -93,7 +93,10 @@ def service_errors():
 # The domain names a filing's parts as a CaseDraft does; the API nests a few of them.
 API_FIELD = {"principal_name": "agent.principal_name",
              "authority_statement": "agent.authority_statement",
-             "catalogue_identifiers": "catalogue.identifiers"}
+             "catalogue_identifiers": "catalogue.identifiers",
+             "filer_postal_address": "postal_address", "filer_phone": "phone",
+             "principal_postal_address": "agent.postal_address",
+             "principal_phone": "agent.phone"}
 
 
 def _filing_fields(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.languages import notice_language_errors
 from complaints.domain.laws import Law
 from complaints.domain.text import SPACE
 
@@ -199,6 +200,13 @@ MISSING = {
     "postal_address": _("Give your postal address."),
     "phone": _("Give a telephone number."),
     "email": _("Give an e-mail address."),
+    "filer_postal_address": _("Give your postal address: a notice under US law must "
+                              "include it."),
+    "filer_phone": _("Give your telephone number: a notice under US law must include it."),
+    "principal_postal_address": _("Give the postal address of the rights holder you act "
+                                  "for: a notice under US law must include it."),
+    "principal_phone": _("Give the telephone number of the rights holder you act for: a "
+                         "notice under US law must include it."),
     "mistake_statement": ERROR_STATEMENT,
     "jurisdiction_consent": ERROR_STATEMENT,
 }
@@ -250,6 +258,9 @@ def filing_errors(draft) -> dict[str, list[str]]:
     errors = {name: [str(MISSING_FOR_KIND.get((draft.kind, name), MISSING[name]))]
               for name in missing}
     errors.update(_law_errors(rules, getattr(draft, "law", "")))
+    errors.update(_contact_errors(draft))
+    errors.update(notice_language_errors(getattr(draft, "notice_language", "")))
+    errors.update(_location_works_errors(draft))
     for name, limit in LIMITS.items():
         if len(getattr(draft, name)) > limit:
             errors[name] = [_too_many(name)]
@@ -266,6 +277,45 @@ def _law_errors(rules: FilingRules, law: str) -> dict[str, list[str]]:
     if law not in Law.values:
         return {"law": [str(ERROR_LAW_UNKNOWN)]}
     return {}
+
+
+# DMCA 512(c)(3)(A)(iv): "information reasonably sufficient to permit the service provider
+# to contact the complaining party, such as an address, telephone number". Optional under
+# every other law; the principal's too when an agent files.
+CONTACT_REQUIRED_LAWS = (Law.US_DMCA,)
+FILER_CONTACT = ("filer_postal_address", "filer_phone")
+PRINCIPAL_CONTACT = ("principal_postal_address", "principal_phone")
+CONTACT_MAX = {"filer_postal_address": 500, "filer_phone": 40,
+               "principal_postal_address": 500, "principal_phone": 40}
+
+
+def contact_required(law: str) -> bool:
+    """Whether a notice made under this law must give postal address and phone."""
+    return law in CONTACT_REQUIRED_LAWS
+
+
+def _contact_errors(draft) -> dict[str, list[str]]:
+    if not contact_required(getattr(draft, "law", "")):
+        return {}
+    names = FILER_CONTACT + (PRINCIPAL_CONTACT if draft.filed_as == AGENT else ())
+    return {name: [str(MISSING[name])] for name in names
+            if _blank(getattr(draft, name, ""))}
+
+
+ERROR_NO_SUCH_WORK = _("There is no work %(number)s in this notice: number the works as they "
+                       "are listed, from 1.")
+
+
+def _location_works_errors(draft) -> dict[str, list[str]]:
+    """A location may name the works of the same notice it copies, by their numbers (1, 2,
+    …, as the works are listed)."""
+    count = len(draft.works)
+    errors = {}
+    for i, location in enumerate(draft.locations):
+        wrong = [n for n in getattr(location, "works", ()) if not 1 <= n <= count]
+        if wrong:
+            errors[f"locations.{i}.works"] = [str(ERROR_NO_SUCH_WORK % {"number": wrong[0]})]
+    return errors
 
 
 def filing_check(draft) -> None:

@@ -41,7 +41,9 @@ def law_or_other(law: str) -> str:
 
 # The accuracy statement in the words of the law the notice is made under: DMCA
 # 512(c)(3)(A)(vi) asks for it under penalty of perjury; DSA Art. 16(2)(d) asks for a bona
-# fide belief that the notice is accurate and complete. (Issue 19 refines the wording.)
+# fide belief that the notice is accurate and complete; Japan's practice a confirmation that
+# it is true. The portal's form, the API's schema, the e-mails and the printable copy take
+# their words from here; a case keeps its law, so the wording agreed is read back from it.
 ACCURACY_STATEMENTS = {
     Law.US_DMCA: _("The information in this notice is accurate, and under penalty of perjury, "
                    "I am the rights holder or authorised to act on their behalf."),
@@ -55,5 +57,22 @@ ACCURACY_STATEMENT_ANY = _("The information in this notice is accurate, and I am
 
 
 def accuracy_statement_label(law: str):
-    """The accuracy statement as a notice made under this law words it."""
+    """The accuracy statement as a notice made under this law words it (lazy: a form's
+    label)."""
     return ACCURACY_STATEMENTS.get(law, ACCURACY_STATEMENT_ANY)
+
+
+def accuracy_statement_text(law: str) -> str:
+    """The accuracy statement a filer agreed to under this law, in the active language
+    (an e-mail, the printable copy, the desk's case page)."""
+    return str(accuracy_statement_label(law))
+
+
+def accuracy_statements_for_schema() -> str:
+    """The wording for each law, in English, for the API's schema."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        lines = [f"`{law}`: “{accuracy_statement_text(law)}”" for law in Law.values]
+        lines.append(f"none: “{accuracy_statement_text('')}”")
+    return " ".join(lines)

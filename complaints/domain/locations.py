@@ -30,11 +30,13 @@ _CHAR = r"[^\x00-\x20\x7f]"  # a visible character; spaces may come between them
 _ANY = r"[^\x00-\x1f\x7f]"
 # After the host, something that names the output: a path that is more than "/", a query
 # or a fragment.
-_REST = rf"(?:/+[^\x00-\x20\x7f/?#]|/*[?#]{_CHAR})(?:{_ANY}*{_CHAR})?"
+# A bare "#!" (or "#!/") after the host is a hashbang site's home page, not an output.
+_REST = (rf"(?!/*#!/*(?![\s\S]))"
+         rf"(?:/+[^\x00-\x20\x7f/?#]|/*[?#]{_CHAR})(?:{_ANY}*{_CHAR})?")
 _ADDRESS = rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}{_REST}"
 # For the API's schema (ECMA and Python alike): the whole value, and nothing after it.
 LOCATION = rf"^(?:{_ADDRESS}|{GENERATION_ID})(?![\s\S])"
-_BARE_SITE = re.compile(rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}/*")
+_BARE_SITE = re.compile(rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}/*(?:#!/*)?")
 
 
 def location_validate(value: str) -> str:

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from complaints.domain.languages import notice_language_label
 from complaints.domain.lateness import late_clock
-from complaints.domain.laws import Law
+from complaints.domain.laws import Law, accuracy_statement_text
 from complaints.domain.locations import is_web_address
 from complaints.domain.priority import Priority
 from complaints.domain.status import Status, desk_label
@@ -77,6 +78,18 @@ class Case(models.Model):
                            choices=Law.choices)
     principal_name = models.CharField(_("rights holder represented"), max_length=200, blank=True)
     authority_statement = models.TextField(_("statement of authority"), blank=True)
+    # Where the filer (and the principal) can be reached: required under US law (DMCA
+    # 512(c)(3)(A)(iv), complaints.domain.kinds); never shown to an output's owner.
+    filer_postal_address = models.TextField(_("filer's postal address"), blank=True)
+    filer_phone = models.CharField(_("filer's telephone"), max_length=40, blank=True)
+    principal_postal_address = models.TextField(_("rights holder's postal address"),
+                                                blank=True)
+    principal_phone = models.CharField(_("rights holder's telephone"), max_length=40,
+                                       blank=True)
+    # The language the notice is written in (complaints.domain.languages), apart from the
+    # language the filer is answered in (`language`).
+    notice_language = models.CharField(_("language of the notice"), max_length=8,
+                                       blank=True, db_index=True)
 
     # Output complaint
     ai_product = models.CharField(_("AI product"), max_length=200, blank=True, db_index=True)
@@ -161,6 +174,15 @@ class Case(models.Model):
         return desk_label(self.status)
 
     @property
+    def accuracy_statement_text(self) -> str:
+        """The accuracy statement as the filer agreed to it: the wording of the case's law."""
+        return accuracy_statement_text(self.law)
+
+    @property
+    def notice_language_label(self) -> str:
+        return notice_language_label(self.notice_language or self.language)
+
+    @property
     def remedy_labels(self) -> list[str]:
         return [str(Remedy(r).label) for r in self.remedies if r in Remedy.values]
 
@@ -178,6 +200,11 @@ class Work(models.Model):
         ILLUSTRATION = "illustration", _("Illustration")
         CHARACTER = "character", _("Character")
         MUSIC = "music", _("Music")
+        SOFTWARE = "software", _("Software")
+        BOOK = "book", _("Book")
+        PHOTOGRAPH = "photograph", _("Photograph")
+        FONT = "font", _("Font")
+        VIDEO = "video", _("Video")
         OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="works")
@@ -206,6 +233,10 @@ class OutputLocation(models.Model):
     seen_at = models.DateTimeField(_("when seen"), null=True, blank=True)
     prompt = models.TextField(_("prompt, if known"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    # The works of the same notice this output copies, as the filer said (none: not said).
+    # The automatic through table is written in bulk by case_submit.
+    works = models.ManyToManyField(Work, blank=True, related_name="locations",
+                                   verbose_name=_("works it copies"))
     owner = models.ForeignKey(
         "OutputOwner", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="locations", verbose_name=_("output owner"),
@@ -223,6 +254,11 @@ class OutputLocation(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def copied_work_titles(self) -> list[str]:
+        """The works it copies, as the filer said (prefetch `works` for a list)."""
+        return [work.title for work in self.works.all()]
 
     @property
     def is_retracted(self) -> bool:

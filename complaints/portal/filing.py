@@ -170,9 +170,15 @@ class Filing:
     def _attach(self, errors: dict) -> None:
         """Each refusal by its part (a field, or the rows), unless that part already says
         what is wrong with it; what has no part of its own, above the form."""
+        read = {prefix: [r for r in rows.filled_forms() if r.is_valid()]
+                for prefix, rows in self.rows.items()}
         for name, messages in errors.items():
             rows = self.rows.get(name)
-            if rows is not None:
+            row, field = self._row_field(name, read)
+            if row is not None:
+                if field not in row.errors:
+                    row.add_error(field, messages)
+            elif rows is not None:
                 if rows.is_valid():
                     for message in messages:
                         rows.add_error(message)
@@ -181,6 +187,18 @@ class Filing:
                     self.form.add_error(name, messages)
             else:
                 self.form.add_error(None, messages)
+
+    @staticmethod
+    def _row_field(name: str, read: dict):
+        """A rule about one row ("locations.2.works", counting the rows the draft read) as
+        that row's form and field, or (None, "")."""
+        prefix, _dot, rest = name.partition(".")
+        index, _dot, field = rest.partition(".")
+        filled = read.get(prefix, [])
+        if not index.isdigit() or not field:
+            return None, ""
+        row = filled[int(index)] if int(index) < len(filled) else None
+        return (row, field) if row is not None and field in row.fields else (None, "")
 
     def error_items(self) -> list[tuple[str, str]]:
         """(anchor, message) for the summary at the top of a failed form."""
@@ -248,6 +266,11 @@ class Filing:
             law=data.get("law", ""),
             principal_name=data.get("principal_name", ""),
             authority_statement=data.get("authority_statement", ""),
+            filer_postal_address=data.get("filer_postal_address", ""),
+            filer_phone=data.get("filer_phone", ""),
+            principal_postal_address=data.get("principal_postal_address", ""),
+            principal_phone=data.get("principal_phone", ""),
+            notice_language=data.get("notice_language", ""),
             organisation_id=data.get("organisation"),
             ai_product=data.get("ai_product", ""),
             ai_model=data.get("ai_model", ""),
@@ -267,7 +290,7 @@ class Filing:
                             identifier=r.get("identifier", ""))
                    for r in self._rows_read("works")],
             locations=[LocationData(url=r["url"], seen_at=r.get("seen_at"),
-                                    prompt=r.get("prompt", ""))
+                                    prompt=r.get("prompt", ""), works=r.get("works", ()))
                        for r in self._rows_read("locations")],
             questions=[r["text"] for r in self._rows_read("questions")],
         )

@@ -2,12 +2,15 @@
 kind must hold, and the words for what is missing, are the domain's
 (complaints/domain/kinds.py), checked by complaints/portal/filing.py and by case_submit."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MISSING, too_many
+from complaints.domain.kinds import CONTACT_MAX, ERROR_LAW_UNKNOWN, LIMITS, MISSING, too_many
+from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, notice_language_choices
 from complaints.domain.laws import Law, accuracy_statement_label
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
@@ -57,6 +60,12 @@ EVIDENCE_HELP = _(
 )
 
 
+CONTACT_HELP = _("Required for a notice under US law; optional otherwise. Never shown to the "
+                 "output's owner.")
+CONTACT_FIELDS = ("filer_postal_address", "filer_phone", "principal_postal_address",
+                  "principal_phone")
+
+
 class FilingForm(EvidenceFieldMixin, forms.Form):
     """What every kind of filing holds: who files, evidence, statements and signature."""
 
@@ -73,6 +82,25 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when filing as an agent: how you are authorised to act for them."),
     )
+    filer_postal_address = forms.CharField(
+        label=_("Your postal address"), required=False,
+        max_length=CONTACT_MAX["filer_postal_address"],
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=CONTACT_HELP)
+    filer_phone = forms.CharField(
+        label=_("Your telephone number"), required=False, max_length=CONTACT_MAX["filer_phone"],
+        help_text=CONTACT_HELP)
+    principal_postal_address = forms.CharField(
+        label=_("Postal address of the rights holder you represent"), required=False,
+        max_length=CONTACT_MAX["principal_postal_address"],
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=CONTACT_HELP)
+    principal_phone = forms.CharField(
+        label=_("Telephone number of the rights holder you represent"), required=False,
+        max_length=CONTACT_MAX["principal_phone"], help_text=CONTACT_HELP)
+    notice_language = forms.ChoiceField(
+        label=_("Language of the notice"), required=False,
+        error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE},
+        help_text=_("The language you write this notice in. We answer in the language of "
+                    "these pages."))
     organisation = forms.TypedChoiceField(
         label=_("Share with your organisation"), required=False, coerce=int,
         empty_value=None,
@@ -100,6 +128,8 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
             self.fields["organisation"].choices = [("", _("No, only me"))] + organisations
         else:
             del self.fields["organisation"]
+        self.fields["notice_language"].choices = notice_language_choices()
+        self.fields["notice_language"].initial = (get_language() or "en")[:2]
         for name, field in self.fields.items():  # a part left out, in the domain's words
             if name in MISSING:
                 field.error_messages["required"] = MISSING[name]
@@ -192,6 +222,8 @@ class InquiryForm(FilingForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["good_faith_statement"]  # a question asserts no infringement
+        for name in CONTACT_FIELDS:  # a question is made under no law
+            del self.fields[name]
         # The one asking is ご本人 on inquiry screens, not the complaints' 申立人.
         self.fields["filed_as"].label = pgettext_lazy("inquiry", "You are filing as")
 
@@ -208,6 +240,11 @@ class AppealForm(FilingForm):
     field_order = ["appeal_grounds", "filed_as", "principal_name", "authority_statement",
                    "organisation", "evidence"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*CONTACT_FIELDS, "notice_language"):  # the appeal's case has them
+            del self.fields[name]
+
 
 class WorkForm(forms.Form):
     title = forms.CharField(label=_("Title of the work"), max_length=300)
@@ -218,6 +255,9 @@ class WorkForm(forms.Form):
         label=_("Official URL or identifier"), max_length=500, required=False,
         help_text=_("The official page, an ISBN, a product code or a registration number."),
     )
+
+
+ERROR_WORK_NUMBERS = _("Write the numbers of the works, separated by commas, e.g. “1, 3”.")
 
 
 class LocationForm(forms.Form):
@@ -233,9 +273,21 @@ class LocationForm(forms.Form):
     prompt = forms.CharField(
         label=_("Prompt, if known"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    works = forms.CharField(
+        label=_("Works it copies"), required=False, max_length=2000,
+        help_text=_("The numbers of the works of this notice that it copies, e.g. “1, 3” "
+                    "for work 1 and work 3. Optional."))
 
     def clean_url(self):
         return location_validate(self.cleaned_data["url"])
+
+    def clean_works(self):
+        """"1, 3" or "1、3" as (1, 3); whether each number is a work of the notice is the
+        domain's to say (complaints.domain.kinds), in the words the API uses too."""
+        parts = [p for p in re.split(r"[\s,、，]+", self.cleaned_data["works"]) if p]
+        if not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValidationError(ERROR_WORK_NUMBERS)
+        return tuple(dict.fromkeys(int(p) for p in parts))
 
 
 class QuestionForm(forms.Form):

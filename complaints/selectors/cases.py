@@ -90,6 +90,7 @@ def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.prefetch_related(
         "works",
         "locations",
+        "locations__works",
         "questions",
         "deadlines",
         "appeals",
@@ -218,7 +219,7 @@ def case_get_for_desk(pk) -> Case:
             "appeal_of__decision__decided_by",
         ).prefetch_related(
             "works", Prefetch("locations", queryset=OutputLocation.objects.select_related(
-                "owner")), "deadlines",
+                "owner")), "locations__works", "deadlines",
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
             Prefetch("messages", queryset=Message.objects.select_related("author"),
                      to_attr="desk_messages"),

@@ -38,6 +38,8 @@ class LocationData:
     url: str
     seen_at: datetime | None = None
     prompt: str = ""
+    # The works of the same notice it copies, by their numbers as listed (1, 2, …).
+    works: tuple[int, ...] = ()
 
 
 @dataclass
@@ -51,6 +53,13 @@ class CaseDraft:
     law: str = ""  # complaints.domain.laws.Law; asked as the kind's FilingRules say
     principal_name: str = ""
     authority_statement: str = ""
+    # Required under US law (complaints.domain.kinds.contact_required).
+    filer_postal_address: str = ""
+    filer_phone: str = ""
+    principal_postal_address: str = ""
+    principal_phone: str = ""
+    # ISO 639-1 (complaints.domain.languages); empty: the answer language.
+    notice_language: str = ""
     organisation_id: int | None = None
     ai_product: str = ""
     ai_model: str = ""
@@ -190,6 +199,11 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         law=draft.law,
         principal_name=draft.principal_name,
         authority_statement=draft.authority_statement,
+        filer_postal_address=draft.filer_postal_address,
+        filer_phone=draft.filer_phone,
+        principal_postal_address=draft.principal_postal_address,
+        principal_phone=draft.principal_phone,
+        notice_language=draft.notice_language or draft.language,
         ai_product=draft.ai_product,
         ai_model=draft.ai_model,
         similarity=draft.similarity,
@@ -223,6 +237,12 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         OutputLocation(case=case, position=i, url=urls[i], seen_at=loc.seen_at,
                        prompt=loc.prompt)
         for i, loc in enumerate(draft.locations)
+    )
+    OutputLocation.works.through.objects.bulk_create(
+        OutputLocation.works.through(outputlocation_id=location.pk,
+                                     work_id=works[number - 1].pk)
+        for location, loc in zip(locations, draft.locations, strict=True)
+        for number in dict.fromkeys(loc.works)
     )
     questions = Question.objects.bulk_create(
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)

@@ -472,7 +472,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Enums stay inline where they are used (a statement's `enum: [true]` included).
     "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required",
-                             "complaints.api.schema.objection_names_works_or_catalogue",
+                             "complaints.api.schema.filing_rules_beyond_fields",
                              "complaints.api.schema.parameters_hold_no_nul"],
 }
 

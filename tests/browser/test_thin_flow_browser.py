@@ -47,6 +47,8 @@ def file_output_complaint(page: Page) -> str:
         "The character's face, hair and costume are reproduced.")
     page.get_by_label("Remove the output", exact=True).check()
     page.get_by_label("United States: DMCA (17 U.S.C. § 512)", exact=True).check()
+    page.get_by_label("Your postal address", exact=True).fill("1-2-3 Jingumae, Tokyo")
+    page.get_by_label("Your telephone number", exact=True).fill("+81 3-1234-5678")
     page.get_by_label("I have a good-faith belief").check()
     page.get_by_label("The information in this notice is accurate").check()
     page.get_by_label("Signature: type your full name", exact=True).fill("Hanako Yamada")

@@ -16,6 +16,10 @@ ACCEPTED = {
     "https://dreamreel.example/?v=abc123": "https://dreamreel.example/?v=abc123",
     "http://dreamreel.example:8080/v/1": "http://dreamreel.example:8080/v/1",
     "gen_7f3a9c2e11": "gen_7f3a9c2e11",
+    "https://files.example/My Renders/shot 3 final.mp4":
+        "https://files.example/My Renders/shot 3 final.mp4",
+    "https://social.example/#!/status/1234": "https://social.example/#!/status/1234",
+    "social.example/#!/u/aki/v/9": "https://social.example/#!/u/aki/v/9",
 }
 REFUSED = {
     "javascript:alert(1)": ERROR_LOCATION_FORMAT,
@@ -27,6 +31,10 @@ REFUSED = {
     "https://dreamreel.example/": ERROR_NOT_EXACT,
     "https://dreamreel.example": ERROR_NOT_EXACT,
     "dreamreel.example//": ERROR_NOT_EXACT,
+    # A hashbang site's home page is still a whole site.
+    "https://social.example/#!": ERROR_NOT_EXACT,
+    "https://social.example/#!/": ERROR_NOT_EXACT,
+    "https://social.example#!/": ERROR_NOT_EXACT,
 }
 
 

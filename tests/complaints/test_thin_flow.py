@@ -19,6 +19,8 @@ def complaint_post_data(**overrides):
         "title": "Video copies Hoshino Aki",
         "filed_as": "rights_holder",
         "law": "us_dmca",
+        "filer_postal_address": "1-2-3 Jingumae, Shibuya-ku, Tokyo",
+        "filer_phone": "+81 3-1234-5678",
         "ai_product": "DreamReel video",
         "ai_model": "reel-2",
         "similarity": "The character's face, hair and costume are reproduced.",

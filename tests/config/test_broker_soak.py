@@ -101,6 +101,7 @@ class Stack:
 
 def _file_through_the_api(port: int, token: str, stop: threading.Event, made: list):
     body = {"kind": "output_complaint", "title": "Soak filing through the web", "law": "us_dmca",
+            "postal_address": "1-2-3 Jingumae, Tokyo", "phone": "+81 3-1234-5678",
             "ai_product": "DreamReel video", "similarity": "The opening scene is copied.",
             "remedies": ["remove_output"],
             "works": [{"title": "Hoshizora Quest", "kind": "anime",

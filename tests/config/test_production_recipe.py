@@ -275,6 +275,7 @@ def test_the_production_recipe_files_sweeps_and_delivers(
     since = time.monotonic()
     filed = api.post("/api/v1/cases/", json={
         "kind": "output_complaint", "title": "Recipe filing through the API", "law": "us_dmca",
+        "postal_address": "1-2-3 Jingumae, Tokyo", "phone": "+81 3-1234-5678",
         "ai_product": "DreamReel video", "similarity": "The opening scene is copied.",
         "remedies": ["remove_output"],
         "works": [{"title": "Hoshizora Quest", "kind": "anime",

@@ -27,6 +27,7 @@ def client_for(user) -> APIClient:
 def complaint(**overrides):
     data = {
         "kind": "output_complaint", "title": "Video copies Hoshino Aki", "law": "us_dmca",
+        "postal_address": "1-2-3 Jingumae, Shibuya-ku, Tokyo", "phone": "+81 3-1234-5678",
         "ai_product": "DreamReel video", "ai_model": "reel-2",
         "similarity": "Face, hair and costume are reproduced.",
         "remedies": ["remove_output", "block_prompts"],

@@ -1,6 +1,13 @@
 """POST data for the portal's filing forms, as a browser without JavaScript sends it."""
 
 
+# A notice under US law gives where the filer and the principal can be reached.
+US_CONTACT = {"filer_postal_address": "東京都渋谷区神宮前1-2-3",
+              "filer_phone": "+81 3-1234-5678",
+              "principal_postal_address": "東京都港区六本木4-5-6",
+              "principal_phone": "+81 3-8765-4321"}
+
+
 def management(prefix, total, initial=0):
     return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "500"}
@@ -17,7 +24,7 @@ def output_complaint(works=None, locations=None, **overrides):
         "title": "Video copies Hoshino Aki", "filed_as": "rights_holder", "law": "us_dmca",
         "ai_product": "DreamReel video", "ai_model": "reel-2",
         "similarity": "The character's face, hair and costume are reproduced.",
-        "remedies": ["remove_output", "block_prompts"], **statements(),
+        "remedies": ["remove_output", "block_prompts"], **statements(), **US_CONTACT,
         **management("works", len(works)), **management("locations", len(locations)),
     }
     for i, (title, kind) in enumerate(works):

@@ -56,6 +56,12 @@ def test_the_owner_sees_the_notice_and_their_output_only(client, case, owner, cr
         assert shown in page, shown
     for hidden in (THEIRS, "someone_else", creator.email, "other@generations.example"):
         assert hidden not in page, hidden
+    # The complainant's and the principal's contact details are never the owner's to see.
+    assert case.filer_postal_address and case.principal_phone
+    for contact in (case.filer_postal_address, case.filer_phone,
+                    case.principal_postal_address, case.principal_phone, "神宮前",
+                    "六本木"):
+        assert contact not in page, contact
     assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"] and 'name="robots"' in page
     assert "no-store" in response["Cache-Control"]

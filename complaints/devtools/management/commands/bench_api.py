@@ -64,6 +64,7 @@ def _complaint(n: int) -> dict:
     """One valid single-case create (an output complaint)."""
     return {
         "kind": "output_complaint", "title": f"Bench complaint {n}", "law": "us_dmca",
+        "postal_address": "1-2-3 Jingumae, Tokyo", "phone": "+81 3-1234-5678",
         "ai_product": "DreamReel video", "ai_model": "reel-2",
         "similarity": "Face, hair and costume are reproduced.",
         "remedies": ["remove_output", "block_prompts"],

@@ -180,7 +180,8 @@ def _due_clocks(count: int, *, filer: User, assignee: User) -> list[int]:
 def _draft(n: int) -> CaseDraft:
     return CaseDraft(
         kind="output_complaint", title=f"Bench receipt {n}", ai_product="DreamReel video",
-        law="us_dmca",
+        law="us_dmca", filer_postal_address="1-2-3 Jingumae, Tokyo",
+        filer_phone="+81 3-1234-5678",
         ai_model="reel-2", similarity="Face, hair and costume are reproduced.",
         remedies=["remove_output"], good_faith_statement=True, accuracy_statement=True,
         signature="Receipt Bench",

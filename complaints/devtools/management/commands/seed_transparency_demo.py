@@ -439,6 +439,8 @@ def _draft(kind: str, rnd: random.Random) -> CaseDraft:
             law=("us_dmca", "eu_dsa", "japan")[WORKS.index(work) % 3],
             ai_model="reel-2", similarity="The main character is reproduced.",
             remedies=["remove_output"], works=[WorkData(title=work, kind="anime")],
+            filer_postal_address="1-2-3 Jingumae, Shibuya-ku, Tokyo",
+            filer_phone="+81 3-1234-5678",
             locations=[LocationData(
                 url=f"https://dreamreel.example/v/{rnd.randrange(16**8):08x}")],
             **common)
