@@ -1,6 +1,8 @@
 """What the API reads and writes. Filing rules are the domain's (complaints/domain/kinds.py
 and locations.py), as the portal's are: the same exact-location check, the same statements,
 the same parts and rows a kind requires, refused with the same messages."""
+from functools import partial
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -17,11 +19,19 @@ from complaints.api.fields import (
     List,
     LocationPattern,
     Moment,
+    Rows,
     Statement,
     Text,
     Whole,
 )
-from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MAX_ROWS, MISSING, too_many
+from complaints.api.pages import MergedSerializer, PagesSerializer
+from complaints.domain.kinds import (
+    ERROR_LAW_UNKNOWN,
+    LIMITS,
+    MAX_LOCATIONS,
+    MISSING,
+    too_many,
+)
 from complaints.domain.laws import Law
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import STATEMENT_MAX
@@ -39,6 +49,7 @@ from complaints.models import (
     TrainingUse,
     Work,
 )
+from complaints.selectors.rows import page_summary
 from complaints.services.cases import CaseDraft, LocationData, WorkData
 
 MAX_BULK = 500  # cases in one bulk request
@@ -66,10 +77,14 @@ def _rows(name: str, child, *, required: bool = True, limit: int = 10, **kwargs)
     if name in LIMITS:
         limit = LIMITS[name]
         said["max_length"] = too_many(name)
+        kwargs["too_many"] = partial(too_many, name)
+        kwargs["help_text"] = " ".join(
+            [kwargs.get("help_text", ""), f"At most {limit:,} in one case (a longer list "
+             "is refused by its count before any row is checked)."]).strip()
     if required:
         said.update(dict.fromkeys(("required", "null", "empty", "min_length"), MISSING[name]))
         kwargs["min_length"] = 1
-    return List(child=child, max_length=limit, error_messages=said, required=required,
+    return Rows(child=child, max_length=limit, error_messages=said, required=required,
                 **kwargs)
 
 
@@ -310,7 +325,7 @@ class RetractSerializer(Input):
     whole = Flag(required=False, default=False,
                  help_text="true: the whole notice. Before a decision this withdraws the case.")
     locations = List(child=Text(max_length=1000), required=False, default=list,
-                     max_length=MAX_ROWS,
+                     max_length=MAX_LOCATIONS,
                      help_text="Without `whole`: the output locations to retract, each as "
                                "the case's `locations[].url` gives it.")
     statement = Text(max_length=STATEMENT_MAX, required=False, allow_blank=True, default="",
@@ -436,8 +451,12 @@ class CaseDetailSerializer(CaseSummarySerializer):
     organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
     appeal_of = serializers.CharField(source="appeal_of.reference", allow_null=True,
                                       default=None)
-    works = WorkSerializer(many=True)
-    locations = LocationSerializer(many=True)
+    pages = serializers.SerializerMethodField(
+        help_text="Works and locations come a page at a time (100 each): which page of "
+                  "each this is, how many pages and rows there are. Ask for another with "
+                  "`?locations_page=` or `?works_page=`.")
+    works = serializers.SerializerMethodField()
+    locations = serializers.SerializerMethodField()
     questions = QuestionSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
     decision = serializers.SerializerMethodField()
@@ -448,13 +467,37 @@ class CaseDetailSerializer(CaseSummarySerializer):
         fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "principal_name",
                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
                   "remedy_other", "whole_catalogue", "catalogue_identifiers",
-                  "training_uses", "appeal_of", "appeal_grounds", "works", "locations",
-                  "questions", "deadlines", "decision", "messages", "evidence"]
+                  "training_uses", "appeal_of", "appeal_grounds", "pages", "works",
+                  "locations", "questions", "deadlines", "decision", "messages", "evidence"]
+
+    @extend_schema_field(PagesSerializer)
+    def get_pages(self, case) -> dict:
+        return {name: page_summary(page) for name, page in case.rows_pages.items()}
+
+    @extend_schema_field(WorkSerializer(many=True))
+    def get_works(self, case) -> list:
+        return WorkSerializer(case.rows_pages["works"].object_list, many=True).data
+
+    @extend_schema_field(LocationSerializer(many=True))
+    def get_locations(self, case) -> list:
+        return LocationSerializer(case.rows_pages["locations"].object_list, many=True).data
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, case):
         decision = getattr(case, "decision", None)
         return DecisionSerializer(decision).data if decision else None
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    merged_duplicates = MergedSerializer(
+        read_only=True, help_text="How many rows repeated an earlier one and were merged.")
+    notes = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="What we did with what you sent that you may not expect, in sentences "
+                  "(e.g. repeated locations stored once).")
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "merged_duplicates", "notes"]
 
 
 class BulkItemResultSerializer(serializers.Serializer):

@@ -8,11 +8,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.duplicates import Merged, first_of_each, work_key
 from complaints.domain.events import EventType
 from complaints.domain.kinds import filing_errors
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
+from complaints.selectors.rows import rows_page_of
 from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
 from complaints.services.errors import TransitionNotAllowed
@@ -85,6 +87,11 @@ class AsFiled:
     public_messages: tuple = ()
     decision: None = None
 
+    @property
+    def pages(self) -> dict:
+        """The first page of each list, as `complaints.selectors.rows` gives them."""
+        return {"locations": rows_page_of(self.locations), "works": rows_page_of(self.works)}
+
 
 def _reference_for(case: Case) -> str:
     year = timezone.localtime(case.submitted_at).year
@@ -144,20 +151,27 @@ def appellant_check(*, case: Case, filer, output_owner_id: int | None) -> None:
     raise ValidationError({"appeal_of_id": [ERROR_NOT_APPELLANT]}, code="not_appellant")
 
 
-def _filing_checked(draft: CaseDraft) -> list[str]:
+def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData]], list[WorkData],
+                                                Merged]:
     """The domain's rules for a filing of its kind and for an exact location, whatever face
     filed (the portal and the API check them first, with the same words): the locations
-    as stored, or every refusal at once, by field."""
+    as stored and the works, each once (repeats merged), or every refusal at once, by
+    field. A list over its limit is refused by its count alone, before any row."""
     errors = filing_errors(draft)
     urls = []
-    for i, location in enumerate(draft.locations):
-        try:
-            urls.append(location_validate(location.url))
-        except ValidationError as exc:
-            errors[f"locations.{i}.url"] = exc.messages
+    if "locations" not in errors:  # over the limit: the count is the one thing to say
+        for i, location in enumerate(draft.locations):
+            try:
+                urls.append(location_validate(location.url))
+            except ValidationError as exc:
+                errors[f"locations.{i}.url"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    return urls
+    locations, merged_locations = first_of_each(zip(urls, draft.locations, strict=True),
+                                                key=lambda pair: pair[0])
+    works, merged_works = first_of_each(draft.works,
+                                        key=lambda w: work_key(w.title, w.identifier))
+    return locations, works, Merged(locations=merged_locations, works=merged_works)
 
 
 @transaction.atomic
@@ -173,7 +187,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     if draft.kind == CaseKind.COUNTER_NOTICE:  # its 512(g)(3) elements are not a CaseDraft's
         raise ValueError("A counter-notice is filed by complaints.services.counter_notices.")
     filing_suspension_check(filer=filer, kind=draft.kind)
-    urls = _filing_checked(draft)
+    locations, works, merged = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
@@ -214,15 +228,16 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     case.reference = _reference_for(case)
     Case.objects.filter(pk=case.pk).update(reference=case.reference)
 
+    # In bulk: a statement per batch of rows (one on PostgreSQL), never one a row.
     works = Work.objects.bulk_create(
         Work(case=case, position=i, title=w.title, kind=w.kind,
              rights_holder=w.rights_holder, identifier=w.identifier)
-        for i, w in enumerate(draft.works)
+        for i, w in enumerate(works)
     )
     locations = OutputLocation.objects.bulk_create(
-        OutputLocation(case=case, position=i, url=urls[i], seen_at=loc.seen_at,
+        OutputLocation(case=case, position=i, url=url, seen_at=loc.seen_at,
                        prompt=loc.prompt)
-        for i, loc in enumerate(draft.locations)
+        for i, (url, loc) in enumerate(locations)
     )
     questions = Question.objects.bulk_create(
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)
@@ -233,6 +248,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
          "new": {"reference": case.reference, "kind": case.kind, "status": case.status}},
         *({"event_type": EventType.DEADLINE_STARTED,
            "new": {"clock": d.clock, "due_at": d.due_at.isoformat()}} for d in clocks),
+        *([{"event_type": EventType.DUPLICATES_MERGED, "new": merged.as_dict()}]
+          if merged else []),
     ])
     evidence = [evidence_attach(case=case, uploaded_by=filer, upload=upload)
                 for upload in uploads]
@@ -245,6 +262,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
                  refs={"first_response_due_at": first.due_at})
     case.as_filed = AsFiled(works=works, locations=locations, questions=questions,
                             deadlines=clocks, evidence=evidence)
+    case.merged = merged  # what the filer is told (complaints.domain.duplicates.merged_notes)
     return case
 
 

@@ -118,8 +118,8 @@ INVALID = {
         {"questions": [f"Question {i}?" for i in range(51)]}, too_many("questions"),
         "questions"),
     "too many output locations": Invalid(
-        "output-complaint", _rows("locations", 501, **{"locations-0-url": URL}),
-        {"locations": [{"url": f"{URL}{i}"} for i in range(501)]}, too_many("locations"),
+        "output-complaint", _rows("locations", 10_001, **{"locations-0-url": URL}),
+        {"locations": [{"url": f"{URL}{i}"} for i in range(10_001)]}, too_many("locations"),
         "locations"),
 }
 # Every one in English; a few also in Japanese (the filer's language on both channels).
