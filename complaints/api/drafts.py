@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from complaints.api import present
 from complaints.api import serializers as s
+from complaints.api.created import CaseCreatedSerializer
 from complaints.api.fields import Input, Rows
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.api.parsers import JSONParser, body_read_up_to
@@ -177,7 +178,7 @@ class DraftSubmit(KotaeApiView):
                     " Filed, the draft is gone: a second submission finds nothing (404), "
                     "unless it repeats the Idempotency-Key.",
         request=None, parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: s.CaseCreatedSerializer, **ERRORS, **NOT_YOURS, **CONFLICT})
+        responses={201: CaseCreatedSerializer, **ERRORS, **NOT_YOURS, **CONFLICT})
     def post(self, request, draft_id):
         def submit():
             with transaction.atomic():

@@ -24,7 +24,7 @@ from complaints.api.fields import (
     Text,
     Whole,
 )
-from complaints.api.pages import MergedSerializer, PagesSerializer
+from complaints.api.pages import PagesSerializer
 from complaints.domain.kinds import (
     ERROR_LAW_UNKNOWN,
     LIMITS,
@@ -78,9 +78,8 @@ def _rows(name: str, child, *, required: bool = True, limit: int = 10, **kwargs)
         limit = LIMITS[name]
         said["max_length"] = too_many(name)
         kwargs["too_many"] = partial(too_many, name)
-        kwargs["help_text"] = " ".join(
-            [kwargs.get("help_text", ""), f"At most {limit:,} in one case (a longer list "
-             "is refused by its count before any row is checked)."]).strip()
+        kwargs["help_text"] = (kwargs.get("help_text", "") + f" At most {limit:,} in one "
+                               "case (a longer list is refused by its count first).").strip()
     if required:
         said.update(dict.fromkeys(("required", "null", "empty", "min_length"), MISSING[name]))
         kwargs["min_length"] = 1
@@ -486,18 +485,6 @@ class CaseDetailSerializer(CaseSummarySerializer):
     def get_decision(self, case):
         decision = getattr(case, "decision", None)
         return DecisionSerializer(decision).data if decision else None
-
-
-class CaseCreatedSerializer(CaseDetailSerializer):
-    merged_duplicates = MergedSerializer(
-        read_only=True, help_text="How many rows repeated an earlier one and were merged.")
-    notes = serializers.ListField(
-        child=serializers.CharField(), read_only=True,
-        help_text="What we did with what you sent that you may not expect, in sentences "
-                  "(e.g. repeated locations stored once).")
-
-    class Meta(CaseDetailSerializer.Meta):
-        fields = [*CaseDetailSerializer.Meta.fields, "merged_duplicates", "notes"]
 
 
 class BulkItemResultSerializer(serializers.Serializer):

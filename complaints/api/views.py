@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from complaints.api import error_messages, present
 from complaints.api import serializers as s
+from complaints.api.created import CaseCreatedSerializer
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.api.language import speak_callers_language
@@ -243,7 +244,7 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
 
     @extend_schema(summary="File a case", request=s.CASE_CREATE_SCHEMA,
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseCreatedSerializer, **ERRORS, **CONFLICT,
+                   responses={201: CaseCreatedSerializer, **ERRORS, **CONFLICT,
                               **TOO_LARGE})
     def post(self, request, *args, **kwargs):
         body_read_up_to(request, limit=settings.KOTAE_API_CREATE_MAX_BYTES)
@@ -399,7 +400,7 @@ class CaseAppeal(KotaeApiView):
                    description="Within six months of the decision; not for an appeal's own "
                                "decision, nor while another appeal is open.",
                    request=s.AppealCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseCreatedSerializer, **ERRORS, **NOT_FOUND,
+                   responses={201: CaseCreatedSerializer, **ERRORS, **NOT_FOUND,
                               **CONFLICT})
     def post(self, request, reference):
         case = _case_for(request, reference)
