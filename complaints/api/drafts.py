@@ -7,7 +7,7 @@ a notice sent in one request is (complaints.api.serializers)."""
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -42,7 +42,6 @@ PAGE_ROWS = 1_000  # rows in one page added to a draft
 ERROR_PAGE = _("Send at most %(num)s rows in one page, and %(sent)s were sent: send the "
                "rest in further pages.")
 ERROR_PART = _("A notice of this kind has no %(part)s.")
-ERROR_ROWS_IN_NOTICE = _("Add locations and works in pages, after the draft is open.")
 NOT_YOURS = {404: OpenApiResponse(description="No such draft of yours (or it expired, or "
                                               "it was submitted).")}
 PART_NAMES = {"locations": _("output locations"), "works": _("works")}
@@ -68,26 +67,53 @@ def _present(draft) -> dict:
             "expires_at": present.moment(draft.expires_at)}
 
 
-def _notice_checked(request, notice) -> dict:
-    """The notice without its rows, checked as far as it goes (parts may come later)."""
-    if not isinstance(notice, dict) or notice.get("kind") not in s.CASE_IN:
+def _draft_notice_class(base):
+    """A kind's body as a draft takes it: every part may come later (only `kind` is
+    required), and `locations`/`works` may bring a first page."""
+    class DraftNotice(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                field.required = name == "kind"
+            for part in PART_NAMES:
+                if part in self.fields:
+                    self.fields[part] = _page_rows(part, self.fields[part].child.__class__,
+                                                   required=False)
+    DraftNotice.__name__ = DraftNotice.__qualname__ = f"Draft{base.__name__}"
+    return DraftNotice
+
+
+DRAFT_IN = {kind: _draft_notice_class(serializer) for kind, serializer in s.CASE_IN.items()}
+DRAFT_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="DraftCreate",
+    serializers={kind.value: serializer for kind, serializer in DRAFT_IN.items()},
+    resource_type_field_name="kind")
+
+
+def _notice_checked(request, notice) -> tuple[dict, dict[str, list]]:
+    """The notice without its rows, checked as far as it goes (parts may come later), and
+    the first page of each list it brought."""
+    if not isinstance(notice, dict) or notice.get("kind") not in DRAFT_IN:
         serializer = s.case_in_serializer(notice, request=request)
         serializer.is_valid(raise_exception=True)
-    rows = [part for part in PART_NAMES if part in notice]
-    if rows:
-        raise ValidationError({part: [ERROR_ROWS_IN_NOTICE] for part in rows})
-    serializer = s.CASE_IN[notice["kind"]](data=notice, partial=True,
-                                          context={"request": request})
+    serializer = DRAFT_IN[notice["kind"]](data=notice, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    return notice
+    rows = {part: notice[part] for part in PART_NAMES
+            if part in serializer.fields and notice.get(part)}
+    return {k: v for k, v in notice.items() if k not in PART_NAMES}, rows
+
+
+def _page_rows(part: str, child_class, *, required: bool = True) -> Rows:
+    return Rows(child=child_class(), min_length=1 if required else 0, max_length=PAGE_ROWS,
+                required=required,
+                too_many=lambda sent: ERROR_PAGE % {"num": f"{PAGE_ROWS:,}",
+                                                    "sent": f"{sent:,}"})
 
 
 class _PageIn(Input):
-    def __init__(self, *args, part: str, child, **kwargs):
+    def __init__(self, *args, part: str, child_class, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[part] = Rows(child=child, min_length=1, max_length=PAGE_ROWS,
-                                 too_many=lambda sent: ERROR_PAGE % {
-                                     "num": f"{PAGE_ROWS:,}", "sent": f"{sent:,}"})
+        self.fields[part] = _page_rows(part, child_class)
 
 
 class DraftCreate(KotaeApiView):
@@ -95,14 +121,19 @@ class DraftCreate(KotaeApiView):
 
     @extend_schema(
         summary="Open a draft of a notice, to add its rows in pages",
-        description="The body is a `CaseCreate` without `locations` and `works` (each "
-                    "part is checked as far as given; what is missing is said at "
-                    "submission). Add rows with the draft's `locations/` and `works/`.",
-        request=s.CASE_CREATE_SCHEMA,
-        responses={201: DraftSerializer, **ERRORS})
+        description="The body is a `CaseCreate` of which only `kind` is required: each "
+                    "part is checked as far as given, and what is missing is said at "
+                    "submission. `locations` and `works` may bring a first page (up to "
+                    "1,000 each); add the rest with the draft's `locations/` and `works/`.",
+        request=DRAFT_CREATE_SCHEMA,
+        responses={201: DraftSerializer, **ERRORS, **TOO_LARGE})
     def post(self, request):
-        notice = _notice_checked(request, request.data)
-        draft = filing_draft_open(owner=request.user, notice=notice)
+        body_read_up_to(request, limit=settings.KOTAE_API_CREATE_MAX_BYTES)
+        notice, rows = _notice_checked(request, request.data)
+        with transaction.atomic():
+            draft = filing_draft_open(owner=request.user, notice=notice)
+            for part, page in rows.items():
+                filing_draft_rows_add(draft=draft, part=part, rows=page)
         return Response(_present(draft), status=status.HTTP_201_CREATED)
 
 
@@ -116,18 +147,19 @@ class DraftDetail(KotaeApiView):
 
     @extend_schema(summary="Change what the draft's notice says (not its rows)",
                    description="The fields given replace the draft's; `kind` stays.",
-                   request=s.CASE_CREATE_SCHEMA,
+                   request=DRAFT_CREATE_SCHEMA,
                    responses={200: DraftSerializer, **ERRORS, **NOT_YOURS})
     def patch(self, request, draft_id):
         draft = filing_draft_for_owner(request.user, draft_id)
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
-        notice = _notice_checked(request, {**draft.data, **request.data,
-                                           "kind": draft.data.get("kind")})
+        notice, _rows = _notice_checked(request, {
+            **draft.data, **{k: v for k, v in request.data.items() if k not in PART_NAMES},
+            "kind": draft.data.get("kind")})
         filing_draft_notice_change(draft=draft, notice=notice)
         return Response(_present(draft))
 
-    @extend_schema(summary="Give up a draft", responses={204: None, **NOT_YOURS})
+    @extend_schema(summary="Give up a draft", responses={204: None, **ERRORS, **NOT_YOURS})
     def delete(self, request, draft_id):
         filing_draft_close(draft=filing_draft_for_owner(request.user, draft_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -142,7 +174,7 @@ def _rows_view(part: str, child_class):
             description=f"Up to {PAGE_ROWS:,} {part} a request, after those already "
                         f"there, each checked as in a case; a case holds at most "
                         f"{LIMITS[part]:,}. A page with a mistake adds nothing.",
-            request=_PageIn(part=part, child=child_class()),
+            request=_PageIn(part=part, child_class=child_class),
             parameters=[IDEMPOTENCY_PARAMETER],
             responses={200: DraftSerializer, **ERRORS, **NOT_YOURS, **CONFLICT, **TOO_LARGE},
             operation_id=f"drafts_{part}_add")
@@ -154,7 +186,7 @@ def _rows_view(part: str, child_class):
                 kind_fields = s.CASE_IN[draft.data["kind"]]().fields
                 if part not in kind_fields:
                     raise ValidationError({part: [ERROR_PART % {"part": PART_NAMES[part]}]})
-                page = _PageIn(data=request.data, part=part, child=child_class())
+                page = _PageIn(data=request.data, part=part, child_class=child_class)
                 page.is_valid(raise_exception=True)
                 with filing_refusals():
                     filing_draft_rows_add(draft=draft, part=part, rows=request.data[part])

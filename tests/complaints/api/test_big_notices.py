@@ -204,10 +204,14 @@ def test_a_draft_refuses_what_its_kind_does_not_have_and_says_what_is_missing(cr
     assert client.post(f"{base}submit/", format="json").status_code == 201
 
 
-def test_a_draft_does_not_take_rows_in_its_notice(creator):
-    response = client_for(creator).post(DRAFTS, complaint(), format="json")
-    assert response.status_code == 400
-    assert set(response.json()["fields"]) == {"locations", "works"}
+def test_a_draft_s_notice_may_bring_a_first_page(creator):
+    client = client_for(creator)
+    draft = client.post(DRAFTS, complaint(locations=locations(3)), format="json").json()
+    assert draft["counts"] == {"locations": 3, "works": 1}
+    too_big = client.post(DRAFTS, complaint(locations=locations(1_001)), format="json")
+    assert too_big.status_code == 400 and "1,001 were sent" in \
+        too_big.json()["fields"]["locations"][0]
+    assert FilingDraft.objects.count() == 1
 
 
 # --- 10,000 locations (slow: run with -m slow) -----------------------------------------
