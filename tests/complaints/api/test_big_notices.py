@@ -159,12 +159,27 @@ def test_a_draft_is_its_owner_s_alone(creator):
     assert client_for(creator).get(base).status_code == 200
 
 
-def test_an_expired_draft_is_gone(creator):
+def test_an_expired_draft_is_gone_and_purged_with_its_rows(creator):
+    from complaints.models import FilingDraftRow
+    from complaints.services.evidence import staged_uploads_purge
+
     client = client_for(creator)
     draft = _open(client)
+    client.post(f"{DRAFTS}{draft['id']}/locations/", {"locations": locations(5)},
+                format="json")
     FilingDraft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(f"{DRAFTS}{draft['id']}/").status_code == 404
     assert client.post(f"{DRAFTS}{draft['id']}/submit/", format="json").status_code == 404
+    staged_uploads_purge()
+    assert not FilingDraft.objects.exists() and not FilingDraftRow.objects.exists()
+
+
+def test_a_page_extends_the_draft_s_life(creator):
+    client = client_for(creator)
+    draft = _open(client)
+    FilingDraft.objects.update(expires_at=timezone.now() + timedelta(hours=1))
+    client.post(f"{DRAFTS}{draft['id']}/works/", {"works": works(1)}, format="json")
+    assert FilingDraft.objects.get().expires_at > timezone.now() + timedelta(days=6)
 
 
 def test_a_page_is_checked_whole_and_the_limits_hold(creator, settings):
@@ -247,3 +262,19 @@ def test_ten_thousand_locations_in_pages_of_a_draft(creator):
     small = client.post(CASES, complaint(locations=locations(5)), format="json").json()
     assert _detail_queries(client, case.reference) == _detail_queries(
         client, small["reference"])
+
+
+def test_a_submission_retried_with_its_key_gets_the_same_case(creator):
+    client = client_for(creator)
+    body = complaint()
+    body.pop("locations")
+    draft = client.post(DRAFTS, body, format="json").json()
+    client.post(f"{DRAFTS}{draft['id']}/locations/", {"locations": locations(2)},
+                format="json")
+    first = client.post(f"{DRAFTS}{draft['id']}/submit/", format="json",
+                        HTTP_IDEMPOTENCY_KEY="submit-1")
+    again = client.post(f"{DRAFTS}{draft['id']}/submit/", format="json",
+                        HTTP_IDEMPOTENCY_KEY="submit-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["reference"] == again.json()["reference"]
+    assert again["Idempotent-Replayed"] == "true" and Case.objects.count() == 1
