@@ -40,6 +40,7 @@ from complaints.models import (
 from complaints.selectors.cases import case_get_for_desk, cases_related
 from complaints.selectors.counter_notices import counter_notices_for_desk
 from complaints.selectors.policies import owners_flagged
+from complaints.selectors.rows import case_owner_ids, case_rows_pages
 from complaints.services.desk import (
     canned_for_case,
     canned_responses_changed,
@@ -305,14 +306,15 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
     def _desk_context(self, request, case, **forms):
         canned = canned_for_case(case=case)
         chosen = request.GET.get("canned", "")
+        pages = case_rows_pages(case, request.GET, desk=True)
         initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
         return {
             "case": case,
             "thread": case.desk_messages,
             "events": case.desk_events,
             "deadlines": case.deadlines.all(),
-            "works": case.works.all(),
-            "locations": case.locations.all(),
+            "works": pages["works"],
+            "locations": pages["locations"],
             "retractions": case.desk_retractions,
             "evidence": case.evidence.all(),
             "decision": getattr(case, "decision", None),
@@ -348,8 +350,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
         forms = getattr(request, "_desk_forms", {})  # a compose form that came back invalid
         context = {**self._desk_context(request, case, **forms),
                    # Owners of the outputs named who reach the repeat-infringer threshold.
-                   "repeat_infringers": owners_flagged(owner_ids=sorted(
-                       {loc.owner_id for loc in case.locations.all() if loc.owner_id})),
+                   "repeat_infringers": owners_flagged(owner_ids=case_owner_ids(case)),
                    "title": f"{case.reference} · {case.title}", "subtitle": None,
                    **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=context)

@@ -181,6 +181,21 @@ class List(serializers.ListField):
         return super().to_internal_value(data)
 
 
+class Rows(List):
+    """A list with a limit, refused by its count before any of its rows is read: a list
+    over the limit says that first (with how many were sent), not 10,000 row errors."""
+
+    def __init__(self, *, too_many=None, **kwargs):
+        self.too_many = too_many  # the message for a count: too_many(sent)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if (self.max_length is not None and self.too_many is not None
+                and isinstance(data, list) and len(data) > self.max_length):
+            raise serializers.ValidationError(self.too_many(len(data)), code="max_length")
+        return super().to_internal_value(data)
+
+
 class Dict(serializers.DictField):
     """A JSON object; anything else is named by its JSON type."""
 

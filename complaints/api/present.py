@@ -12,8 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from complaints.domain.duplicates import Merged, merged_notes
 from complaints.domain.lateness import late_clock
 from complaints.models import Case, Deadline
+from complaints.selectors.rows import page_summary
 
 PLACEHOLDER = "KT-0000-000000"
 
@@ -73,7 +75,8 @@ def _on_time(deadline: Deadline) -> bool | None:
 
 def case_detail(case: Case) -> dict:
     """A case as `selectors.case_get_for_api` hands it over, or as `case_submit` does
-    (with what it wrote in `case.as_filed`)."""
+    (with what it wrote in `case.as_filed`): its works and locations a page at a time,
+    with `pages` saying which and how many."""
     parts = getattr(case, "as_filed", None)
     if parts is None:
         parts = _Parts(case)
@@ -97,11 +100,12 @@ def case_detail(case: Case) -> dict:
         "training_uses": list(case.training_uses),
         "appeal_of": case.appeal_of.reference if case.appeal_of_id else None,
         "appeal_grounds": case.appeal_grounds,
+        "pages": {name: page_summary(page) for name, page in parts.pages.items()},
         "works": [{"title": w.title, "kind": w.kind, "rights_holder": w.rights_holder,
-                   "identifier": w.identifier} for w in parts.works],
+                   "identifier": w.identifier} for w in parts.pages["works"]],
         "locations": [{"url": loc.url, "seen_at": moment(loc.seen_at), "prompt": loc.prompt,
                        "retracted": loc.retraction_id is not None}
-                      for loc in parts.locations],
+                      for loc in parts.pages["locations"]],
         "questions": [{"text": q.text, "answer_category": q.answer_category,
                        "answer_text": q.answer_text, "answered_at": moment(q.answered_at)}
                       for q in parts.questions],
@@ -125,11 +129,18 @@ def case_detail(case: Case) -> dict:
     }
 
 
+def case_created(case: Case) -> dict:
+    """A case just filed: its detail (first pages) and what was merged on the way in."""
+    merged = getattr(case, "merged", None) or Merged()
+    return {**case_detail(case), "merged_duplicates": merged.as_dict(),
+            "notes": merged_notes(merged)}
+
+
 class _Parts:
     """What `case_get_for_api` prefetched, under the names of `AsFiled`."""
 
     def __init__(self, case: Case):
-        self.works, self.locations = case.works.all(), case.locations.all()
+        self.pages = case.rows_pages
         self.questions, self.deadlines = case.questions.all(), case.deadlines.all()
         self.evidence, self.public_messages = case.evidence.all(), case.public_messages
         self.decision = getattr(case, "decision", None)

@@ -1,13 +1,14 @@
 """What the API reads and writes. Filing rules are the domain's (complaints/domain/kinds.py
 and locations.py), as the portal's are: the same exact-location check, the same statements,
 the same parts and rows a kind requires, refused with the same messages."""
+from functools import partial
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import exceptions, serializers
 
 from accounts.models import Language
-from complaints.api import present
 from complaints.api.fields import (
     Choice,
     Dict,
@@ -17,11 +18,19 @@ from complaints.api.fields import (
     List,
     LocationPattern,
     Moment,
+    Rows,
     Statement,
     Text,
     Whole,
 )
-from complaints.domain.kinds import ERROR_LAW_UNKNOWN, LIMITS, MAX_ROWS, MISSING, too_many
+from complaints.domain.kinds import (
+    ERROR_LAW_UNKNOWN,
+    LIMITS,
+    MAX_LOCATIONS,
+    MAX_WORKS,
+    MISSING,
+    too_many,
+)
 from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, NOTICE_LANGUAGES
 from complaints.domain.laws import Law, accuracy_statements_for_schema
 from complaints.domain.locations import location_validate
@@ -29,13 +38,7 @@ from complaints.domain.retractions import STATEMENT_MAX
 from complaints.models import (
     Case,
     CaseKind,
-    Deadline,
-    Decision,
-    Evidence,
     FiledAs,
-    Message,
-    OutputLocation,
-    Question,
     Remedy,
     TrainingUse,
     Work,
@@ -67,10 +70,13 @@ def _rows(name: str, child, *, required: bool = True, limit: int = 10, **kwargs)
     if name in LIMITS:
         limit = LIMITS[name]
         said["max_length"] = too_many(name)
+        kwargs["too_many"] = partial(too_many, name)
+        kwargs["help_text"] = (kwargs.get("help_text", "") + f" At most {limit:,} in one "
+                               "case (a longer list is refused by its count first).").strip()
     if required:
         said.update(dict.fromkeys(("required", "null", "empty", "min_length"), MISSING[name]))
         kwargs["min_length"] = 1
-    return List(child=child, max_length=limit, error_messages=said, required=required,
+    return Rows(child=child, max_length=limit, error_messages=said, required=required,
                 **kwargs)
 
 
@@ -92,8 +98,8 @@ class LocationInSerializer(Input):
     seen_at = Moment(required=False, allow_null=True, default=None,
                      help_text="When you saw it, with its time zone.")
     prompt = Text(required=False, allow_blank=True, default="", max_length=10000)
-    works = List(child=Whole(min_value=1, max_value=MAX_ROWS), required=False, default=list,
-                 max_length=MAX_ROWS, help_text="The works of this notice it copies, by "
+    works = List(child=Whole(min_value=1, max_value=MAX_WORKS), required=False, default=list,
+                 max_length=MAX_WORKS, help_text="The works of this notice it copies, by "
                  "their numbers in `works` counting from 1 (the first work is 1).")
 
     def validate_url(self, value):
@@ -337,7 +343,7 @@ class RetractSerializer(Input):
     whole = Flag(required=False, default=False,
                  help_text="true: the whole notice. Before a decision this withdraws the case.")
     locations = List(child=Text(max_length=1000), required=False, default=list,
-                     max_length=MAX_ROWS,
+                     max_length=MAX_LOCATIONS,
                      help_text="Without `whole`: the output locations to retract, each as "
                                "the case's `locations[].url` gives it.")
     statement = Text(max_length=STATEMENT_MAX, required=False, allow_blank=True, default="",
@@ -349,152 +355,17 @@ class EvidenceUploadSerializer(Input):
                           "checked by its content.")
 
 
-# --- Reading ------------------------------------------------------------------
-# These describe the answers in the schema; complaints.api.present builds them (a test
-# holds both to the same output).
-class WorkSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Work
-        fields = ["title", "kind", "rights_holder", "identifier"]
-
-
-class LocationSerializer(serializers.ModelSerializer):
-    retracted = serializers.BooleanField(
-        source="is_retracted", read_only=True,
-        help_text="Whether you retracted the notice for this location (or as a whole).")
-
-    class Meta:
-        model = OutputLocation
-        fields = ["url", "seen_at", "prompt", "retracted"]
-
-
-class QuestionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Question
-        fields = ["text", "answer_category", "answer_text", "answered_at"]
-
-
-class DeadlineSerializer(serializers.ModelSerializer):
-    on_time = serializers.SerializerMethodField()
-    late = serializers.BooleanField(
-        source="is_late", read_only=True,
-        help_text="True while the due time has passed and the desk has not answered.")
-    promised_at = serializers.DateTimeField(
-        read_only=True, allow_null=True,
-        help_text="The date we last promised in a late notice (null until one was sent).")
-
-    class Meta:
-        model = Deadline
-        fields = ["clock", "started_at", "due_at", "paused_at", "met_at", "breached_at",
-                  "cancelled_at", "on_time", "late", "promised_at"]
-
-    def get_on_time(self, deadline) -> bool | None:
-        """True if met on time, False if met late or overdue, null while it runs."""
-        if deadline.met_at:
-            return deadline.due_at is None or deadline.met_at <= deadline.due_at
-        return False if deadline.breached_at else None
-
-
-class DecisionSerializer(serializers.ModelSerializer):
-    rejection_reason = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Decision
-        fields = ["outcome", "rejection_reason", "actions", "facts", "ground",
-                  "automated_means", "automated_detail", "decided_at", "appeal_deadline"]
-
-    @extend_schema_field(serializers.ChoiceField(
-        choices=Decision.RejectionReason.choices, allow_null=True))
-    def get_rejection_reason(self, decision) -> str | None:
-        """Why the notice was rejected, when the outcome is "rejected"; else null."""
-        return decision.rejection_reason or None
-
-
-class MessageSerializer(serializers.ModelSerializer):
-    author = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Message
-        fields = ["id", "from_staff", "author", "body", "created_at"]
-
-    def get_author(self, message) -> str:
-        if message.from_staff:
-            return str(_("Kotae desk"))
-        return message.author.display_name if message.author else ""
-
-
-class EvidenceSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
-    class Meta:
-        model = Evidence
-        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
-
-
-class CaseSummarySerializer(serializers.ModelSerializer):
-    updated_at = serializers.DateTimeField(source="last_activity_at")
-    late = serializers.SerializerMethodField(
-        help_text="True while one of the desk's deadlines has passed unanswered.")
-    promised_at = serializers.SerializerMethodField(
-        help_text="For a late case: the date by which we now expect to answer, as our "
-                  "late notice said (null until one was sent).")
-    url = serializers.SerializerMethodField(help_text="The case's page in the portal.")
-
-    class Meta:
-        model = Case
-        fields = ["reference", "kind", "status", "title", "language", "submitted_at",
-                  "updated_at", "next_due_at", "decided_at", "closed_at", "late",
-                  "promised_at", "url"]
-
-    def get_late(self, case) -> bool:
-        return case.late_deadline is not None
-
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_promised_at(self, case):
-        late = case.late_deadline
-        return serializers.DateTimeField().to_representation(late.promised_at) \
-            if late is not None and late.promised_at else None
-
-    def get_url(self, case) -> str:
-        return present.case_url_template().replace(present.PLACEHOLDER, case.reference)
-
-
-class CaseDetailSerializer(CaseSummarySerializer):
-    notice_language = serializers.CharField(
-        help_text="The language the notice is written in (ISO 639-1).")
-    organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
-    appeal_of = serializers.CharField(source="appeal_of.reference", allow_null=True,
-                                      default=None)
-    works = WorkSerializer(many=True)
-    locations = LocationSerializer(many=True)
-    questions = QuestionSerializer(many=True)
-    deadlines = DeadlineSerializer(many=True)
-    decision = serializers.SerializerMethodField()
-    messages = MessageSerializer(many=True, source="public_messages")
-    evidence = EvidenceSerializer(many=True)
-
-    class Meta(CaseSummarySerializer.Meta):
-        fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "notice_language",
-                  "principal_name",
-                  "organisation", "ai_product", "ai_model", "similarity", "remedies",
-                  "remedy_other", "whole_catalogue", "catalogue_identifiers",
-                  "training_uses", "appeal_of", "appeal_grounds", "works", "locations",
-                  "questions", "deadlines", "decision", "messages", "evidence"]
-
-    @extend_schema_field(DecisionSerializer(allow_null=True))
-    def get_decision(self, case):
-        decision = getattr(case, "decision", None)
-        return DecisionSerializer(decision).data if decision else None
-
-
-class BulkItemResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    reference = serializers.CharField(required=False)
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
-class BulkResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    failed = serializers.IntegerField()
-    results = BulkItemResultSerializer(many=True)
+# --- Reading: complaints.api.answers -------------------------------------------
+from complaints.api.answers import (  # noqa: E402, F401  (re-exported by name)
+    BulkItemResultSerializer,
+    BulkResultSerializer,
+    CaseDetailSerializer,
+    CaseSummarySerializer,
+    DeadlineSerializer,
+    DecisionSerializer,
+    EvidenceSerializer,
+    LocationSerializer,
+    MessageSerializer,
+    QuestionSerializer,
+    WorkSerializer,
+)

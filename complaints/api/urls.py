@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from complaints.api import court_actions, enforcement, owners, register, views, webhooks
+from complaints.api import court_actions, drafts, enforcement, owners, register, views, webhooks
 from complaints.api.docs import ApiDocsView
 
 app_name = "api"
@@ -19,6 +19,12 @@ urlpatterns = [
          name="case_court_action"),
     path("cases/<str:reference>/locations/<int:location_id>/owner/",
          owners.LocationOwner.as_view(), name="location_owner"),
+    path("drafts/", drafts.DraftCreate.as_view(), name="draft_create"),
+    path("drafts/<str:draft_id>/", drafts.DraftDetail.as_view(), name="draft_detail"),
+    path("drafts/<str:draft_id>/locations/", drafts.DraftLocations.as_view(),
+         name="draft_locations"),
+    path("drafts/<str:draft_id>/works/", drafts.DraftWorks.as_view(), name="draft_works"),
+    path("drafts/<str:draft_id>/submit/", drafts.DraftSubmit.as_view(), name="draft_submit"),
     path("webhooks/", webhooks.WebhookListCreate.as_view(), name="webhook_list"),
     path("webhooks/<str:pk>/", webhooks.WebhookDetail.as_view(), name="webhook_detail"),
     path("webhooks/<str:pk>/deliveries/", webhooks.WebhookDeliveries.as_view(),

@@ -12,7 +12,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from complaints.api import error_messages, present
 from complaints.api import serializers as s
+from complaints.api.created import CaseCreatedSerializer
 from complaints.api.errors import ErrorSerializer, validation_error_body
 from complaints.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from complaints.api.language import speak_callers_language
@@ -47,6 +48,11 @@ CONFLICT = {409: OpenApiResponse(
                                  "`code`): the Idempotency-Key was used for a different "
                                  "request, the case's state does not allow this now, or a "
                                  "limit is reached.")}
+
+ROW_PAGE_PARAMETERS = [
+    OpenApiParameter(name, int, description=f"Which page of the case's {what} (100 a page; "
+                     "1 by default; past the last, the last).")
+    for name, what in (("locations_page", "output locations"), ("works_page", "works"))]
 
 TOO_LARGE = {413: OpenApiResponse(
     ErrorSerializer, description="The body is over 20 MB (`code`: `request_too_large`); "
@@ -127,7 +133,7 @@ def _case_for(request, reference) -> Case:
 
 def _created(case: Case) -> Response:
     """A case just filed by `case_submit`, which hands it back with all it shows."""
-    return Response(present.case_detail(case), status=status.HTTP_201_CREATED)
+    return Response(present.case_created(case), status=status.HTTP_201_CREATED)
 
 
 def _reload(case: Case) -> Case:
@@ -241,7 +247,7 @@ class CaseListCreate(KotaeApiView, generics.ListAPIView):
 
     @extend_schema(summary="File a case", request=s.CASE_CREATE_SCHEMA,
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseDetailSerializer, **ERRORS, **CONFLICT,
+                   responses={201: CaseCreatedSerializer, **ERRORS, **CONFLICT,
                               **TOO_LARGE})
     def post(self, request, *args, **kwargs):
         body_read_up_to(request, limit=settings.KOTAE_API_CREATE_MAX_BYTES)
@@ -298,10 +304,14 @@ class CaseBulkCreate(KotaeApiView):
 
 class CaseDetail(KotaeApiView):
     @extend_schema(summary="Read a case: status, deadlines, decision and public messages",
+                   description="Works and output locations come 100 at a time; `pages` "
+                               "says which page and how many there are.",
+                   parameters=ROW_PAGE_PARAMETERS,
                    responses={200: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND})
     def get(self, request, reference):
         case = _case_for(request, reference)
-        return Response(present.case_detail(_reload(case)))
+        return Response(present.case_detail(
+            selectors.case_get_for_api(case.pk, request.query_params)))
 
 
 class CaseReply(KotaeApiView):
@@ -393,7 +403,7 @@ class CaseAppeal(KotaeApiView):
                    description="Within six months of the decision; not for an appeal's own "
                                "decision, nor while another appeal is open.",
                    request=s.AppealCreateSerializer, parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: s.CaseDetailSerializer, **ERRORS, **NOT_FOUND,
+                   responses={201: CaseCreatedSerializer, **ERRORS, **NOT_FOUND,
                               **CONFLICT})
     def post(self, request, reference):
         case = _case_for(request, reference)

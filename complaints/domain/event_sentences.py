@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.domain import text
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.duplicates import merged_sentence
 from complaints.domain.enforcement import done_sentence, ordered_sentence
 from complaints.domain.events import FILER_REASONS, EventType, Reason
 from complaints.domain.priority import Priority
@@ -444,6 +445,7 @@ SENTENCES: dict[EventType, Callable[[dict, dict, When], str]] = {
     EventType.OUTPUT_RESTORED: _output_restored,
     EventType.ENFORCEMENT_ORDERED: ordered_sentence,
     EventType.ENFORCEMENT_DONE: done_sentence,
+    EventType.DUPLICATES_MERGED: merged_sentence,
 }
 
 

@@ -56,6 +56,7 @@ class EventType(Choices):
     OUTPUT_RESTORED = "output_restored", _("Output restored")
     ENFORCEMENT_ORDERED = "enforcement_ordered", _("Enforcement order sent to the AI product")
     ENFORCEMENT_DONE = "enforcement_done", _("Enforcement order done by the AI product")
+    DUPLICATES_MERGED = "duplicates_merged", _("Repeated rows merged")
 
     @property
     def filer_sees(self) -> bool:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
@@ -136,7 +137,10 @@ def appeal_decider_check(*, decided_the_first: bool, is_supervisor: bool,
 # One list for every channel: the portal's forms and the API's fields say these messages
 # when they find a part missing, and case_submit refuses a draft that breaks a rule.
 
-MAX_ROWS = 500  # works, output locations
+# One notice stays one case however large: a rights holder's catalogue and the outputs that
+# copy it (issue 19: real notices named up to 3,710 locations).
+MAX_LOCATIONS = 10_000
+MAX_WORKS = 1_000
 MAX_QUESTIONS = 50
 AGENT = "agent"  # complaints.models.FiledAs.AGENT
 OTHER_REMEDY = "other"  # complaints.models.Remedy.OTHER
@@ -212,19 +216,33 @@ MISSING = {
 }
 # A counter-notice names removed outputs, not locations typed in: its own words for none.
 MISSING_FOR_KIND = {("counter_notice", "locations"): _("Choose at least one removed output.")}
-LIMITS = {"works": MAX_ROWS, "locations": MAX_ROWS, "questions": MAX_QUESTIONS}
+LIMITS = {"works": MAX_WORKS, "locations": MAX_LOCATIONS, "questions": MAX_QUESTIONS}
 _TOO_MANY = {
-    "works": ngettext_lazy("Name at most %(num)d work in one case.",
-                           "Name at most %(num)d works in one case.", "num"),
-    "locations": ngettext_lazy("Give at most %(num)d output location in one case.",
-                               "Give at most %(num)d output locations in one case.", "num"),
-    "questions": ngettext_lazy("Ask at most %(num)d question in one inquiry.",
-                               "Ask at most %(num)d questions in one inquiry.", "num"),
+    "works": _("One case names at most %(num)s works, and %(sent)s were sent: leave out "
+               "%(over)s (a representative list is enough)."),
+    "locations": _("One case holds at most %(num)s output locations, and %(sent)s were "
+                   "sent: leave out %(over)s."),
+    "questions": _("One inquiry asks at most %(num)s questions, and %(sent)s were sent: "
+                   "leave out %(over)s."),
 }
+LIMIT_HELP = _("One case holds up to %(locations)s output locations and %(works)s works.")
 
 
-def _too_many(name: str) -> str:
-    return str(_TOO_MANY[name] % {"num": LIMITS[name]})
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def _too_many(name: str, sent: int | None = None) -> str:
+    """The first thing said of a list over its limit: the limit, how many were sent and
+    how many to leave out (`sent` unknown: the limit alone)."""
+    limit = LIMITS[name]
+    sent = limit + 1 if sent is None or sent <= limit else sent
+    return str(_TOO_MANY[name]) % {"num": _number(limit), "sent": _number(sent),
+                                   "over": _number(sent - limit)}
+
+
+def limit_help() -> str:
+    return str(LIMIT_HELP) % {"locations": _number(MAX_LOCATIONS), "works": _number(MAX_WORKS)}
 
 
 too_many = lazy(_too_many, str)  # a face's message, said in the reader's language
@@ -263,7 +281,7 @@ def filing_errors(draft) -> dict[str, list[str]]:
     errors.update(_location_works_errors(draft))
     for name, limit in LIMITS.items():
         if len(getattr(draft, name)) > limit:
-            errors[name] = [_too_many(name)]
+            errors[name] = [_too_many(name, len(getattr(draft, name)))]
     return errors
 
 

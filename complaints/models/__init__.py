@@ -16,7 +16,7 @@ from complaints.models.clocks import Deadline, DeadlinePolicy
 from complaints.models.counter_notices import CounterNotice
 from complaints.models.decisions import Decision
 from complaints.models.desk import CannedResponse
-from complaints.models.drafts import FilingDraft, StagingDay
+from complaints.models.drafts import FilingDraft, FilingDraftRow, StagingDay
 from complaints.models.dsa_statements import DsaStatementSubmission
 from complaints.models.enforcement import EnforcementOrder
 from complaints.models.events import AppendOnlyError, CaseEvent, audit_trail_unlocked
@@ -47,7 +47,8 @@ __all__ = [
     "AppendOnlyError", "BusinessCalendar", "CalendarClosure", "CannedResponse", "Case",
     "CaseEvent", "CaseKind", "CounterNotice", "Deadline", "DeadlinePolicy", "Decision",
     "DsaStatementSubmission", "EnforcementOrder", "Evidence", "Feedback",
-    "FiledAs", "FilingDraft", "IdempotencyRecord", "Message", "Notification", "OutputLocation",
+    "FiledAs", "FilingDraft", "FilingDraftRow", "IdempotencyRecord", "Message",
+    "Notification", "OutputLocation",
     "OutputOwner", "FilerSuspension", "FilerWarning", "OwnerAccountAction", "OwnerStanding",
     "PolicySettings",
     "Priority",

@@ -257,7 +257,10 @@ class OutputLocation(models.Model):
 
     @property
     def copied_work_titles(self) -> list[str]:
-        """The works it copies, as the filer said (prefetch `works` for a list)."""
+        """The works it copies, as the filer said (prefetch `works` for a list; a page of a
+        notice that names none marks its rows `names_no_works`, and they cost no query)."""
+        if getattr(self, "names_no_works", False):
+            return []
         return [work.title for work in self.works.all()]
 
     @property

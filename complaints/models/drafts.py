@@ -5,6 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# FilingDraft.path of a notice sent through the API a page at a time (no portal page has it).
+API_DRAFT_PATH = "api:case_draft"
+
 
 class FilingDraft(models.Model):
     """What was typed on a filing page, and its staged files, while no one was logged in.
@@ -49,3 +52,26 @@ class StagingDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.files} files, {self.bytes} bytes"
+
+
+class FilingDraftRow(models.Model):
+    """A row of a notice a filing agent sends through the API a page at a time: the
+    draft (a FilingDraft of the API, `owner` set) holds the rest of the notice in `data`;
+    the rows wait here until the draft is filed as one case or expires
+    (complaints.services.filing_drafts)."""
+
+    class Part(models.TextChoices):
+        LOCATIONS = "locations", _("output location")
+        WORKS = "works", _("work")
+
+    draft = models.ForeignKey(FilingDraft, on_delete=models.CASCADE, related_name="rows")
+    part = models.CharField(max_length=10, choices=Part.choices)
+    position = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)  # the row as the API received it
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["draft", "part", "position"],
+                                               name="draft_row_once_per_position")]
+
+    def __str__(self):
+        return f"{self.part} {self.position}"

@@ -311,7 +311,14 @@ class RowsFormSet(forms.BaseFormSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.error_messages["too_many_forms"] = too_many(self.name)
+        self.error_messages["too_many_forms"] = too_many(self.name, self._rows_sent())
+
+    def _rows_sent(self) -> int | None:
+        """How many rows the form says it sends (for the limit's message)."""
+        try:
+            return int(self.data.get(self.add_prefix("TOTAL_FORMS")))
+        except (TypeError, ValueError):
+            return None
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)

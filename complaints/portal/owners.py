@@ -63,7 +63,7 @@ def owner_link_expired_page(request, token: str, form=None, *, status=410):
 
 def _page(request, token: str, access: OwnerAccess, *, appeal_form=None, status=200):
     with translation.override(owner_language(owner=access.owner, case=access.case)):
-        page = owner_page(owner=access.owner, case=access.case)
+        page = owner_page(owner=access.owner, case=access.case, query=request.GET)
         try:
             appeal_check(case=access.case, output_owner_id=access.owner.pk)
             appeal_refusal = ""

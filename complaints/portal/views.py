@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints.domain.duplicates import merged_notes
 from complaints.domain.status import Status
 from complaints.models import CaseKind
 from complaints.portal.access import draft_take, filing_login_required
@@ -24,6 +25,7 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.selectors import cases as selectors
+from complaints.selectors.rows import case_rows_pages
 from complaints.services.cases import appeal_check, case_submit, case_withdraw
 from complaints.services.counter_notices import court_action_report
 from complaints.services.evidence import (
@@ -79,6 +81,8 @@ def _filing_page(request, spec: KindSpec, appeal_of=None):
             except ValidationError as exc:
                 filing.add_error(exc)
             else:
+                for note in merged_notes(case.merged):  # repeated rows stored once
+                    messages.info(request, note)
                 return redirect("complaints:case_filed", reference=case.reference)
         filing.stage_new_files(form_shows_errors=True)
         status = 400
@@ -114,8 +118,11 @@ def case_filed(request, reference):
 
 
 def _case_page(request, case, *, status=200, **forms):
+    pages = case_rows_pages(case, request.GET)
     context = {
         "case": case,
+        "locations_page": pages["locations"],
+        "works_page": pages["works"],
         "timeline": selectors.case_timeline(case),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "evidence_form": forms.get("evidence_form") or EvidenceAddForm(),

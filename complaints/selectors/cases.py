@@ -23,6 +23,7 @@ from complaints.models import (
     StagedUpload,
     Work,
 )
+from complaints.selectors.rows import case_rows_pages, with_row_counts
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -83,14 +84,12 @@ def cases_with_lateness(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _case_with_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """What a case's page (portal or API) shows, in a fixed number of queries."""
-    queryset = queryset.select_related(
+    """What a case's page (portal or API) shows, in a fixed number of queries. Its works
+    and locations come a page at a time (complaints.selectors.rows)."""
+    queryset = with_row_counts(queryset).select_related(
         "filer", "organisation", "decision", "decision__decided_by", "appeal_of"
     )
     return queryset.prefetch_related(
-        "works",
-        "locations",
-        "locations__works",
         "questions",
         "deadlines",
         "appeals",
@@ -126,18 +125,21 @@ def case_get_for_filer(user, reference: str) -> Case:
     return case
 
 
-def case_get_for_api(pk: int) -> Case:
+def case_get_for_api(pk: int, query=None) -> Case:
     """A case already checked as the caller's, read afresh with what the API shows (not
-    the timeline's events, nor appeals, which the API does not return)."""
-    return (Case.objects.select_related("decision", "appeal_of")
+    the timeline's events, nor appeals, which the API does not return; its works and
+    locations a page at a time, complaints.selectors.rows)."""
+    case = (with_row_counts(Case.objects.all()).select_related("decision", "appeal_of")
             .prefetch_related(
-                "works", "locations", "questions", "deadlines",
+                "questions", "deadlines",
                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
                 Prefetch("messages",
                          queryset=Message.objects.filter(visibility=Message.Visibility.PUBLIC)
                          .select_related("author"),
                          to_attr="public_messages"))
             .get(pk=pk))
+    case.rows_pages = case_rows_pages(case, query)  # `locations_page`, `works_page`
+    return case
 
 
 def evidence_get_for_user(user, reference: str, public_id) -> Evidence:
@@ -211,15 +213,15 @@ def staged_upload_get(user, public_id) -> StagedUpload:
 
 
 def case_get_for_desk(pk) -> Case:
-    """A case with everything its desk page shows, in a fixed number of queries."""
+    """A case with everything its desk page shows, in a fixed number of queries (its works
+    and locations a page at a time: complaints.selectors.rows)."""
     case = get_object_or_404(
-        Case.objects.select_related(
+        with_row_counts(Case.objects.all()).select_related(
             "filer", "assignee", "organisation", "duplicate_of", "decision",
             "decision__decided_by", "appeal_of", "appeal_of__decision",
             "appeal_of__decision__decided_by",
         ).prefetch_related(
-            "works", Prefetch("locations", queryset=OutputLocation.objects.select_related(
-                "owner")), "locations__works", "deadlines",
+            "deadlines",
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
             Prefetch("messages", queryset=Message.objects.select_related("author"),
                      to_attr="desk_messages"),
@@ -274,19 +276,16 @@ def cases_related(case: Case, limit: int = 20) -> list[Case]:
     The ids come first from one UNION of indexed lookups, then the cases by primary key:
     an OR of subqueries would make the database read every case.
     """
-    urls = [loc.url for loc in case.locations.all()]
-    works = list(case.works.all())
-    titles = [w.title for w in works]
-    identifiers = [w.identifier for w in works if w.identifier]
+    # The case's own rows as subqueries: a notice of 10,000 locations is not read here.
+    urls = OutputLocation.objects.filter(case_id=case.pk).values("url")
+    titles = Work.objects.filter(case_id=case.pk).values("title")
+    identifiers = Work.objects.filter(case_id=case.pk).exclude(identifier="").values(
+        "identifier")
     parts = [Case.linked_cases.through.objects.filter(from_case_id=case.pk)
-             .values_list("to_case_id", flat=True)]
-    if urls:
-        parts.append(OutputLocation.objects.filter(url__in=urls).values_list("case_id", flat=True))
-    if titles:
-        parts.append(Work.objects.filter(title__in=titles).values_list("case_id", flat=True))
-    if identifiers:
-        parts.append(Work.objects.filter(identifier__in=identifiers)
-                     .values_list("case_id", flat=True))
+             .values_list("to_case_id", flat=True),
+             OutputLocation.objects.filter(url__in=urls).values_list("case_id", flat=True),
+             Work.objects.filter(title__in=titles).values_list("case_id", flat=True),
+             Work.objects.filter(identifier__in=identifiers).values_list("case_id", flat=True)]
     parts = [part.order_by() for part in parts]  # a compound query has no per-part order
     ids = set(parts[0].union(*parts[1:])) - {case.pk}
     if not ids:

@@ -8,11 +8,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints.domain.duplicates import Merged, first_of_each, work_key
 from complaints.domain.events import EventType
 from complaints.domain.kinds import filing_errors
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
+from complaints.selectors.rows import rows_page_of
 from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
 from complaints.services.errors import TransitionNotAllowed
@@ -94,6 +96,11 @@ class AsFiled:
     public_messages: tuple = ()
     decision: None = None
 
+    @property
+    def pages(self) -> dict:
+        """The first page of each list, as `complaints.selectors.rows` gives them."""
+        return {"locations": rows_page_of(self.locations), "works": rows_page_of(self.works)}
+
 
 def _reference_for(case: Case) -> str:
     year = timezone.localtime(case.submitted_at).year
@@ -153,20 +160,31 @@ def appellant_check(*, case: Case, filer, output_owner_id: int | None) -> None:
     raise ValidationError({"appeal_of_id": [ERROR_NOT_APPELLANT]}, code="not_appellant")
 
 
-def _filing_checked(draft: CaseDraft) -> list[str]:
+def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData]], list[WorkData],
+                                                Merged]:
     """The domain's rules for a filing of its kind and for an exact location, whatever face
     filed (the portal and the API check them first, with the same words): the locations
-    as stored, or every refusal at once, by field."""
+    as stored and the works, each once (repeats merged), or every refusal at once, by
+    field. A list over its limit is refused by its count alone, before any row."""
     errors = filing_errors(draft)
     urls = []
-    for i, location in enumerate(draft.locations):
-        try:
-            urls.append(location_validate(location.url))
-        except ValidationError as exc:
-            errors[f"locations.{i}.url"] = exc.messages
+    if "locations" not in errors:  # over the limit: the count is the one thing to say
+        for i, location in enumerate(draft.locations):
+            try:
+                urls.append(location_validate(location.url))
+            except ValidationError as exc:
+                errors[f"locations.{i}.url"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    return urls
+    pairs = list(zip(urls, draft.locations, strict=True))
+    copies: dict[str, list[int]] = {}  # a repeated location keeps the works each row named
+    for url, location in pairs:
+        copies.setdefault(url, []).extend(location.works)
+    kept, merged_locations = first_of_each(pairs, key=lambda pair: pair[0])
+    locations = [(url, location, tuple(dict.fromkeys(copies[url]))) for url, location in kept]
+    works, merged_works = first_of_each(draft.works,
+                                        key=lambda w: work_key(w.title, w.identifier))
+    return locations, works, Merged(locations=merged_locations, works=merged_works)
 
 
 @transaction.atomic
@@ -182,7 +200,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     if draft.kind == CaseKind.COUNTER_NOTICE:  # its 512(g)(3) elements are not a CaseDraft's
         raise ValueError("A counter-notice is filed by complaints.services.counter_notices.")
     filing_suspension_check(filer=filer, kind=draft.kind)
-    urls = _filing_checked(draft)
+    locations, works, merged = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
@@ -228,21 +246,29 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     case.reference = _reference_for(case)
     Case.objects.filter(pk=case.pk).update(reference=case.reference)
 
-    works = Work.objects.bulk_create(
+    # In bulk: a statement per batch of rows (one on PostgreSQL), never one a row.
+    made_works = Work.objects.bulk_create(
         Work(case=case, position=i, title=w.title, kind=w.kind,
              rights_holder=w.rights_holder, identifier=w.identifier)
-        for i, w in enumerate(draft.works)
+        for i, w in enumerate(works)
     )
+    # A location names works by their number in the notice as sent, repeats included.
+    by_key = {work_key(w.title, w.identifier): made
+              for w, made in zip(works, made_works, strict=True)}
+    numbered = [by_key[work_key(w.title, w.identifier)] for w in draft.works]
+    works = made_works
+    kept_locations = locations
     locations = OutputLocation.objects.bulk_create(
-        OutputLocation(case=case, position=i, url=urls[i], seen_at=loc.seen_at,
+        OutputLocation(case=case, position=i, url=url, seen_at=loc.seen_at,
                        prompt=loc.prompt)
-        for i, loc in enumerate(draft.locations)
+        for i, (url, loc, _copies) in enumerate(kept_locations)
     )
     OutputLocation.works.through.objects.bulk_create(
         OutputLocation.works.through(outputlocation_id=location.pk,
-                                     work_id=works[number - 1].pk)
-        for location, loc in zip(locations, draft.locations, strict=True)
-        for number in dict.fromkeys(loc.works)
+                                     work_id=numbered[number - 1].pk)
+        for location, (_url, _loc, copied) in zip(locations, kept_locations, strict=True)
+        for number in dict.fromkeys(number_ for number_ in copied
+                                    if 0 < number_ <= len(numbered))
     )
     questions = Question.objects.bulk_create(
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)
@@ -253,6 +279,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
          "new": {"reference": case.reference, "kind": case.kind, "status": case.status}},
         *({"event_type": EventType.DEADLINE_STARTED,
            "new": {"clock": d.clock, "due_at": d.due_at.isoformat()}} for d in clocks),
+        *([{"event_type": EventType.DUPLICATES_MERGED, "new": merged.as_dict()}]
+          if merged else []),
     ])
     evidence = [evidence_attach(case=case, uploaded_by=filer, upload=upload)
                 for upload in uploads]
@@ -265,6 +293,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
                  refs={"first_response_due_at": first.due_at})
     case.as_filed = AsFiled(works=works, locations=locations, questions=questions,
                             deadlines=clocks, evidence=evidence)
+    case.merged = merged  # what the filer is told (complaints.domain.duplicates.merged_notes)
     return case
 
 

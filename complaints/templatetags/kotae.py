@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from complaints.domain import event_sentences, events, kinds, text
 from complaints.domain.counter_notices import MISTAKE_STATEMENT, jurisdiction_statement
-from complaints.domain.kinds import kind_in_a_sentence
+from complaints.domain.kinds import kind_in_a_sentence, limit_help
 from complaints.models import Notification
 
 register = template.Library()
@@ -150,3 +150,18 @@ def counter_notice_statements(notice):
     and the desk's alike)."""
     return text.sentences(str(MISTAKE_STATEMENT),
                           jurisdiction_statement(outside_us=notice.outside_us))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, parameter, number):
+    """The current page's query string with `parameter` set to `number` (the other list's
+    page and any filter kept): for a pager of a case's locations or works."""
+    query = context["request"].GET.copy()
+    query[parameter] = number
+    return "?" + query.urlencode()
+
+
+@register.simple_tag
+def filing_limits():
+    """The filing's limits stated up front (complaints.domain.kinds.limit_help)."""
+    return limit_help()

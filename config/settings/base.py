@@ -225,9 +225,9 @@ KOTAE_ANONYMOUS_DRAFTS_BYTES_PER_DAY = env.int(
 # What one account may stage (files kept for a form not yet sent) in one day.
 KOTAE_STAGED_FILES_PER_DAY = env.int("KOTAE_STAGED_FILES_PER_DAY", default=100)
 KOTAE_STAGED_BYTES_PER_DAY = env.int("KOTAE_STAGED_BYTES_PER_DAY", default=500 * 1024 * 1024)
-# The API's create and bulk endpoints: a notice of 10,000 locations runs to megabytes.
-# Above it they answer 413 in the API's error shape; every other request keeps the above.
+# API bodies that file (else 413; 10,000 URLs of 1,000 chars fit); API drafts' lifetime.
 KOTAE_API_CREATE_MAX_BYTES = env.int("KOTAE_API_CREATE_MAX_BYTES", default=20 * 1024 * 1024)
+KOTAE_API_DRAFT_DAYS = env.int("KOTAE_API_DRAFT_DAYS", default=7)
 # Webhook URLs may be http:// for development and tests only; https:// in production.
 KOTAE_WEBHOOK_ALLOW_HTTP = env.bool("KOTAE_WEBHOOK_ALLOW_HTTP", default=False)
 # Webhooks reach only the public internet: a host is looked up at registration and at

@@ -118,13 +118,18 @@ INVALID = {
         {"questions": [f"Question {i}?" for i in range(51)]}, too_many("questions"),
         "questions"),
     "too many output locations": Invalid(
-        "output-complaint", _rows("locations", 501, **{"locations-0-url": URL}),
-        {"locations": [{"url": f"{URL}{i}"} for i in range(501)]}, too_many("locations"),
+        "output-complaint", _rows("locations", 10_001, **{"locations-0-url": URL}),
+        {"locations": [{"url": f"{URL}{i}"} for i in range(10_001)]}, too_many("locations"),
         "locations"),
+    "too many works": Invalid(
+        "output-complaint", _rows("works", 1_001, **{"works-0-title": "Hoshizora Quest",
+                                                     "works-0-kind": "anime"}),
+        {"works": [{"title": f"Work {i}", "kind": "anime"} for i in range(1_001)]},
+        too_many("works"), "works"),
 }
 # Every one in English; a few also in Japanese (the filer's language on both channels).
 IN_JAPANESE = ["complaint without a law", "agent without principal", "good faith not stated",
-               "inquiry without questions", "too many output locations",
+               "inquiry without questions", "too many output locations", "too many works",
                "a whole site for a location"]
 PARAMS = [(name, "en") for name in INVALID] + [(name, "ja") for name in IN_JAPANESE]
 

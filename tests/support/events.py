@@ -81,6 +81,7 @@ EVENT_SAMPLES: dict[EventType, tuple[dict | None, dict | None]] = {
     EventType.ENFORCEMENT_DONE: (None, {"order": 1, "action": "remove",
                                         "done_at": "2026-12-01T09:00:00Z",
                                         "note": "Taken down."}),
+    EventType.DUPLICATES_MERGED: (None, {"locations": 3, "works": 1}),
 }
 
 # A stored code (deadline_breached, first_response, ...) where words should be.

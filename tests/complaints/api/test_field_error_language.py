@@ -79,7 +79,7 @@ def test_limits_blanks_rows_and_strange_characters(caller):
     fields_of(response, caller, {
         "title": ("サロゲート文字（U+D800）は使用できません", "U+D800"),
         "questions": ("1件のお問い合わせで入力できる質問は50件までです",
-                      "Ask at most 50 questions in one inquiry."),
+                      "One inquiry asks at most 50 questions"),
         "organisation": ("1以上の値を指定してください", "greater than or equal to 1"),
         "signature": ("署名として氏名を入力してください", "Sign with your full name."),
         "works.0.title": ("空欄にはできません", "This field may not be blank."),

@@ -1,0 +1,92 @@
+"""A case's rows a page at a time: a notice may name 10,000 output locations and 1,000
+works (complaints.domain.kinds), so every page that shows them (the filer's, the owner's,
+the desk's, the API's) shows ROWS_PER_PAGE of each, with their count: two queries a list,
+whatever the case holds."""
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from complaints.models import Case, OutputLocation, Work
+
+ROWS_PER_PAGE = 100
+PAGE_PARAMETERS = {"locations": "locations_page", "works": "works_page"}
+
+
+def _number(raw) -> int:
+    """A page number from a query string; anything else is the first page."""
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _count_of(model) -> Coalesce:
+    rows = (model.objects.filter(case=OuterRef("pk")).order_by().values("case")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def with_row_counts(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with how many locations and works each holds, and whether an output of it
+    has a named owner, in the case's own query (a page of rows then costs one query)."""
+    return queryset.annotate(
+        locations_count=_count_of(OutputLocation), works_count=_count_of(Work),
+        has_owned_outputs=Exists(OutputLocation.objects.filter(
+            case=OuterRef("pk"), owner__isnull=False)),
+        names_copied_works=Exists(OutputLocation.works.through.objects.filter(
+            outputlocation__case=OuterRef("pk"))))
+
+
+def rows_page(queryset: QuerySet, raw_number=1, *, per_page: int = ROWS_PER_PAGE,
+              count: int | None = None) -> Page:
+    """One page of `queryset` (in position order), past the last page the last one;
+    `count` when the rows were already counted (with_row_counts)."""
+    paginator = Paginator(queryset.order_by("position", "pk"), per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: no COUNT query
+    page = paginator.get_page(_number(raw_number))
+    page.object_list = list(page.object_list)
+    return page
+
+
+def rows_page_of(rows: list, *, per_page: int = ROWS_PER_PAGE) -> Page:
+    """The first page of rows already in hand (a case just filed): no query."""
+    page = Paginator(rows, per_page).get_page(1)
+    page.object_list = list(page.object_list)
+    return page
+
+
+def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, Page]:
+    """The page of locations and the page of works that `query` (request.GET, or a dict
+    of `locations_page`/`works_page`) asks for."""
+    query = query or {}
+    locations = case.locations.all()
+    if desk:  # the desk sees who owns each output
+        locations = OutputLocation.objects.filter(case=case).select_related("owner")
+    # The works each location copies, for the page's rows only, and only when the notice
+    # says which (with_row_counts knows): otherwise no query.
+    names_works = getattr(case, "names_copied_works", True)
+    if names_works:
+        locations = locations.prefetch_related("works")
+    locations_page = rows_page(locations, query.get(PAGE_PARAMETERS["locations"]),
+                               count=getattr(case, "locations_count", None))
+    for location in locations_page.object_list if not names_works else ():
+        location.names_no_works = True
+    return {"locations": locations_page,
+            "works": rows_page(case.works.all(), query.get(PAGE_PARAMETERS["works"]),
+                               count=getattr(case, "works_count", None))}
+
+
+def page_summary(page: Page) -> dict:
+    """What the API says of a page: which one, how many pages and rows in all."""
+    return {"page": page.number, "pages": page.paginator.num_pages,
+            "count": page.paginator.count, "per_page": page.paginator.per_page}
+
+
+def case_owner_ids(case: Case) -> list[int]:
+    """The owners named for any of the case's outputs, on every page: one query, none
+    when the case's own query found no owner named (with_row_counts)."""
+    if not getattr(case, "has_owned_outputs", True):
+        return []
+    return sorted(OutputLocation.objects.filter(case=case, owner__isnull=False)
+                  .values_list("owner_id", flat=True).distinct())
