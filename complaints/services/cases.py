@@ -17,6 +17,7 @@ from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
+from complaints.services.notice_copy import notice_record
 from complaints.services.outbox import filer_notify
 from complaints.services.policies import filing_suspension_check
 from complaints.services.register import register_entries_close, register_entries_from_filing
@@ -239,6 +240,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     evidence += [evidence_from_staged(case=case, staged=staged_upload, uploaded_by=filer)
                  for staged_upload in staged]
     register_entries_from_filing(case=case, works=works, evidence=evidence)
+    notice_record(case=case, draft=draft, urls=urls, evidence=evidence)
 
     first = next(d for d in clocks if d.clock == Deadline.Clock.FIRST_RESPONSE)
     filer_notify(case=case, event="receipt", template="case_receipt", known_new=True,
