@@ -82,6 +82,7 @@ def review_page(request, filing, spec, appeal_of=None):
         organisation=str(organisation), appeal_of=appeal_of.reference if appeal_of else "")
     return render(request, "complaints/case_review.html", {
         "filing": filing, "spec": spec, "appeal_of": appeal_of,
-        "copy": notice_copy_present(json.loads(notice_canonical(content))), "hidden": hidden_fields(request.POST),
+        "copy": notice_copy_present(json.loads(notice_canonical(content))),
+        "hidden": hidden_fields(request.POST),
         "submission_key": uuid.uuid4(),
     })

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints.domain.notice_copy import HASH_ALGORITHM
 from complaints.domain.status import Status
 from complaints.models import CaseKind
 from complaints.portal import review
@@ -24,6 +25,7 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.selectors import cases as selectors
+from complaints.selectors import notice_copy
 from complaints.services.cases import appeal_check, case_withdraw
 from complaints.services.counter_notices import court_action_report
 from complaints.services.evidence import (
@@ -308,3 +310,17 @@ def _file_response(file, **kwargs) -> HttpResponse:
             status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "60"
         return response
+
+
+@login_required
+def case_copy(request, reference):
+    """The copy of the notice as sent, to print or save as PDF; `?format=json` gives its
+    canonical JSON text, whose SHA-256 is the one the page shows."""
+    case = notice_copy.case_get_for_copy(request.user, reference)
+    if request.GET.get("format") == "json" and case.content_as_sent:
+        response = HttpResponse(case.content_as_sent, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
+        return response
+    return render(request, "complaints/case_copy.html", {
+        "case": case, "copy": notice_copy.case_notice_copy(case),
+        "algorithm": HASH_ALGORITHM})

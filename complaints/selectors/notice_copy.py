@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from complaints.domain.text import listing
 from complaints.models import Case, Remedy, TrainingUse, Work
+from complaints.selectors.cases import cases_visible_to
 
 # The order a reader expects; a field the copy holds that is not named here follows them.
 FIRST = ["kind", "title", "filed_as", "principal_name", "authority_statement",
@@ -36,6 +39,13 @@ class NoticeCopy:
     evidence: list[dict] = field(default_factory=list)
     works_total: int = 0
     locations_total: int = 0
+
+    url: str = ""  # where the whole copy is (an e-mail's link)
+    sha256: str = ""
+
+    @property
+    def evidence_names(self) -> list[str]:
+        return [file["name"] for file in self.evidence]
 
     @property
     def cut(self) -> bool:
@@ -95,3 +105,13 @@ def case_notice_copy(case: Case, *, limit: int | None = None) -> NoticeCopy | No
     if not case.content_as_sent:
         return None
     return notice_copy_present(json.loads(case.content_as_sent), limit=limit)
+
+
+def case_get_for_copy(user, reference: str) -> Case:
+    """The case whose copy is asked for: for its filer, their organisation, or staff; 404
+    for anyone else. Only the case row: the copy is read from its content as sent."""
+    if "\x00" in reference:
+        raise Http404
+    cases = Case.objects.all() if user.is_authenticated and user.is_staff \
+        else cases_visible_to(user)
+    return get_object_or_404(cases.select_related("filer"), reference=reference)
