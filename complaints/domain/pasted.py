@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.locations import location_validate
+from complaints.domain.text import listing
 
 URL_MAX = 1000
 WORK_MAX = {"title": 300, "rights_holder": 200, "identifier": 500}
@@ -96,7 +97,7 @@ def _kind(value: str, kinds: dict[str, str]) -> str:
     if key not in kinds:
         names = sorted({code for code in kinds.values()})
         raise ValidationError(ERROR_WORK_KIND % {"kind": value.strip(),
-                                                 "kinds": ", ".join(names)}, code="kind")
+                                                 "kinds": listing(names)}, code="kind")
     return kinds[key]
 
 

@@ -13,6 +13,7 @@ from complaints.domain.laws import Law, accuracy_statement_label
 from complaints.domain.locations import location_validate
 from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
 from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
+from complaints.domain.text import listing
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
 
@@ -379,7 +380,7 @@ PASTE_LOCATIONS_HELP = _(
     "ignored. These are added to the rows above.")
 PASTE_WORKS_HELP = _(
     "One work a line: title | kind | rights holder | identifier. The rights holder and "
-    "identifier may be left out. Kind: %(kinds)s. Blank lines are ignored. These are added "
+    "identifier may be left out. Kinds: %(kinds)s. Blank lines are ignored. These are added "
     "to the rows above.")
 
 
@@ -410,7 +411,10 @@ class PasteForm(forms.Form):
         if not locations:
             del self.fields["paste_locations"]
         if works:
-            kinds = ", ".join(code for code, _label in Work.Kind.choices)
+            kinds = listing(pgettext_lazy("a kind of work's code and its name",
+                                          "%(code)s (%(label)s)")
+                            % {"code": code, "label": label}
+                            for code, label in Work.Kind.choices)
             self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": kinds}
         else:
             del self.fields["paste_works"]
