@@ -375,9 +375,9 @@ class FeedbackForm(forms.Form):
 # A form of its own beside the kind's form, so the kinds' fields stay where they are.
 
 PASTE_LOCATIONS_HELP = _(
-    "One output location a line. To say when you saw it, add a tab and the date: "
-    "“https://example.com/v/123<TAB>2026-11-20” or “… 2026-11-20 10:30”. Blank lines are "
-    "ignored. These are added to the rows above.")
+    "One output location a line. To say when you saw it, add a tab after the location, "
+    "then the date: 2026-11-20 or 2026-11-20 10:30 (two columns copied from a spreadsheet "
+    "read this way). Blank lines are ignored. These are added to the rows above.")
 PASTE_WORKS_HELP = _(
     "One work a line: title | kind | rights holder | identifier. The rights holder and "
     "identifier may be left out. Kinds: %(kinds)s. Blank lines are ignored. These are added "

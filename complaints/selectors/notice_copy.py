@@ -17,12 +17,13 @@ from complaints.models import Case, Remedy, TrainingUse, Work
 from complaints.selectors.cases import cases_visible_to
 
 # The order a reader expects; a field the copy holds that is not named here follows them.
-FIRST = ["kind", "title", "filed_as", "principal_name", "authority_statement",
+FIRST = ["title", "filed_as", "principal_name", "authority_statement",
          "organisation", "law", "ai_product", "ai_model", "appeal_of", "appeal_grounds",
          "similarity", "remedies", "remedy_other", "whole_catalogue", "training_uses",
          "catalogue_identifiers"]
 LAST = ["good_faith_statement", "accuracy_statement", "signature"]
-ROWS = {"works", "locations", "questions", "evidence", "format"}
+# Rows listed apart, and the kind of case, which every copy shows in its heading.
+ROWS = {"works", "locations", "questions", "evidence", "format", "kind"}
 LIST_CHOICES = {"remedies": Remedy, "training_uses": TrainingUse}
 LABELS = {"organisation": _("Shared with the organisation"), "appeal_of": _("Appeal against")}
 YES = pgettext_lazy("a notice's copy", "Yes")
