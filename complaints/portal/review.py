@@ -78,7 +78,7 @@ def review_page(request, filing, spec, appeal_of=None):
             filing.form.cleaned_data["organisation"], "")
     content = notice_content(
         draft=filing.draft(language=get_language()[:2]),
-        evidence=[(s.original_name, "") for s in filing.staged],
+        evidence=[(s.original_name, s.sha256) for s in filing.staged],
         organisation=str(organisation), appeal_of=appeal_of.reference if appeal_of else "")
     return render(request, "complaints/case_review.html", {
         "filing": filing, "spec": spec, "appeal_of": appeal_of,

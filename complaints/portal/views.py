@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from complaints.domain.notice_copy import HASH_ALGORITHM
 from complaints.domain.status import Status
@@ -313,6 +313,7 @@ def _file_response(file, **kwargs) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def case_copy(request, reference):
     """The copy of the notice as sent, to print or save as PDF; `?format=json` gives its
     canonical JSON text, whose SHA-256 is the one the page shows."""

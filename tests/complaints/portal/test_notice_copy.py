@@ -144,3 +144,13 @@ def test_the_copy_page_costs_the_same_queries_for_5_or_50_rows(
     with django_assert_max_num_queries(6):
         assert client.get(reverse("complaints:case_copy",
                                   args=[case.reference])).status_code == 200
+
+
+def test_the_receipts_copy_in_japanese(client, creator, on_commit):
+    creator.language = "ja"
+    creator.save()
+    case = filed(client, creator, on_commit, locations=60)
+    body = mail.outbox[0].body
+    assert "送信いただいた申立ての写し" in body and "生成物の掲載場所（61件）" in body
+    assert "ここには最初の一部のみを記載しています（生成物の掲載場所50件、作品1件）" in body
+    assert f"SHA-256ハッシュ値：{case.content_sha256}" in body
