@@ -4,6 +4,7 @@ Canonical means one text for one content, whoever computes it: keys sorted, no s
 UTF-8 without escapes, times as ISO 8601 in UTC. Anyone holding the copy's JSON can check
 the value with any SHA-256 tool (`sha256sum`).
 """
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, date, datetime
@@ -13,6 +14,8 @@ COPY_FORMAT = "kotae-notice/1"  # named in the content, so a later shape hashes 
 
 
 def _plain(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, date):
