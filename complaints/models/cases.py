@@ -123,6 +123,12 @@ class Case(models.Model):
     good_faith_statement = models.BooleanField(_("good-faith statement"), default=False)
     accuracy_statement = models.BooleanField(_("accuracy statement"), default=False)
     signature = models.CharField(_("signature (typed full name)"), max_length=200, blank=True)
+    # The notice as sent: its canonical JSON text and that text's SHA-256
+    # (complaints.domain.notice_copy), written once at filing, for the filer's copy.
+    content_as_sent = models.TextField(_("notice as sent (canonical JSON)"), blank=True,
+                                       editable=False)
+    content_sha256 = models.CharField(_("SHA-256 of the notice as sent"), max_length=64,
+                                      blank=True, editable=False)
 
     # Desk
     assignee = models.ForeignKey(

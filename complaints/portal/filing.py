@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -101,6 +102,7 @@ class Filing:
         self.form = spec.form_class(data, files, user=user) if self.bound else \
             spec.form_class(user=user)
         self.form.staged_bytes = sum(s.size for s in self.staged)
+        self.paste = self._paste_form(data if self.bound else None)
         self.rows = {}
         self.focus = ""
         self.not_kept: list[str] = []
@@ -111,6 +113,10 @@ class Filing:
                 formset = f.rows_formset(form_class, base, extra=1)
                 self.rows[prefix] = formset(data, prefix=prefix) if self.bound else \
                     formset(prefix=prefix)
+
+    def _paste_form(self, data, initial=None):
+        return f.PasteForm(data, initial=initial, locations=self.spec.locations,
+                           works=self.spec.works != "none")
 
     @staticmethod
     def _ids(values):
@@ -155,6 +161,7 @@ class Filing:
             self.rows[prefix] = rebuilt
         self.focus = f"id_{add}-{len(self.rows[add].forms) - 1}-" if add in self.rows else ""
         self.form = self.spec.form_class(initial=_values(self.form), user=self.user)
+        self.paste = self._paste_form(None, initial=_values(self.paste))
         self.form.staged_bytes = sum(s.size for s in self.staged)
         self.bound = False
 
@@ -162,7 +169,8 @@ class Filing:
     def is_valid(self) -> bool:
         """The fields as typed, then the rules of the kind (the domain's, as case_submit
         applies them) on what could be read, so every mistake shows at once."""
-        results = [self.form.is_valid()] + [rows.is_valid() for rows in self.rows.values()]
+        results = [self.form.is_valid(), self.paste.is_valid()]
+        results += [rows.is_valid() for rows in self.rows.values()]
         broken = filing_errors(self.draft(language=""))
         self._attach(broken)
         return all(results) and not broken
@@ -205,7 +213,7 @@ class Filing:
         if not self.bound:
             return []
         items = [("", str(e)) for e in self.form.non_field_errors()]
-        for field in self.form:
+        for field in [*self.form, *self.paste]:
             items += [(field.auto_id, labelled(field.label, e)) for e in field.errors]
         for prefix, rows in self.rows.items():
             items += [(f"{prefix}-rows", str(e)) for e in rows.non_form_errors()]
@@ -250,6 +258,14 @@ class Filing:
         return [r.cleaned_data for r in (rows.filled_forms() if rows else [])
                 if r.is_valid()]
 
+    def _pasted_works(self) -> list[WorkData]:
+        return [WorkData(title=w.title, kind=w.kind, rights_holder=w.rights_holder,
+                         identifier=w.identifier) for w in self.paste.works]
+
+    def _pasted_locations(self) -> list[LocationData]:
+        return [LocationData(url=loc.url, seen_at=timezone.make_aware(loc.seen_at)
+                             if loc.seen_at else None) for loc in self.paste.locations]
+
     def draft(self, *, language: str) -> CaseDraft:
         """The filing as a CaseDraft. (Of a form with mistakes, what could be read of it:
         enough to check the kind's rules.)"""
@@ -288,9 +304,9 @@ class Filing:
             works=[WorkData(title=r["title"], kind=r["kind"],
                             rights_holder=r.get("rights_holder", ""),
                             identifier=r.get("identifier", ""))
-                   for r in self._rows_read("works")],
+                   for r in self._rows_read("works")] + self._pasted_works(),
             locations=[LocationData(url=r["url"], seen_at=r.get("seen_at"),
                                     prompt=r.get("prompt", ""), works=r.get("works", ()))
-                       for r in self._rows_read("locations")],
+                       for r in self._rows_read("locations")] + self._pasted_locations(),
             questions=[r["text"] for r in self._rows_read("questions")],
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("uploads/<uuid:public_id>/", views.staged_download, name="staged_download"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("cases/<str:reference>/filed/", views.case_filed, name="case_filed"),
+    path("cases/<str:reference>/copy/", views.case_copy, name="case_copy"),
     path("cases/<str:reference>/reply/", views.case_reply, name="case_reply"),
     path("cases/<str:reference>/evidence/", views.case_evidence_add, name="case_evidence_add"),
     path("cases/<str:reference>/evidence/<uuid:public_id>/", views.evidence_download,

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from complaints.domain.duplicates import merged_notes
+from complaints.domain.notice_copy import HASH_ALGORITHM
 from complaints.domain.status import Status
 from complaints.models import CaseKind
+from complaints.portal import review
 from complaints.portal.access import draft_take, filing_login_required
 from complaints.portal.counter_notices import CourtActionForm, court_action_context
 from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing, KindSpec
@@ -25,8 +25,9 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.selectors import cases as selectors
+from complaints.selectors import notice_copy
 from complaints.selectors.rows import case_rows_pages
-from complaints.services.cases import appeal_check, case_submit, case_withdraw
+from complaints.services.cases import appeal_check, case_withdraw
 from complaints.services.counter_notices import court_action_report
 from complaints.services.evidence import (
     EVIDENCE_STORE_ERRORS,
@@ -66,24 +67,26 @@ def case_new_choose(request):
 
 
 def _filing_page(request, spec: KindSpec, appeal_of=None):
+    """The form; a complete form shows the review page, and only the review page sends
+    (complaints/portal/review.py); "Back to edit" shows the form again as it was."""
     kept = draft_take(request)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (kept, None)
+    if data is not None and kept is None and review.is_send(data):
+        if (done := review.already_filed(request)) is not None:
+            return done
     filing = Filing(spec=spec, user=request.user, data=data, files=files, appeal_of=appeal_of)
     status = 200
-    if kept is not None:
+    if kept is not None or (filing.bound and data.get("edit")):
+        filing.stage_new_files()
         filing.refill()
     elif filing.bound and not filing.apply_row_action():
         if filing.is_valid():
-            try:
-                case = case_submit(filer=request.user,
-                                   draft=filing.draft(language=get_language()[:2]),
-                                   uploads=filing.new_files, staged=filing.staged)
-            except ValidationError as exc:
-                filing.add_error(exc)
+            if review.is_send(data):
+                if (sent := review.filing_send(request, filing)) is not None:
+                    return sent
             else:
-                for note in merged_notes(case.merged):  # repeated rows stored once
-                    messages.info(request, note)
-                return redirect("complaints:case_filed", reference=case.reference)
+                filing.stage_new_files()
+                return review.review_page(request, filing, spec, appeal_of)
         filing.stage_new_files(form_shows_errors=True)
         status = 400
     return render(request, "complaints/case_form.html",
@@ -311,3 +314,18 @@ def _file_response(file, **kwargs) -> HttpResponse:
             status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "60"
         return response
+
+
+@login_required
+@require_safe
+def case_copy(request, reference):
+    """The copy of the notice as sent, to print or save as PDF; `?format=json` gives its
+    canonical JSON text, whose SHA-256 is the one the page shows."""
+    case = notice_copy.case_get_for_copy(request.user, reference)
+    if request.GET.get("format") == "json" and case.content_as_sent:
+        response = HttpResponse(case.content_as_sent, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
+        return response
+    return render(request, "complaints/case_copy.html", {
+        "case": case, "copy": notice_copy.case_notice_copy(case),
+        "algorithm": HASH_ALGORITHM})

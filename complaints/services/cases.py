@@ -19,6 +19,7 @@ from complaints.services.audit import event_record, events_record
 from complaints.services.deadlines import deadlines_cancel_open, deadlines_plan_new
 from complaints.services.errors import TransitionNotAllowed
 from complaints.services.evidence import evidence_attach, evidence_from_staged
+from complaints.services.notice_copy import notice_record
 from complaints.services.outbox import filer_notify
 from complaints.services.policies import filing_suspension_check
 from complaints.services.register import register_entries_close, register_entries_from_filing
@@ -160,11 +161,12 @@ def appellant_check(*, case: Case, filer, output_owner_id: int | None) -> None:
     raise ValidationError({"appeal_of_id": [ERROR_NOT_APPELLANT]}, code="not_appellant")
 
 
-def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData]], list[WorkData],
-                                                Merged]:
+def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData, tuple[int, ...]]],
+                                                list[WorkData], Merged, list[str]]:
     """The domain's rules for a filing of its kind and for an exact location, whatever face
     filed (the portal and the API check them first, with the same words): the locations
-    as stored and the works, each once (repeats merged), or every refusal at once, by
+    as stored (with the works each copies) and the works, each once (repeats merged), and
+    every location's address as stored in the order sent, or every refusal at once, by
     field. A list over its limit is refused by its count alone, before any row."""
     errors = filing_errors(draft)
     urls = []
@@ -184,7 +186,7 @@ def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData]], l
     locations = [(url, location, tuple(dict.fromkeys(copies[url]))) for url, location in kept]
     works, merged_works = first_of_each(draft.works,
                                         key=lambda w: work_key(w.title, w.identifier))
-    return locations, works, Merged(locations=merged_locations, works=merged_works)
+    return locations, works, Merged(locations=merged_locations, works=merged_works), urls
 
 
 @transaction.atomic
@@ -200,7 +202,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     if draft.kind == CaseKind.COUNTER_NOTICE:  # its 512(g)(3) elements are not a CaseDraft's
         raise ValueError("A counter-notice is filed by complaints.services.counter_notices.")
     filing_suspension_check(filer=filer, kind=draft.kind)
-    locations, works, merged = _filing_checked(draft)
+    locations, works, merged, urls = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:
         appeal_of = Case.objects.select_for_update().get(pk=draft.appeal_of_id)
@@ -287,6 +289,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     evidence += [evidence_from_staged(case=case, staged=staged_upload, uploaded_by=filer)
                  for staged_upload in staged]
     register_entries_from_filing(case=case, works=works, evidence=evidence)
+    notice_record(case=case, draft=draft, urls=urls, evidence=evidence)
 
     first = next(d for d in clocks if d.clock == Deadline.Clock.FIRST_RESPONSE)
     filer_notify(case=case, event="receipt", template="case_receipt", known_new=True,

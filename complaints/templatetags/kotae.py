@@ -2,6 +2,7 @@
 them, audit events in sentences, and the parts of every e-mail (greeting, signature)."""
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from complaints.domain import event_sentences, events, kinds, text
 from complaints.domain.counter_notices import MISTAKE_STATEMENT, jurisdiction_statement
 from complaints.domain.kinds import kind_in_a_sentence, limit_help
 from complaints.models import Notification
+from complaints.selectors.notice_copy import SHORT_COPY_ROWS, case_notice_copy
 
 register = template.Library()
 
@@ -165,3 +167,14 @@ def page_query(context, parameter, number):
 def filing_limits():
     """The filing's limits stated up front (complaints.domain.kinds.limit_help)."""
     return limit_help()
+
+
+@register.simple_tag
+def notice_copy_of(case):
+    """The copy of what was sent that an e-mail carries: its fields, and the first
+    SHORT_COPY_ROWS works and locations, with the printable page's link for the rest."""
+    copy = case_notice_copy(case, limit=SHORT_COPY_ROWS)
+    if copy is not None:
+        copy.url = settings.SITE_URL + reverse("complaints:case_copy", args=[case.reference])
+        copy.sha256 = case.content_sha256
+    return copy

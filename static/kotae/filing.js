@@ -2,6 +2,20 @@
 // the page and the server adds or removes the row; nothing here is required.
 (function () {
   "use strict";
+  // The review page sends once: a second click while the first is on its way is ignored
+  // (without JavaScript, the page's submission key files it once all the same).
+  var review = document.querySelector("form[data-review]");
+  if (review) {
+    var sending = false;
+    review.addEventListener("submit", function (event) {
+      if (sending) event.preventDefault();
+      if (event.submitter && event.submitter.hasAttribute("data-send")) sending = true;
+    });
+  }
+})();
+
+(function () {
+  "use strict";
   var form = document.querySelector("form[data-filing]");
   if (!form) return;
 

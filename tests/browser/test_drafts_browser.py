@@ -25,7 +25,7 @@ def test_the_form_comes_back_after_the_session_ended(page: Page, live_server,
                    locations=["https://dreamreel.example/v/abc123"],
                    signature="Hanako Yamada", files=[png("frame-0412.png")])
     Session.objects.all().delete()  # the session ends while she types
-    page.get_by_role("button", name="Send the complaint", exact=True).click()
+    page.get_by_role("button", name="Review before sending", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.get_by_role("status")).to_contain_text(

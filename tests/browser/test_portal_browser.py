@@ -90,7 +90,11 @@ def fill_complaint(page: Page, t, *, title: str, works, locations, signature: st
 
 
 def send(page: Page, t) -> str:
-    """Submit the complaint and return the reference from the receipt page."""
+    """Submit the complaint, send it from the review page, and return the reference from
+    the receipt page."""
+    page.get_by_role("button", name=t("Review before sending"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Check your notice before sending it"))
     page.get_by_role("button", name=t("Send the complaint"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/cases/KT-\d{4}-\d{6}/filed/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("We have received your case"))
@@ -183,7 +187,8 @@ def test_file_in_japanese(page: Page, live_server, transactional_db):
     for label in ("Short title", "Kind of work", "Signature: type your full name"):
         assert CJK.search(ja(label)), f"{label!r} is not translated"
     expect(page.get_by_label(ja("Short title"), exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name=ja("Send the complaint"), exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=ja("Review before sending"), exact=True)
+           ).to_be_visible()
 
     works = [("星空クエスト", "anime"), ("星空クエスト 漫画版", "manga")]
     urls = ["https://dreamreel.example/v/jp-001", "https://dreamreel.example/v/jp-002"]
@@ -209,7 +214,7 @@ def test_failed_submission_keeps_input_and_file(page: Page, live_server, transac
     urls = ["https://dreamreel.example/v/abc123"]
     fill_complaint(page, en, title="Video copies Hoshino Aki", works=works, locations=urls,
                    signature="", files=[png("frame-0412.png")])
-    page.get_by_role("button", name="Send the complaint", exact=True).click()
+    page.get_by_role("button", name="Review before sending", exact=True).click()
 
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()

@@ -54,6 +54,7 @@ def file_output_complaint(page: Page) -> str:
     page.get_by_label("Signature: type your full name", exact=True).fill("Hanako Yamada")
     page.locator('input[type="file"][name="evidence"]').set_input_files(
         {"name": "frame-0412.png", "mimeType": "image/png", "buffer": PNG_BYTES})
+    page.get_by_role("button", name="Review before sending").click()
     page.get_by_role("button", name="Send the complaint").click()
 
     expect(page).to_have_url(re.compile(r"/cases/KT-\d{4}-\d{6}/filed/$"))

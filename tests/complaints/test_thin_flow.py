@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from complaints.models import Case, Decision, Notification
+from tests.complaints.portal.data import review_and_send
 from tests.factories import png_upload
 from tests.support.two_factor import totp_code, totp_device_enrolled
 
@@ -48,8 +49,8 @@ def test_creator_files_operator_answers_creator_reads(client, creator, operator,
     assert response.status_code == 302
     assert client.get(reverse("complaints:case_new", args=["output-complaint"])).status_code == 200
     with on_commit():
-        response = client.post(
-            reverse("complaints:case_new", args=["output-complaint"]),
+        response = review_and_send(
+            client, reverse("complaints:case_new", args=["output-complaint"]),
             {**complaint_post_data(), "evidence": [png_upload("frame-0412.png")]},
         )
     assert response.status_code == 302, response.content.decode()[:2000]

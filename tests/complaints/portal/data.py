@@ -1,5 +1,7 @@
-"""POST data for the portal's filing forms, as a browser without JavaScript sends it."""
-
+"""POST data for the portal's filing forms, as a browser without JavaScript sends it from
+the review page (`send` and a fresh submission key; `reviewing()` takes them off to get the
+form's own POST, which only shows the review)."""
+import uuid
 
 # A notice under US law gives where the filer and the principal can be reached.
 US_CONTACT = {"filer_postal_address": "東京都渋谷区神宮前1-2-3",
@@ -13,8 +15,18 @@ def management(prefix, total, initial=0):
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "500"}
 
 
+def sent():
+    return {"send": "1", "submission_key": str(uuid.uuid4())}
+
+
+def reviewing(data):
+    """The form's POST itself (it asks for the review page)."""
+    return {k: v for k, v in data.items() if k not in ("send", "submission_key")}
+
+
 def statements(signature="Hanako Yamada"):
-    return {"good_faith_statement": "on", "accuracy_statement": "on", "signature": signature}
+    return {"good_faith_statement": "on", "accuracy_statement": "on", "signature": signature,
+            **sent()}
 
 
 def output_complaint(works=None, locations=None, **overrides):
@@ -51,7 +63,7 @@ def inquiry(questions=("Was Hoshizora Quest in the training data of reel-2?",
                        "Which data sets were used?"), **overrides):
     data = {"title": "Was our anime used?", "filed_as": "rights_holder",
             "ai_product": "DreamReel video", "accuracy_statement": "on",
-            "signature": "Hanako Yamada", **management("questions", len(questions)),
+            "signature": "Hanako Yamada", **sent(), **management("questions", len(questions)),
             **management("works", 1)}
     for i, text in enumerate(questions):
         data[f"questions-{i}-text"] = text
@@ -64,3 +76,37 @@ def appeal(**overrides):
             "filed_as": "rights_holder", **statements()}
     data.update(overrides)
     return data
+
+
+def review_form_data(html: str) -> dict:
+    """The hidden fields of a review page, as a browser sends them back (values listed)."""
+    from html.parser import HTMLParser
+
+    class Hidden(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data = {}
+            self.inside = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and "data-review" in attrs:
+                self.inside = True
+            elif tag == "input" and self.inside and attrs.get("type") == "hidden":
+                self.data.setdefault(attrs["name"], []).append(attrs.get("value", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+
+    parser = Hidden()
+    parser.feed(html)
+    return parser.data
+
+
+def review_and_send(client, url, data, **extra):
+    """Post the form (which shows the review page), then press Send on that page."""
+    review = client.post(url, reviewing(data), **extra)
+    assert review.status_code == 200, review.content.decode()[:3000]
+    assert "data-review" in review.content.decode()
+    return client.post(url, {**review_form_data(review.content.decode()), "send": "1"})

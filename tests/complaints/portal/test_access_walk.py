@@ -24,7 +24,7 @@ def test_every_id_pattern_is_covered():
     names = {name for name, _ in id_patterns()}
     assert names == {"case_detail", "case_filed", "case_reply", "case_evidence_add",
                      "evidence_download", "case_withdraw", "case_appeal", "case_feedback",
-                     "staged_download", "case_retract", "case_court_action"}
+                     "staged_download", "case_retract", "case_court_action", "case_copy"}
 
 
 def test_creator_b_gets_404_everywhere(client, creator, other_creator, operator):
@@ -51,7 +51,7 @@ def test_creator_b_gets_404_everywhere(client, creator, other_creator, operator)
         assert post.status_code in (404, 405), (name, post.status_code)
         assert 404 in (get.status_code, post.status_code), name
         checked += 1
-    assert checked == 11
+    assert checked == 12
     # Nothing of A's changed through B's attempts.
     case.refresh_from_db()
     assert case.status == "decided" and case.messages.count() == 0

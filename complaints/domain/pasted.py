@@ -1,0 +1,139 @@
+"""Lists pasted into a filing form, one row a line, read with the same rules as single rows.
+
+Output locations: `URL` or `URL<TAB>date seen` (2026-11-20 or 2026-11-20 10:30).
+Works: `title | kind | rights holder | identifier`; the rights holder and identifier may be
+left out; the kind is its code or its label in either language ("anime", "Anime", "アニメ").
+
+Blank lines are ignored; each refusal names its line ("Line 12: …"), so nothing has to be
+typed again, and the line numbers are those of the box as the filer sees it.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from complaints.domain.locations import location_validate
+from complaints.domain.text import listing
+
+URL_MAX = 1000
+WORK_MAX = {"title": 300, "rights_holder": 200, "identifier": 500}
+
+ERROR_LINE = _("Line %(line)s: %(error)s")
+ERROR_DATE = _("The date seen must read like 2026-11-20 or 2026-11-20 10:30.")
+ERROR_URL_LONG = _("The location is longer than %(max)s characters.")
+ERROR_WORK_TOO_MANY_PARTS = _(
+    "A work has at most four parts: title | kind | rights holder | identifier.")
+ERROR_WORK_TITLE = _("The title of the work is missing.")
+ERROR_WORK_KIND_MISSING = _("Say the kind of work after the title: title | kind.")
+ERROR_WORK_KIND = _("“%(kind)s” is not a kind of work we know. Use one of: %(kinds)s.")
+ERROR_WORK_LONG = _("“%(part)s” is longer than %(max)s characters.")
+
+
+@dataclass(frozen=True)
+class PastedLocation:
+    line: int
+    url: str
+    seen_at: datetime | None = None  # naive: the face reads it in the filer's time zone
+
+
+@dataclass(frozen=True)
+class PastedWork:
+    line: int
+    title: str
+    kind: str
+    rights_holder: str = ""
+    identifier: str = ""
+
+
+@dataclass
+class Pasted:
+    rows: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _lines(text: str) -> Iterable[tuple[int, str]]:
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
+def _line_error(number: int, error) -> str:
+    return str(ERROR_LINE % {"line": number, "error": error})
+
+
+def _seen(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("/", "-"))
+    except ValueError:
+        raise ValidationError(ERROR_DATE, code="date") from None
+
+
+def pasted_locations(text: str) -> Pasted:
+    """One output location a line, each checked as a single row is
+    (complaints.domain.locations)."""
+    pasted = Pasted()
+    for number, line in _lines(text):
+        url, _tab, seen = line.partition("\t")
+        try:
+            if len(url.strip()) > URL_MAX:
+                raise ValidationError(ERROR_URL_LONG % {"max": URL_MAX}, code="long")
+            row = PastedLocation(line=number, url=location_validate(url), seen_at=_seen(seen))
+        except ValidationError as exc:
+            pasted.errors += [_line_error(number, m) for m in exc.messages]
+            continue
+        pasted.rows.append(row)
+    return pasted
+
+
+def _kind(value: str, kinds: dict[str, str]) -> str:
+    key = value.strip().casefold()
+    if not key:
+        raise ValidationError(ERROR_WORK_KIND_MISSING, code="kind_missing")
+    if key not in kinds:
+        names = sorted({code for code in kinds.values()})
+        raise ValidationError(ERROR_WORK_KIND % {"kind": value.strip(),
+                                                 "kinds": listing(names)}, code="kind")
+    return kinds[key]
+
+
+def _work(number: int, line: str, kinds: dict[str, str]) -> PastedWork:
+    parts = [part.strip() for part in line.split("|")]
+    if len(parts) > 4:
+        raise ValidationError(ERROR_WORK_TOO_MANY_PARTS, code="parts")
+    parts += [""] * (4 - len(parts))
+    title, kind, rights_holder, identifier = parts
+    if not title:
+        raise ValidationError(ERROR_WORK_TITLE, code="title")
+    for name, value in (("title", title), ("rights_holder", rights_holder),
+                        ("identifier", identifier)):
+        if len(value) > WORK_MAX[name]:
+            raise ValidationError(ERROR_WORK_LONG % {"part": value[:20] + "…",
+                                                     "max": WORK_MAX[name]}, code="long")
+    return PastedWork(line=number, title=title, kind=_kind(kind, kinds),
+                      rights_holder=rights_holder, identifier=identifier)
+
+
+def work_kind_names(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """Every name a pasted kind may have (its code, its label as shown now) → its code."""
+    names = {}
+    for code, label in choices:
+        if code:
+            names[str(code).casefold()] = code
+            names[str(label).casefold()] = code
+    return names
+
+
+def pasted_works(text: str, *, kinds: dict[str, str]) -> Pasted:
+    """One work a line: `title | kind | rights holder | identifier`."""
+    pasted = Pasted()
+    for number, line in _lines(text):
+        try:
+            pasted.rows.append(_work(number, line, kinds))
+        except ValidationError as exc:
+            pasted.errors += [_line_error(number, m) for m in exc.messages]
+    return pasted

@@ -1,0 +1,157 @@
+"""The copy of what was sent: in the receipt e-mail, and as a printable page with the
+SHA-256 of the notice as sent."""
+import hashlib
+import json
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.services import organisation_create, organisation_member_add
+from complaints.domain.notice_copy import notice_canonical, notice_sha256
+from complaints.models import Case
+from complaints.services.notice_copy import notice_content
+from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import review_and_send
+from tests.factories import UserFactory, file_case, png_upload, staff_user
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("complaints:case_new", args=["output-complaint"])
+
+
+def urls(n):
+    return [f"https://dreamreel.example/v/{i:04d}" for i in range(1, n + 1)]
+
+
+def filed(client, creator, on_commit, *, locations=1):
+    client.force_login(creator)
+    data = portal_data.output_complaint(paste_locations="\n".join(urls(locations)))
+    with on_commit():
+        response = review_and_send(client, URL, {**data, "evidence": [png_upload("f.png")]})
+    assert response.status_code == 302
+    return Case.objects.get()
+
+
+def test_the_receipt_carries_a_copy_of_the_notice(client, creator, on_commit):
+    case = filed(client, creator, on_commit, locations=3)
+    email = mail.outbox[0]
+    html = email.alternatives[0][0]
+    for text in (email.body, html):
+        assert "A copy of your notice as sent" in text
+        assert "Video copies Hoshino Aki" in text and "DreamReel video" in text
+        assert "Hoshizora Quest" in text and "Studio Hoshizora" in text
+        assert all(url in text for url in urls(3))
+        assert "f.png" in text and case.content_sha256 in text
+        assert f"/cases/{case.reference}/copy/" in text
+        assert "Only the first rows are listed" not in text
+
+
+def test_a_long_notice_lists_the_first_50_rows_and_links_the_rest(client, creator, on_commit):
+    case = filed(client, creator, on_commit, locations=60)
+    body = mail.outbox[0].body
+    assert "Output locations (61)" in body
+    assert urls(49)[-1] in body and urls(50)[-1] not in body  # 1 row + 49 pasted
+    assert "Only the first rows are listed here (50 output locations, 1 works)" in body
+    assert f"/cases/{case.reference}/copy/" in body
+
+
+def test_the_hash_is_sha256_of_the_canonical_json_of_the_notice(client, creator, on_commit):
+    case = filed(client, creator, on_commit, locations=2)
+    assert case.content_sha256 == hashlib.sha256(
+        case.content_as_sent.encode("utf-8")).hexdigest()
+    content = json.loads(case.content_as_sent)
+    assert content["title"] == "Video copies Hoshino Aki"
+    assert [loc["url"] for loc in content["locations"]] == [
+        "https://dreamreel.example/v/abc123", *urls(2)]
+    assert content["evidence"][0]["sha256"] == case.evidence.get().sha256
+    assert notice_sha256(content) == case.content_sha256
+    # What the stored rows say, read back, hashes to the same value.
+    rows = {"works": [{"title": w.title, "kind": w.kind, "rights_holder": w.rights_holder,
+                       "identifier": w.identifier} for w in case.works.order_by("position")],
+            "locations": [{"url": loc.url, "seen_at": loc.seen_at.isoformat()
+                           if loc.seen_at else None, "prompt": loc.prompt,
+                           "works": [w.position + 1 for w in loc.works.order_by("position")]}
+                          for loc in case.locations.order_by("position")]}
+    assert json.loads(notice_canonical({**content, **rows})) == content
+
+
+def test_the_hash_covers_every_field(client, creator, on_commit):
+    case = filed(client, creator, on_commit)
+    content = json.loads(case.content_as_sent)
+    assert notice_sha256({**content, "similarity": content["similarity"] + "."}) \
+        != case.content_sha256
+
+
+def test_a_new_draft_field_is_part_of_the_copy():
+    from tests.factories import complaint_draft
+    draft = complaint_draft()
+    content = notice_content(draft=draft)
+    assert {"title", "law", "signature", "good_faith_statement", "works", "locations",
+            "evidence"} <= set(content)
+    assert "language" not in content  # the portal's language is not part of the notice
+
+
+def test_the_printable_copy_shows_reference_receipt_time_and_hash(client, creator, on_commit):
+    case = filed(client, creator, on_commit, locations=60)
+    page = client.get(reverse("complaints:case_copy", args=[case.reference])).content.decode()
+    assert case.reference in page and "Received on" in page
+    assert "SHA-256" in page and case.content_sha256 in page
+    assert all(url in page for url in urls(60))  # the whole notice, not the e-mail's cut
+    assert "kotae/copy.css" in page
+    detail = client.get(reverse("complaints:case_detail", args=[case.reference]))
+    assert reverse("complaints:case_copy", args=[case.reference]) in detail.content.decode()
+    download = client.get(reverse("complaints:case_copy", args=[case.reference]),
+                          {"format": "json"})
+    assert hashlib.sha256(download.content).hexdigest() == case.content_sha256
+
+
+def test_the_printable_copy_in_japanese(client, creator, on_commit):
+    case = filed(client, creator, on_commit)
+    creator.language = "ja"
+    creator.save()
+    page = client.get(reverse("complaints:case_copy", args=[case.reference])).content.decode()
+    assert "送信した申立ての写し" in page and "受付番号" in page
+
+
+def test_who_may_open_the_copy(client, creator, on_commit):
+    case = filed(client, creator, on_commit)
+    url = reverse("complaints:case_copy", args=[case.reference])
+    assert client.get(url).status_code == 200
+    client.force_login(staff_user(email="op@kotae.example"))
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(email="stranger@example.com"))
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"format": "json"}).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_an_organisation_member_may_open_the_copy(client, creator):
+    studio = organisation_create(name="Studio Hoshizora", admin=creator)
+    colleague = UserFactory(email="colleague@example.com")
+    organisation_member_add(organisation=studio, user=colleague)
+    case = file_case(filer=creator, organisation_id=studio.pk)
+    client.force_login(colleague)
+    page = client.get(reverse("complaints:case_copy", args=[case.reference]))
+    assert page.status_code == 200 and case.content_sha256 in page.content.decode()
+    assert "Studio Hoshizora" in page.content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_copy_page_costs_the_same_queries_for_5_or_50_rows(
+        client, creator, on_commit, django_assert_max_num_queries, rows):
+    case = filed(client, creator, on_commit, locations=rows)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("complaints:case_copy",
+                                  args=[case.reference])).status_code == 200
+
+
+def test_the_receipts_copy_in_japanese(client, creator, on_commit):
+    creator.language = "ja"
+    creator.save()
+    case = filed(client, creator, on_commit, locations=60)
+    body = mail.outbox[0].body
+    assert "送信いただいた申立ての写し" in body and "生成物の掲載場所（61件）" in body
+    assert "ここには最初の一部のみを記載しています（生成物の掲載場所50件、作品1件）" in body
+    assert f"SHA-256ハッシュ値：{case.content_sha256}" in body

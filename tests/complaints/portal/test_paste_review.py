@@ -1,0 +1,138 @@
+"""Pasting lists into the filing form, and the review page that alone sends a notice."""
+import re
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import Case, IdempotencyRecord, StagedUpload
+from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import review_and_send, review_form_data, reviewing
+from tests.factories import png_upload
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("complaints:case_new", args=["output-complaint"])
+GOOD = [f"https://dreamreel.example/v/{i:03d}" for i in range(1, 6)]
+
+
+def complaint(**overrides):
+    """A complaint with its one location row and one work row left blank: the pasted
+    lists give them."""
+    data = portal_data.output_complaint(**overrides)
+    for key in ("locations-0-url", "locations-0-seen_at", "works-0-title", "works-0-kind",
+                "works-0-rights_holder"):
+        data.pop(key)
+    return data
+
+
+def test_pasted_locations_and_works_become_the_notice(client, creator):
+    client.force_login(creator)
+    data = complaint(paste_locations="\n".join(GOOD[:2]) + "\n\n" + GOOD[2] + "\t2026-11-20",
+                     paste_works="Hoshizora Quest | anime | Studio Hoshizora\n星空 | アニメ")
+    response = review_and_send(client, URL, data)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert [loc.url for loc in case.locations.order_by("position")] == GOOD[:3]
+    assert case.locations.get(url=GOOD[2]).seen_at is not None
+    assert [(w.title, w.kind) for w in case.works.order_by("position")] == [
+        ("Hoshizora Quest", "anime"), ("星空", "anime")]
+
+
+def test_pasted_rows_add_to_the_single_rows(client, creator):
+    client.force_login(creator)
+    data = portal_data.output_complaint(paste_locations="\n".join(GOOD[3:5]))
+    review_and_send(client, URL, data)
+    assert [loc.url for loc in Case.objects.get().locations.order_by("position")] == [
+        "https://dreamreel.example/v/abc123", GOOD[3], GOOD[4]]
+
+
+def test_bad_lines_are_shown_by_number_next_to_the_box_and_the_text_is_kept(client, creator):
+    client.force_login(creator)
+    text = "\n".join([GOOD[0], "https://dreamreel.example", GOOD[1], "not a location at all"])
+    response = client.post(URL, reviewing(complaint(
+        paste_locations=text, paste_works="Hoshizora Quest | anime\nQuest | sculpture")))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
+    assert "Line 2: " in page and "Line 4: " in page and "Line 1: " not in page
+    assert "Line 2: “sculpture” is not a kind of work we know." in page
+    box = re.search(r'<textarea name="paste_locations"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and "not a location at all" in box.group(1) and GOOD[1] in box.group(1)
+    assert 'id="id_paste_locations_error"' in page  # next to the box
+
+
+def test_the_form_only_shows_the_review_the_whole_notice_before_sending(client, creator):
+    client.force_login(creator)
+    data = portal_data.output_complaint(paste_locations=GOOD[0])
+    response = client.post(URL, reviewing(data))
+    page = response.content.decode()
+    assert response.status_code == 200 and Case.objects.count() == 0
+    for shown in ("Video copies Hoshino Aki", "DreamReel video", "reel-2",
+                  "The character&#x27;s face, hair and costume are reproduced.",
+                  "Remove the output", "https://dreamreel.example/v/abc123", GOOD[0],
+                  "Hoshizora Quest", "Studio Hoshizora", "Hanako Yamada",
+                  "Good-faith statement", "Send the complaint", "Back to edit"):
+        assert shown in page, shown
+
+
+def test_back_to_edit_keeps_everything_files_included(client, creator):
+    client.force_login(creator)
+    data = portal_data.output_complaint(paste_locations=GOOD[0] + "\n" + GOOD[1])
+    review = client.post(URL, {**reviewing(data), "evidence": [png_upload("frame-0412.png")]})
+    assert "frame-0412.png" in review.content.decode()
+    back = client.post(URL, {**review_form_data(review.content.decode()), "edit": "1"})
+    page = back.content.decode()
+    assert back.status_code == 200 and Case.objects.count() == 0
+    assert "frame-0412.png" in page and 'name="staged"' in page
+    assert GOOD[1] in page and 'value="Video copies Hoshino Aki"' in page
+    assert 'value="https://dreamreel.example/v/abc123"' in page
+    # Sent from there (through the review again), the file goes with the notice.
+    review_again = client.post(URL, {**review_form_data_form(page), **reviewing(data)})
+    sent = client.post(URL, {**review_form_data(review_again.content.decode()), "send": "1"})
+    assert sent.status_code == 302
+    assert [e.original_name for e in Case.objects.get().evidence.all()] == ["frame-0412.png"]
+
+
+def review_form_data_form(page):
+    """The staged files the edit form carries."""
+    return {"staged": re.findall(r'name="staged" value="([0-9a-f-]+)"', page)}
+
+
+def test_a_double_submit_from_the_review_page_files_once(client, creator, on_commit):
+    client.force_login(creator)
+    review = client.post(URL, reviewing(portal_data.output_complaint()))
+    sent = review_form_data(review.content.decode())
+    with on_commit():
+        first = client.post(URL, {**sent, "send": "1"})
+        second = client.post(URL, {**sent, "send": "1"})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Case.objects.count() == 1
+    assert IdempotencyRecord.objects.filter(user=creator).count() == 1
+
+
+def test_send_without_the_review_pages_key_only_reviews(client, creator):
+    client.force_login(creator)
+    data = {**reviewing(portal_data.output_complaint()), "send": "1"}
+    response = client.post(URL, data)
+    assert response.status_code == 200 and "data-review" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_a_key_from_someone_else_files_nothing_of_theirs(client, creator, other_creator):
+    client.force_login(creator)
+    review = client.post(URL, reviewing(portal_data.output_complaint()))
+    sent = review_form_data(review.content.decode())
+    client.post(URL, {**sent, "send": "1"})
+    client.force_login(other_creator)
+    response = client.post(URL, {**sent, "send": "1"})
+    assert Case.objects.filter(filer=other_creator).count() == 1  # their own, not a redirect
+    assert response["Location"] != reverse("complaints:case_filed",
+                                           args=[Case.objects.get(filer=creator).reference])
+
+
+def test_review_keeps_files_staged_not_filed(client, creator):
+    client.force_login(creator)
+    client.post(URL, {**reviewing(portal_data.output_complaint()), "evidence": [png_upload()]})
+    assert StagedUpload.objects.filter(owner=creator).count() == 1
+    assert Case.objects.count() == 0
