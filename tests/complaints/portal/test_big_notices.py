@@ -135,3 +135,22 @@ def test_a_ten_thousand_location_case_page_and_the_queue_stay_in_budget(client, 
     assert at_big == at_5 <= 12
     queue_big, html = _get(client, queue)
     assert big.reference in html and queue_big == queue_small
+
+
+@pytest.mark.slow
+def test_ten_thousand_locations_pasted_into_the_portal_are_one_case(client, creator):
+    client.force_login(creator)
+    pasted = "\n".join(f"{URL}{i}" for i in range(MAX_LOCATIONS))
+    data = portal_data.output_complaint(paste_locations=pasted)
+    data.pop("locations-0-url")
+    data.pop("locations-0-seen_at", None)
+    form = reverse("complaints:case_new", args=["output-complaint"])
+    sent = portal_data.review_and_send(client, form, data)
+    assert sent.status_code == 302
+    case = Case.objects.get(filer=creator)
+    assert case.locations.count() == MAX_LOCATIONS
+    # One line more is refused by its count, before any line is checked.
+    over = portal_data.output_complaint(paste_locations=pasted + f"\n{URL}{MAX_LOCATIONS}")
+    refused = client.post(form, portal_data.reviewing(over))
+    assert refused.status_code == 400
+    assert "10,000" in refused.content.decode() and "leave out" in refused.content.decode()
