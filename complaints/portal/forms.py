@@ -136,6 +136,9 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
         for name, field in self.fields.items():  # a part left out, in the domain's words
             if name in MISSING:
                 field.error_messages["required"] = MISSING[name]
+        for name in CONTACT_FIELDS:  # required under US law: never marked "(optional)"
+            if name in self.fields:
+                self.fields[name].conditional = True
         if "law" in self.fields and "accuracy_statement" in self.fields:
             law = (self.data.get("law") if self.is_bound else self.initial.get("law")) or ""
             self.fields["accuracy_statement"].label = accuracy_statement_label(law)

@@ -2,6 +2,8 @@
 statement worded by the law, the kinds of work a catalogue needs, the notice's own language,
 and which location copies which work — refused and accepted alike by the portal and the
 API, and shown to the desk and the filer (never to an output's owner: test_owner_page)."""
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -286,3 +288,11 @@ def test_the_service_writes_the_links_in_bulk(creator, django_assert_max_num_que
                   locations=[LocationData(url="https://dreamreel.example/v/x", works=(1,))])
     with django_assert_max_num_queries(len(few.captured_queries)):
         file_case(filer=creator, works=works, locations=locations)
+
+
+def test_contact_fields_are_never_marked_optional(client, creator):
+    # Required under US law: "(optional)" beside them would tell a US filer otherwise.
+    client.force_login(creator)
+    page = client.get("/cases/new/output-complaint/").content.decode()
+    label = re.search(r'<label for="id_filer_postal_address">(.*?)</label>', page, re.S)
+    assert label and "optional" not in label.group(1)

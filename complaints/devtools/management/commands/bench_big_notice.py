@@ -75,7 +75,9 @@ class Command(BaseCommand):
         return {"kind": "output_complaint", "title": "Bench: a big notice", "law": "us_dmca",
                 "ai_product": "DreamReel video", "similarity": "The same scenes.",
                 "remedies": ["remove_output"], "good_faith_statement": True,
-                "accuracy_statement": True, "signature": "Bench Filer", **rows}
+                "accuracy_statement": True, "signature": "Bench Filer",
+                "postal_address": "1-2-3 Jingumae, Shibuya, Tokyo", "phone": "+81 3 1234 5678",
+                **rows}
 
     def _post(self, client, url, body, expected):
         response = client.post(url, body, format="json")
