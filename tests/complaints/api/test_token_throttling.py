@@ -72,7 +72,15 @@ def test_with_the_cache_down_it_fails_open_and_says_so(monkeypatch, caplog):
 
     for name in ("get", "add", "incr", "set"):
         monkeypatch.setattr(cache, name, down)
-    with caplog.at_level(logging.WARNING):
-        codes = wrong_tokens(settings.KOTAE_API_BAD_TOKEN_LIMIT + 3)
+    # Read from the module's own logger: a worker started in this process by an earlier
+    # test may have reconfigured logging and disabled loggers that existed then.
+    counted = logging.getLogger("config.rate_limits")
+    counted.disabled = False
+    with caplog.at_level(logging.WARNING, logger="config.rate_limits"):
+        counted.addHandler(caplog.handler)
+        try:
+            codes = wrong_tokens(settings.KOTAE_API_BAD_TOKEN_LIMIT + 3)
+        finally:
+            counted.removeHandler(caplog.handler)
     assert codes == [401] * (settings.KOTAE_API_BAD_TOKEN_LIMIT + 3)
     assert "Rate limit not counted, cache unavailable" in caplog.text
