@@ -10,6 +10,8 @@ test client in this process (no server), so the figures are the application's ow
 - one_request: POST /api/v1/cases/ with every location and work in one body;
 - draft: POST /api/v1/drafts/, the locations and works in pages of `--page`, then
   /submit/ (times and statements summed over the requests; memory the largest);
+- portal_paste: the portal's form with every location and work pasted into its boxes
+  (the form's POST, which shows the review page, then Send on that page; summed);
 - api_detail, case_page (the filer's), desk_case_page and queue: each opened once warm.
 
 For each: milliseconds, SQL statements and the peak of Python memory (tracemalloc).
@@ -54,8 +56,34 @@ def _sum(figures: list[dict]) -> dict:
             "peak_mb": max(f["peak_mb"] for f in figures), "requests": len(figures)}
 
 
+def _review_fields(html: str) -> dict:
+    """The hidden fields of the review page's form, as a browser sends them back."""
+    from html.parser import HTMLParser
+
+    class Hidden(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.inside = {}, False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and "data-review" in attrs:
+                self.inside = True
+            elif tag == "input" and self.inside and attrs.get("type") == "hidden":
+                self.data.setdefault(attrs["name"], []).append(attrs.get("value", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+
+    parser = Hidden()
+    parser.feed(html)
+    return parser.data
+
+
 class Command(BaseCommand):
-    help = "File a 10,000-location notice through the API (one request, and draft pages)."
+    help = ("File a 10,000-location notice through the API (one request, and draft pages) "
+            "and the portal's paste boxes.")
 
     def add_arguments(self, parser):
         parser.add_argument("--locations", type=int, default=10_000)
@@ -104,6 +132,7 @@ class Command(BaseCommand):
             case, result["one_request"] = _measure(
                 lambda: self._post(api, "/api/v1/cases/", body, 201))
             result["draft"] = self._draft(api, locations, works, page, url_chars)
+            result["portal_paste"] = self._portal_paste(filer, locations, works, url_chars)
             result.update(self._pages(api, filer, desk, case["reference"]))
         finally:
             api_token_revoke(token=row)
@@ -124,6 +153,34 @@ class Command(BaseCommand):
                 figures.append(figure)
         _case, submit = _measure(lambda: self._post(api, f"{base}submit/", {}, 201))
         return {**_sum([*figures, submit]), "submit": submit}
+
+    def _portal_paste(self, filer, locations, works, url_chars) -> dict:
+        found, made = self._rows("paste", locations, works, url_chars)
+        host = (settings.ALLOWED_HOSTS or ["localhost"])[0]
+        portal = Client(SERVER_NAME="localhost" if host in ("*", "") or host.startswith(".")
+                        else host)
+        portal.force_login(filer)
+        form = reverse("complaints:case_new", args=["output-complaint"])
+        data = {"title": "Bench: a big notice pasted", "filed_as": "rights_holder",
+                "law": "us_dmca", "ai_product": "DreamReel video",
+                "similarity": "The same scenes.", "remedies": ["remove_output"],
+                "good_faith_statement": "on", "accuracy_statement": "on",
+                "signature": "Bench Filer", "filer_postal_address": "1-2-3 Jingumae, Tokyo",
+                "filer_phone": "+81 3 1234 5678",
+                **{f"{prefix}-{name}": value for prefix in ("works", "locations")
+                   for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"),
+                                       ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "500"))},
+                "paste_locations": "\n".join(row["url"] for row in found),
+                "paste_works": "\n".join(f"{w['title']} | anime | | {w['identifier']}"
+                                         for w in made)}
+        review, shown = _measure(lambda: portal.post(form, data))
+        if review.status_code != 200 or b"data-review" not in review.content:
+            raise CommandError(f"{form}: {review.status_code} {review.content[:500]!r}")
+        hidden = _review_fields(review.content.decode())
+        sent, send = _measure(lambda: portal.post(form, {**hidden, "send": "1"}))
+        if sent.status_code != 302:
+            raise CommandError(f"{form} (send): {sent.status_code}")
+        return {**_sum([shown, send]), "review": shown, "send": send}
 
     def _pages(self, api, filer, desk, reference) -> dict:
         pk = Case.objects.get(reference=reference).pk
