@@ -93,7 +93,8 @@ DRAFT_CREATE_SCHEMA = PolymorphicProxySerializer(
 def _notice_checked(request, notice) -> tuple[dict, dict[str, list]]:
     """The notice without its rows, checked as far as it goes (parts may come later), and
     the first page of each list it brought."""
-    if not isinstance(notice, dict) or notice.get("kind") not in DRAFT_IN:
+    if not isinstance(notice, dict) or not isinstance(notice.get("kind"), str) \
+            or notice.get("kind") not in DRAFT_IN:
         serializer = s.case_in_serializer(notice, request=request)
         serializer.is_valid(raise_exception=True)
     serializer = DRAFT_IN[notice["kind"]](data=notice, context={"request": request})

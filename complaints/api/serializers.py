@@ -302,7 +302,7 @@ class _KindOnly(Input):
 
 def case_in_serializer(data, *, request) -> serializers.Serializer:
     """The serializer for the kind the body names (or one that says what is wrong)."""
-    if isinstance(data, dict) and data.get("kind") in CASE_IN:
+    if isinstance(data, dict) and isinstance(data.get("kind"), str) and data["kind"] in CASE_IN:
         return CASE_IN[data["kind"]](data=data, context={"request": request})
     return _KindOnly(data=data)
 

@@ -39,6 +39,11 @@ LOCATION = rf"^(?:{_ADDRESS}|{GENERATION_ID})(?![\s\S])"
 _BARE_SITE = re.compile(rf"(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}/*(?:#!/*)?")
 
 
+LOCATION_MAX = 1000  # characters, as stored (OutputLocation.url)
+ERROR_LOCATION_LONG = _("An output location is at most 1,000 characters long, as stored "
+                        "(with https:// added to an address without it).")
+
+
 def location_validate(value: str) -> str:
     """The location as stored (an address gets https:// if it had no scheme), or a
     ValidationError saying what an exact location is."""
@@ -46,7 +51,10 @@ def location_validate(value: str) -> str:
     if re.fullmatch(GENERATION_ID, value):
         return value
     if re.fullmatch(_ADDRESS, value):
-        return value if "://" in value else f"https://{value}"
+        stored = value if "://" in value else f"https://{value}"
+        if len(stored) > LOCATION_MAX:  # the column's size: never a database error
+            raise ValidationError(ERROR_LOCATION_LONG, code="too_long")
+        return stored
     if _BARE_SITE.fullmatch(value):
         raise ValidationError(ERROR_NOT_EXACT, code="not_exact")
     raise ValidationError(ERROR_LOCATION_FORMAT, code="format")

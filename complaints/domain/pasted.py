@@ -9,9 +9,10 @@ typed again, and the line numbers are those of the box as the filer sees it.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.locations import location_validate
@@ -68,9 +69,13 @@ def _seen(value: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("/", "-"))
-    except ValueError:
+        seen = datetime.fromisoformat(value.replace("/", "-"))
+        if seen.tzinfo is None:  # a time without its zone is the reader's own
+            seen = timezone.make_aware(seen)
+        seen.astimezone(UTC)  # a year the clock cannot carry (year 1 east of UTC)
+    except (ValueError, OverflowError):
         raise ValidationError(ERROR_DATE, code="date") from None
+    return seen
 
 
 def pasted_locations(text: str) -> Pasted:
@@ -102,7 +107,7 @@ def _kind(value: str, kinds: dict[str, str]) -> str:
 
 
 def _work(number: int, line: str, kinds: dict[str, str]) -> PastedWork:
-    parts = [part.strip() for part in line.split("|")]
+    parts = [part.strip() for part in line.replace("｜", "|").split("|")]  # 全角 too
     if len(parts) > 4:
         raise ValidationError(ERROR_WORK_TOO_MANY_PARTS, code="parts")
     parts += [""] * (4 - len(parts))

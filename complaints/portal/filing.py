@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -17,6 +16,7 @@ from complaints.domain.kinds import filing_errors
 from complaints.domain.text import labelled
 from complaints.models import CaseKind, StagedUpload
 from complaints.portal import forms as f
+from complaints.portal.paste import PasteForm
 from complaints.services.cases import CaseDraft, LocationData, WorkData
 from complaints.services.evidence import upload_stage
 
@@ -115,7 +115,7 @@ class Filing:
                     formset(prefix=prefix)
 
     def _paste_form(self, data, initial=None):
-        return f.PasteForm(data, initial=initial, locations=self.spec.locations,
+        return PasteForm(data, initial=initial, locations=self.spec.locations,
                            works=self.spec.works != "none")
 
     @staticmethod
@@ -263,8 +263,7 @@ class Filing:
                          identifier=w.identifier) for w in self.paste.works]
 
     def _pasted_locations(self) -> list[LocationData]:
-        return [LocationData(url=loc.url, seen_at=timezone.make_aware(loc.seen_at)
-                             if loc.seen_at else None) for loc in self.paste.locations]
+        return [LocationData(url=loc.url, seen_at=loc.seen_at) for loc in self.paste.locations]
 
     def draft(self, *, language: str) -> CaseDraft:
         """The filing as a CaseDraft. (Of a form with mistakes, what could be read of it:

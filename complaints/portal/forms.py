@@ -3,10 +3,11 @@ kind must hold, and the words for what is missing, are the domain's
 (complaints/domain/kinds.py), checked by complaints/portal/filing.py and by case_submit."""
 
 import re
+import unicodedata
+from datetime import UTC
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +15,7 @@ from complaints.domain.kinds import CONTACT_MAX, ERROR_LAW_UNKNOWN, LIMITS, MISS
 from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, notice_language_choices
 from complaints.domain.laws import Law, accuracy_statement_label
 from complaints.domain.locations import location_validate
-from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
 from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
-from complaints.domain.text import listing
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
 
@@ -287,10 +286,20 @@ class LocationForm(forms.Form):
     def clean_url(self):
         return location_validate(self.cleaned_data["url"])
 
+    def clean_seen_at(self):
+        seen = self.cleaned_data["seen_at"]
+        try:  # a year the clock cannot carry (year 1 east of UTC): not a 500 later
+            if seen is not None:
+                seen.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(_("Give a real date and time.")) from None
+        return seen
+
     def clean_works(self):
-        """"1, 3" or "1、3" as (1, 3); whether each number is a work of the notice is the
-        domain's to say (complaints.domain.kinds), in the words the API uses too."""
-        parts = [p for p in re.split(r"[\s,、，]+", self.cleaned_data["works"]) if p]
+        """"1, 3" or "1、3" (full-width digits too) as (1, 3); whether each number is a work
+        of the notice is the domain's to say, in the words the API uses too."""
+        text = unicodedata.normalize("NFKC", self.cleaned_data["works"])
+        parts = [p for p in re.split(r"[\s,、，]+", text) if p]
         if not all(p.isascii() and p.isdigit() for p in parts):
             raise ValidationError(ERROR_WORK_NUMBERS)
         return tuple(dict.fromkeys(int(p) for p in parts))
@@ -429,72 +438,3 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(label=_("Anything you want to tell us"),
                               required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=4000)
-
-
-
-
-# --- Pasted lists and the review step (issue 19; owner: the filing flow) ----------------
-# A form of its own beside the kind's form, so the kinds' fields stay where they are.
-
-PASTE_LOCATIONS_HELP = _(
-    "One output location a line. To say when you saw it, add a tab after the location, "
-    "then the date: 2026-11-20 or 2026-11-20 10:30 (two columns copied from a spreadsheet "
-    "read this way). Blank lines are ignored. These are added to the rows above.")
-PASTE_WORKS_HELP = _(
-    "One work a line: title | kind | rights holder | identifier. The rights holder and "
-    "identifier may be left out. Kinds: %(kinds)s. Blank lines are ignored. These are added "
-    "to the rows above.")
-
-
-def _work_kind_names() -> dict[str, str]:
-    """A kind as its code or its label in English or Japanese."""
-    names = {}
-    for language in ("en", "ja"):
-        with translation.override(language):
-            names.update(work_kind_names((code, str(label))
-                                         for code, label in Work.Kind.choices))
-    return names
-
-
-class PasteForm(forms.Form):
-    """Lists pasted one row a line; each line is checked as a single row is, and its
-    refusals are said by line number next to the box, with the text kept as typed."""
-
-    paste_locations = forms.CharField(
-        label=_("Paste a list of output locations"), required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "wrap": "off"}),
-        help_text=PASTE_LOCATIONS_HELP)
-    paste_works = forms.CharField(
-        label=_("Paste a list of works"), required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "wrap": "off"}))
-
-    def __init__(self, *args, locations: bool, works: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not locations:
-            del self.fields["paste_locations"]
-        if works:
-            kinds = listing(pgettext_lazy("a kind of work's code and its name",
-                                          "%(code)s (%(label)s)")
-                            % {"code": code, "label": label}
-                            for code, label in Work.Kind.choices)
-            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": kinds}
-        else:
-            del self.fields["paste_works"]
-        self.locations: list = []
-        self.works: list = []
-
-    def clean_paste_locations(self):
-        text = self.cleaned_data["paste_locations"]
-        pasted = pasted_locations(text)
-        if pasted.errors:
-            raise ValidationError(pasted.errors)
-        self.locations = pasted.rows
-        return text
-
-    def clean_paste_works(self):
-        text = self.cleaned_data["paste_works"]
-        pasted = pasted_works(text, kinds=_work_kind_names())
-        if pasted.errors:
-            raise ValidationError(pasted.errors)
-        self.works = pasted.rows
-        return text

@@ -12,6 +12,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from complaints.domain.languages import notice_language_label
+from complaints.domain.laws import accuracy_statement_text
 from complaints.domain.text import listing
 from complaints.models import Case, Remedy, TrainingUse, Work
 from complaints.selectors.cases import cases_visible_to
@@ -62,7 +64,11 @@ def _label(name: str) -> str:
         return capfirst(name.replace("_", " "))
 
 
-def _text(name: str, value) -> str:
+def _text(name: str, value, content: dict) -> str:
+    if name == "accuracy_statement" and value is True:  # its wording, by the notice's law
+        return accuracy_statement_text(content.get("law") or "")
+    if name == "notice_language" and isinstance(value, str):
+        return notice_language_label(value)
     if isinstance(value, bool):
         return str(YES if value else NO)
     if name in LIST_CHOICES:
@@ -88,7 +94,7 @@ def notice_copy_present(content: dict, *, limit: int | None = None) -> NoticeCop
         value = content[name]
         if value in ("", [], None) or (value is False and name not in LAST):
             continue
-        fields.append((_label(name), _text(name, value)))
+        fields.append((_label(name), _text(name, value, content)))
     kinds = dict(Work.Kind.choices)
     works = [{**w, "kind_label": str(kinds.get(w.get("kind"), w.get("kind")))}
              for w in content.get("works", [])[:limit]]

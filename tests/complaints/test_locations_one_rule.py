@@ -107,3 +107,16 @@ def test_the_filing_service_itself_refuses_what_is_not_exact(creator):
     assert not Case.objects.exists()
     case = file_case(filer=creator, locations=[LocationData(url="www.dreamreel.example/v/1")])
     assert case.locations.get().url == "https://www.dreamreel.example/v/1"
+
+
+def test_a_location_too_long_once_https_is_added_is_refused():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from complaints.domain.locations import location_validate
+
+    address = "dreamreel.example/v/" + "a" * 980  # 1,000 characters as typed
+    assert len(address) == 1000
+    with pytest.raises(ValidationError):
+        location_validate(address)  # 1,008 with https://: over the column's 1,000
+    assert len(location_validate("https://" + "dreamreel.example/v/" + "a" * 972)) == 1000

@@ -278,3 +278,16 @@ def test_a_submission_retried_with_its_key_gets_the_same_case(creator):
     assert first.status_code == again.status_code == 201
     assert first.json()["reference"] == again.json()["reference"]
     assert again["Idempotent-Replayed"] == "true" and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", [[], {}, 7, None])
+def test_a_draft_with_a_kind_of_the_wrong_type_is_refused_not_a_500(creator, kind):
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=creator, name='t')[1]}")
+    for address in ("/api/v1/drafts/", "/api/v1/cases/"):
+        response = client.post(address, {"kind": kind}, format="json")
+        assert response.status_code == 400 and "kind" in response.json()["fields"], address

@@ -19,7 +19,7 @@ def test_bench_big_notice_files_three_ways_and_prints_figures(capsys, settings):
     assert [case.works.count() for case in Case.objects.all()] == [20, 20, 20]
     assert result["portal_paste"]["requests"] == 2  # the form (review), then Send
     assert result["draft"]["requests"] == 1 + 3 + 1 + 1  # open, 3+1 pages, submit
-    for phase in ("one_request", "draft", "portal_paste", "api_detail", "case_page", "desk_case_page",
-                  "queue"):
+    for phase in ("one_request", "draft", "portal_paste", "api_detail", "case_page",
+                  "desk_case_page", "queue"):
         assert result[phase]["ms"] > 0 and result[phase]["statements"] > 0, phase
         assert result[phase]["peak_mb"] >= 0

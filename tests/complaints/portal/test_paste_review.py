@@ -136,3 +136,37 @@ def test_review_keeps_files_staged_not_filed(client, creator):
     client.post(URL, {**reviewing(portal_data.output_complaint()), "evidence": [png_upload()]})
     assert StagedUpload.objects.filter(owner=creator).count() == 1
     assert Case.objects.count() == 0
+
+
+def test_dates_with_their_zone_or_out_of_range_never_break_the_form(client, creator):
+    # A spreadsheet column with an offset is a date like any other; year 1 is refused.
+    client.force_login(creator)
+    good = complaint(paste_locations=f"{GOOD[0]}\t2026-11-20T10:30+09:00\n"
+                                     f"{GOOD[1]}\t2026-11-20T01:30Z",
+                     paste_works="Hoshizora Quest | anime")
+    assert client.post(URL, reviewing(good)).status_code == 200
+    bad = complaint(paste_locations=f"{GOOD[0]}\t0001-01-01", paste_works="Hoshizora Quest | anime")
+    refused = client.post(URL, reviewing(bad))
+    assert refused.status_code == 400 and "Line 1: " in refused.content.decode()
+    row = portal_data.output_complaint(**{"locations-0-seen_at": "0001-01-01T00:00"})
+    refused = client.post(URL, reviewing(row))
+    assert refused.status_code == 400 and "Give a real date and time." in (
+        refused.content.decode())
+
+
+def test_full_width_separators_and_digits_are_read(client, creator):
+    client.force_login(creator)
+    data = complaint(paste_locations=GOOD[0], paste_works="星空クエスト｜アニメ｜スタジオ星空")
+    response = review_and_send(client, URL, data)
+    assert response.status_code == 302
+    assert [(w.title, w.kind, w.rights_holder) for w in Case.objects.get().works.all()] == [
+        ("星空クエスト", "anime", "スタジオ星空")]
+
+
+def test_the_copy_says_the_accuracy_statement_in_the_laws_words(client, creator):
+    client.force_login(creator)
+    review = client.post(URL, reviewing(portal_data.output_complaint(
+        notice_language="zh")))
+    page = review.content.decode()
+    assert review.status_code == 200 and "penalty of perjury" in page
+    assert "<dd>zh</dd>" not in page and "Chinese" in page

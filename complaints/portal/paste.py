@@ -1,0 +1,74 @@
+"""The filing form's paste boxes: lists pasted one row a line, beside the kind's own form
+(complaints.portal.forms), each line checked as a single row is."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
+from complaints.domain.text import listing
+from complaints.models import Work
+
+PASTE_LOCATIONS_HELP = _(
+    "One output location a line. To say when you saw it, add a tab after the location, "
+    "then the date: 2026-11-20 or 2026-11-20 10:30 (two columns copied from a spreadsheet "
+    "read this way). Blank lines are ignored. These are added to the rows above.")
+PASTE_WORKS_HELP = _(
+    "One work a line: title | kind | rights holder | identifier. The rights holder and "
+    "identifier may be left out. Kinds: %(kinds)s. Blank lines are ignored. These are added "
+    "to the rows above.")
+
+
+def _work_kind_names() -> dict[str, str]:
+    """A kind as its code or its label in English or Japanese."""
+    names = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            names.update(work_kind_names((code, str(label))
+                                         for code, label in Work.Kind.choices))
+    return names
+
+
+class PasteForm(forms.Form):
+    """Lists pasted one row a line; each line is checked as a single row is, and its
+    refusals are said by line number next to the box, with the text kept as typed."""
+
+    paste_locations = forms.CharField(
+        label=_("Paste a list of output locations"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "wrap": "off"}),
+        help_text=PASTE_LOCATIONS_HELP)
+    paste_works = forms.CharField(
+        label=_("Paste a list of works"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "wrap": "off"}))
+
+    def __init__(self, *args, locations: bool, works: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not locations:
+            del self.fields["paste_locations"]
+        if works:
+            kinds = listing(pgettext_lazy("a kind of work's code and its name",
+                                          "%(code)s (%(label)s)")
+                            % {"code": code, "label": label}
+                            for code, label in Work.Kind.choices)
+            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": kinds}
+        else:
+            del self.fields["paste_works"]
+        self.locations: list = []
+        self.works: list = []
+
+    def clean_paste_locations(self):
+        text = self.cleaned_data["paste_locations"]
+        pasted = pasted_locations(text)
+        if pasted.errors:
+            raise ValidationError(pasted.errors)
+        self.locations = pasted.rows
+        return text
+
+    def clean_paste_works(self):
+        text = self.cleaned_data["paste_works"]
+        pasted = pasted_works(text, kinds=_work_kind_names())
+        if pasted.errors:
+            raise ValidationError(pasted.errors)
+        self.works = pasted.rows
+        return text
