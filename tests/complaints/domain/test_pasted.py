@@ -1,7 +1,7 @@
 """Pasted lists: one row a line, each line checked as a single row is, refusals by line."""
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
 
@@ -16,9 +16,13 @@ def test_good_locations_with_and_without_a_date_and_blank_lines_ignored():
     assert pasted.errors == []
     assert [(r.line, r.url, r.seen_at) for r in pasted.rows] == [
         (1, "https://dreamreel.example/v/1", None),
-        (4, "https://dreamreel.example/v/2", datetime(2026, 11, 20, 10, 30)),
-        (5, "gen_7f3a9c2e11", datetime(2026, 11, 21)),
+        # A time without its zone is read in the reader's; one with its zone as it is.
+        (4, "https://dreamreel.example/v/2",
+         timezone.make_aware(datetime(2026, 11, 20, 10, 30))),
+        (5, "gen_7f3a9c2e11", timezone.make_aware(datetime(2026, 11, 21))),
     ]
+    zoned = pasted_locations("https://dreamreel.example/v/3\t2026-11-20T10:30Z")
+    assert zoned.rows[0].seen_at == datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 
 
 def test_bad_locations_are_refused_by_their_line_number_in_the_box():
