@@ -99,9 +99,23 @@ def _notice_checked(request, notice) -> tuple[dict, dict[str, list]]:
         serializer.is_valid(raise_exception=True)
     serializer = DRAFT_IN[notice["kind"]](data=notice, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    rows = {part: notice[part] for part in PART_NAMES
+    rows = {part: _known(serializer.fields[part], notice[part]) for part in PART_NAMES
             if part in serializer.fields and notice.get(part)}
-    return {k: v for k, v in notice.items() if k not in PART_NAMES}, rows
+    return {k: _known(serializer.fields[k], v) for k, v in notice.items()
+            if k in serializer.fields and k not in PART_NAMES}, rows
+
+
+def _known(field, value):
+    """What the field reads of a checked value: only the keys its serializers know, at every
+    depth. A draft keeps nothing else (a stray key could not be stored, e.g. a NUL in
+    PostgreSQL's JSON, and would come back at submission)."""
+    if isinstance(field, serializers.ListSerializer | serializers.ListField) and isinstance(
+            value, list):
+        child = getattr(field, "child", None)
+        return [_known(child, item) for item in value] if child is not None else value
+    if isinstance(field, serializers.Serializer) and isinstance(value, dict):
+        return {k: _known(field.fields[k], v) for k, v in value.items() if k in field.fields}
+    return value
 
 
 def _page_rows(part: str, child_class, *, required: bool = True) -> Rows:
@@ -190,7 +204,8 @@ def _rows_view(part: str, child_class):
                 page = _PageIn(data=request.data, part=part, child_class=child_class)
                 page.is_valid(raise_exception=True)
                 with filing_refusals():
-                    filing_draft_rows_add(draft=draft, part=part, rows=request.data[part])
+                    filing_draft_rows_add(draft=draft, part=part,
+                                          rows=_known(page.fields[part], request.data[part]))
                 return Response(_present(draft))
             return idempotent(request, add)
     DraftRows.__name__ = DraftRows.__qualname__ = f"Draft{part.title()}"

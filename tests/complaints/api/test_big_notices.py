@@ -1,6 +1,7 @@
 """One notice, any size, through the API: limits said first (with how many were sent),
 repeats merged with a note, rows a page at a time on the way out, and drafts that take
 their rows in pages and are filed once, as one case."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -291,3 +292,29 @@ def test_a_draft_with_a_kind_of_the_wrong_type_is_refused_not_a_500(creator, kin
     for address in ("/api/v1/drafts/", "/api/v1/cases/"):
         response = client.post(address, {"kind": kind}, format="json")
         assert response.status_code == 400 and "kind" in response.json()["fields"], address
+
+
+def test_a_draft_keeps_only_the_parts_it_knows(creator):
+    # Stray keys (here with NUL, which PostgreSQL's JSON cannot hold) are not kept.
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+    from complaints.models import FilingDraft
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=creator, name='t')[1]}")
+    opened = client.post("/api/v1/drafts/", {
+        "kind": "output_complaint", "title": "Scenes copied", "stray\u0000": {"a\u0000": 1},
+        "agent": {"principal_name": "Studio H", "authority_statement": "Mandate",
+                  "x\u0000": "y"},
+        "locations": [{"url": "https://dreamreel.example/v/1", "z\u0000": 0}]},
+        format="json")
+    assert opened.status_code == 201, opened.json()
+    added = client.post(f"/api/v1/drafts/{opened.json()['id']}/locations/",
+                        {"locations": [{"url": "https://dreamreel.example/v/2", "q\u0000": 1}]},
+                        format="json")
+    assert added.status_code == 200, added.json()
+    draft = FilingDraft.objects.get()
+    assert "\\u0000" not in json.dumps(draft.data)
+    assert set(draft.data) == {"kind", "title", "agent"}
+    assert json.dumps([r.data for r in draft.rows.all()]).count("\\u0000") == 0
