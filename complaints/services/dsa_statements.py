@@ -15,11 +15,9 @@ The POST goes only to public addresses, checked as webhooks are, under the same 
 (complaints.services.outbox.addresses, KOTAE_WEBHOOK_PUBLIC_ONLY: off only in tests, whose
 stand-in is on 127.0.0.1). The webhooks' relay hands due statements back to the workers.
 """
-import http.client
 import json
 import logging
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,15 +31,9 @@ from complaints.domain.dsa_statements import (
 from complaints.models import Case, Decision, DsaStatementSubmission, OutputLocation
 from complaints.services.enqueue import tasks_send_on_commit
 from complaints.services.outbox import delivery
-from complaints.services.outbox.addresses import (
-    AddressRefused,
-    AddressUnresolved,
-    webhook_host_addresses,
-)
 from complaints.services.outbox.delivery import Channel, SendFailed, SendRefused
 from complaints.services.outbox.webhooks import (
-    _PinnedHTTPConnection,
-    _PinnedHTTPSConnection,
+    public_post,
 )
 
 DELIVER_TASK = "complaints.tasks.dsa_statement_deliver_task"
@@ -52,8 +44,6 @@ FIRST_ATTEMPT_GRACE = timedelta(minutes=1)  # the relay takes over after this
 RELAY_LIMIT = 200
 ANSWER_MAX_BYTES = 64 * 1024
 USER_AGENT = "Kotae-DSA-Statements/1"
-ERROR_NOT_PUBLIC = "refused: not a public address"
-ERROR_NO_CONNECTION = "could not connect"
 DUPLICATE_PUID = "not unique"  # in the database's message for a puid already used
 
 logger = logging.getLogger(__name__)
@@ -119,28 +109,7 @@ def dsa_statements_for_decision(*, decision: Decision) -> list[DsaStatementSubmi
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int, bytes]:
     """POST to the database at an address checked just now; its status and answer."""
-    parts = urlsplit(url)
-    https = parts.scheme == "https"
-    host, port = parts.hostname or "", parts.port or (443 if https else 80)
-    try:
-        addresses = webhook_host_addresses(host=host, port=port,
-                                           public_only=settings.KOTAE_WEBHOOK_PUBLIC_ONLY)
-    except AddressRefused:
-        raise SendFailed(ERROR_NOT_PUBLIC) from None
-    except AddressUnresolved:
-        raise SendFailed(ERROR_NO_CONNECTION) from None
-    connection_class = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
-    connection = connection_class(host, port, addresses=addresses)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        connection.request("POST", target, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read(ANSWER_MAX_BYTES)
-    except (OSError, http.client.HTTPException) as exc:
-        logger.info("Statement POST to %s failed: %s: %s", host, type(exc).__name__, exc)
-        raise SendFailed(ERROR_NO_CONNECTION) from None
-    finally:
-        connection.close()
+    return public_post(url, body, headers, read_bytes=ANSWER_MAX_BYTES, what="Statement")
 
 
 def _answer(raw: bytes) -> dict:

@@ -139,11 +139,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
                                               server_hostname=self.host)
 
 
-def _post(url: str, body: bytes, headers: dict) -> int:
+def public_post(url: str, body: bytes, headers: dict, *, read_bytes: int = 1024,
+                what: str = "Webhook") -> tuple[int, bytes]:
     """POST to the URL's host, at an address checked just now, and return the HTTP
-    status (a 3xx too: redirects are never followed). Raises SendFailed with a text for
-    the filer's delivery log that never says how a connection failed (that would make
-    the log a scanner of the network behind the host)."""
+    status (a 3xx too: redirects are never followed) with up to `read_bytes` of the answer.
+    Raises SendFailed with a text for a delivery log that never says how a connection
+    failed (that would make the log a scanner of the network behind the host). Webhooks
+    and the DSA Transparency Database's statements go out through it."""
     parts = urlsplit(url)
     https = parts.scheme == "https"
     host, port = parts.hostname or "", parts.port or (443 if https else 80)
@@ -160,13 +162,17 @@ def _post(url: str, body: bytes, headers: dict) -> int:
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
-        response.read(1024)
-        return response.status
+        return response.status, response.read(read_bytes)
     except (OSError, http.client.HTTPException) as exc:
-        logger.info("Webhook POST to %s failed: %s: %s", host, type(exc).__name__, exc)
+        logger.info("%s POST to %s failed: %s: %s", what, host, type(exc).__name__, exc)
         raise SendFailed(ERROR_NO_CONNECTION) from None
     finally:
         connection.close()
+
+
+def _post(url: str, body: bytes, headers: dict) -> int:
+    """A webhook's POST: the receiver's HTTP status."""
+    return public_post(url, body, headers)[0]
 
 
 def webhook_send(delivery: WebhookDelivery) -> None:
