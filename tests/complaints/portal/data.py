@@ -3,6 +3,8 @@ the review page (`send` and a fresh submission key; `reviewing()` takes them off
 form's own POST, which only shows the review)."""
 import uuid
 
+from complaints.devtools.review_form import review_form_fields
+
 # A notice under US law gives where the filer and the principal can be reached.
 US_CONTACT = {"filer_postal_address": "東京都渋谷区神宮前1-2-3",
               "filer_phone": "+81 3-1234-5678",
@@ -80,28 +82,7 @@ def appeal(**overrides):
 
 def review_form_data(html: str) -> dict:
     """The hidden fields of a review page, as a browser sends them back (values listed)."""
-    from html.parser import HTMLParser
-
-    class Hidden(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.data = {}
-            self.inside = False
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            if tag == "form" and "data-review" in attrs:
-                self.inside = True
-            elif tag == "input" and self.inside and attrs.get("type") == "hidden":
-                self.data.setdefault(attrs["name"], []).append(attrs.get("value", ""))
-
-        def handle_endtag(self, tag):
-            if tag == "form":
-                self.inside = False
-
-    parser = Hidden()
-    parser.feed(html)
-    return parser.data
+    return review_form_fields(html)
 
 
 def review_and_send(client, url, data, **extra):

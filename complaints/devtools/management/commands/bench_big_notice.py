@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import api_token_create, api_token_revoke
+from complaints.devtools.review_form import review_form_fields
 from complaints.models import Case
 
 FILER = "bench-big@kotae.example"
@@ -54,31 +55,6 @@ def _sum(figures: list[dict]) -> dict:
     return {"ms": round(sum(f["ms"] for f in figures), 1),
             "statements": sum(f["statements"] for f in figures),
             "peak_mb": max(f["peak_mb"] for f in figures), "requests": len(figures)}
-
-
-def _review_fields(html: str) -> dict:
-    """The hidden fields of the review page's form, as a browser sends them back."""
-    from html.parser import HTMLParser
-
-    class Hidden(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.data, self.inside = {}, False
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            if tag == "form" and "data-review" in attrs:
-                self.inside = True
-            elif tag == "input" and self.inside and attrs.get("type") == "hidden":
-                self.data.setdefault(attrs["name"], []).append(attrs.get("value", ""))
-
-        def handle_endtag(self, tag):
-            if tag == "form":
-                self.inside = False
-
-    parser = Hidden()
-    parser.feed(html)
-    return parser.data
 
 
 class Command(BaseCommand):
@@ -176,7 +152,7 @@ class Command(BaseCommand):
         review, shown = _measure(lambda: portal.post(form, data))
         if review.status_code != 200 or b"data-review" not in review.content:
             raise CommandError(f"{form}: {review.status_code} {review.content[:500]!r}")
-        hidden = _review_fields(review.content.decode())
+        hidden = review_form_fields(review.content.decode())
         sent, send = _measure(lambda: portal.post(form, {**hidden, "send": "1"}))
         if sent.status_code != 302:
             raise CommandError(f"{form} (send): {sent.status_code}")
