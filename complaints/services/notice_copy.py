@@ -2,6 +2,7 @@
 page) is read from it, and its SHA-256 shows that the copy is what arrived."""
 import dataclasses
 
+from complaints.domain.kinds import principal_details_dropped
 from complaints.domain.notice_copy import COPY_FORMAT, notice_canonical, notice_sha256
 from complaints.models import Case
 
@@ -17,6 +18,7 @@ def notice_content(*, draft, urls=None, evidence=(), organisation: str = "",
     every field the filer gave, the works, locations (as stored, when `urls` are given),
     questions, and the evidence files by name and SHA-256 (`evidence`: name, sha256 pairs).
     A field added to the draft is part of the copy without a change here."""
+    draft = principal_details_dropped(draft)  # as case_submit keeps it
     content = {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)
                if f.name not in NOT_SENT}
     content.update({
