@@ -33,3 +33,16 @@ def test_pages_speak_japanese_to_a_japanese_browser(client):
     assert "申立て" in html
     html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "ログイン" in html
+
+
+# "Under penalty of perjury" in one legal Japanese rendering wherever it is said.
+PERJURY = "偽証罪の制裁を受けることを認識したうえで"
+
+
+def test_penalty_of_perjury_has_one_japanese_rendering():
+    said = [e for e in polib.pofile(str(PO)) if "penalty of perjury" in e.msgid.lower()]
+    assert len(said) >= 3
+    for entry in said:
+        assert PERJURY in entry.msgstr, entry.msgid
+        # no second rendering beside it
+        assert entry.msgstr.count("偽証罪") == entry.msgstr.count(PERJURY), entry.msgid

@@ -5,6 +5,7 @@ A kind's label ("Inquiry") heads a page or a column; running text names it in th
 of a sentence ("We have received your inquiry", 「お問い合わせを受け付けました」), which in
 English wants lower case and in Japanese the glossary's term.
 """
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -318,6 +319,20 @@ def _contact_errors(draft) -> dict[str, list[str]]:
     names = FILER_CONTACT + (PRINCIPAL_CONTACT if draft.filed_as == AGENT else ())
     return {name: [str(MISSING[name])] for name in names
             if _blank(getattr(draft, name, ""))}
+
+
+# Only an agent acts for a principal: a filing made by the rights holder themselves keeps
+# no principal details, whatever a face was sent (an agent's fields typed, then left
+# behind for "the rights holder"; a crafted POST). case_submit and the copy apply it.
+PRINCIPAL_DETAILS = ("principal_name", "authority_statement", *PRINCIPAL_CONTACT)
+
+
+def principal_details_dropped(draft):
+    """The draft (a CaseDraft, or any dataclass with its fields) as it may be kept: without
+    principal details unless it is filed by an agent."""
+    if draft.filed_as == AGENT or not any(getattr(draft, n) for n in PRINCIPAL_DETAILS):
+        return draft
+    return dataclasses.replace(draft, **dict.fromkeys(PRINCIPAL_DETAILS, ""))
 
 
 ERROR_NO_SUCH_WORK = _("There is no work %(number)s in this notice: number the works as they "

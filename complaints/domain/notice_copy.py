@@ -10,7 +10,9 @@ import json
 from datetime import UTC, date, datetime
 
 HASH_ALGORITHM = "SHA-256"
-COPY_FORMAT = "kotae-notice/1"  # named in the content, so a later shape hashes apart
+# Named in the content, so a later shape hashes apart. 2: the statements made, in the words
+# the filer confirmed ("statements"); a copy of 1 has them as true/false only.
+COPY_FORMAT = "kotae-notice/2"
 
 
 def _plain(value):

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from complaints.domain.languages import notice_language_label
 from complaints.domain.lateness import late_clock
-from complaints.domain.laws import Law, accuracy_statement_text
+from complaints.domain.laws import Law
 from complaints.domain.locations import is_web_address
 from complaints.domain.priority import Priority
+from complaints.domain.statements import statement_label
 from complaints.domain.status import Status, desk_label
 
 
@@ -181,8 +182,10 @@ class Case(models.Model):
 
     @property
     def accuracy_statement_text(self) -> str:
-        """The accuracy statement as the filer agreed to it: the wording of the case's law."""
-        return accuracy_statement_text(self.law)
+        """The accuracy statement as the filer agreed to it: the wording of the case's law
+        (or, for a question or an output owner's appeal, of its kind)."""
+        return str(statement_label("accuracy_statement", kind=self.kind, law=self.law,
+                                   by_output_owner=self.output_owner_id is not None))
 
     @property
     def notice_language_label(self) -> str:

@@ -16,6 +16,7 @@ from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, notice_language_c
 from complaints.domain.laws import Law, accuracy_statement_label
 from complaints.domain.locations import location_validate
 from complaints.domain.retractions import ERROR_STATEMENT, STATEMENT_MAX
+from complaints.domain.statements import ACCURACY_AS_KNOWN, good_faith_statement_label
 from complaints.models import FiledAs, Remedy, TrainingUse, Work
 from complaints.services.evidence import evidence_check
 
@@ -110,9 +111,7 @@ class FilingForm(EvidenceFieldMixin, forms.Form):
     )
     evidence = MultipleFileField(label=_("Evidence files"), help_text=EVIDENCE_HELP)
     good_faith_statement = forms.BooleanField(
-        label=_("I have a good-faith belief that the use described is not authorised by the "
-                "rights holder, its agent, or the law."),
-    )
+        label=good_faith_statement_label("output_complaint"))
     accuracy_statement = forms.BooleanField(
         label=_("The information in this notice is accurate, and I am the rights holder or "
                 "authorised to act for them."),
@@ -200,9 +199,7 @@ class TrainingObjectionForm(FilingForm):
     )
     law = law_field(required=False)
     good_faith_statement = forms.BooleanField(
-        label=_("I have a good-faith belief that the use of these works by the AI company "
-                "is not authorised by the rights holder."),
-    )
+        label=good_faith_statement_label("training_objection"))
 
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
                    "organisation", "law", "whole_catalogue", "catalogue_identifiers",
@@ -217,9 +214,7 @@ class InquiryForm(FilingForm):
     ai_product = forms.CharField(label=_("AI product, if the question is about one"),
                                  max_length=200, required=False)
     ai_model = forms.CharField(label=_("AI model, if known"), max_length=200, required=False)
-    accuracy_statement = forms.BooleanField(
-        label=_("The information I give here is accurate to the best of my knowledge."),
-    )
+    accuracy_statement = forms.BooleanField(label=ACCURACY_AS_KNOWN)
 
     field_order = ["title", "filed_as", "principal_name", "authority_statement",
                    "organisation", "ai_product", "ai_model", "evidence"]
@@ -238,9 +233,7 @@ class AppealForm(FilingForm):
         label=_("Why the decision should change"), widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what the decision got wrong, and add anything we did not know."),
     )
-    good_faith_statement = forms.BooleanField(
-        label=_("I believe in good faith that the decision was wrong."),
-    )
+    good_faith_statement = forms.BooleanField(label=good_faith_statement_label("appeal"))
 
     field_order = ["appeal_grounds", "filed_as", "principal_name", "authority_statement",
                    "organisation", "evidence"]

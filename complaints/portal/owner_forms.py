@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from complaints.domain.kinds import MISSING
+from complaints.domain.statements import ACCURACY_AS_KNOWN, good_faith_statement_label
 
 
 class OwnerLanguageForm(forms.Form):
@@ -16,10 +17,8 @@ class OwnerAppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what the decision got wrong about your output, and add anything "
                     "we did not know."))
-    good_faith_statement = forms.BooleanField(
-        label=_("I believe in good faith that the decision was wrong."))
-    accuracy_statement = forms.BooleanField(
-        label=_("The information I give here is accurate to the best of my knowledge."))
+    good_faith_statement = forms.BooleanField(label=good_faith_statement_label("appeal"))
+    accuracy_statement = forms.BooleanField(label=ACCURACY_AS_KNOWN)
     signature = forms.CharField(label=_("Signature: type your full name"), max_length=200)
 
     def __init__(self, *args, **kwargs):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.domain.languages import notice_language_label
-from complaints.domain.laws import accuracy_statement_text
-from complaints.domain.text import listing
+from complaints.domain.statements import STATEMENTS, statement_label
+from complaints.domain.text import listing, quoted
 from complaints.models import Case, Remedy, TrainingUse, Work
 from complaints.selectors.cases import cases_visible_to
 
@@ -24,12 +24,15 @@ FIRST = ["title", "filed_as", "principal_name", "authority_statement",
          "similarity", "remedies", "remedy_other", "whole_catalogue", "training_uses",
          "catalogue_identifiers"]
 LAST = ["good_faith_statement", "accuracy_statement", "signature"]
-# Rows listed apart, and the kind of case, which every copy shows in its heading.
-ROWS = {"works", "locations", "questions", "evidence", "format", "kind"}
+# Rows listed apart, the kind of case, which every copy shows in its heading, and the
+# statements' words, shown as the statements' values.
+ROWS = {"works", "locations", "questions", "evidence", "format", "kind", "statements"}
 LIST_CHOICES = {"remedies": Remedy, "training_uses": TrainingUse}
 LABELS = {"organisation": _("Shared with the organisation"), "appeal_of": _("Appeal against")}
 YES = pgettext_lazy("a notice's copy", "Yes")
 NO = pgettext_lazy("a notice's copy", "No")
+WORK_NAMED = pgettext_lazy("a work an output location copies", "work %(number)s %(title)s")
+WORK_NUMBERED = pgettext_lazy("a work an output location copies", "work %(number)s")
 SHORT_COPY_ROWS = 50  # an e-mail's copy lists this many works and locations; the page the rest
 
 
@@ -65,8 +68,12 @@ def _label(name: str) -> str:
 
 
 def _text(name: str, value, content: dict) -> str:
-    if name == "accuracy_statement" and value is True:  # its wording, by the notice's law
-        return accuracy_statement_text(content.get("law") or "")
+    if name in STATEMENTS and value is True:  # in the words confirmed
+        words = (content.get("statements") or {}).get(name)
+        if not isinstance(words, str) or not words:  # a copy kept before: by kind and law
+            words = str(statement_label(name, kind=content.get("kind") or "",
+                                        law=content.get("law") or ""))
+        return words
     if name == "notice_language" and isinstance(value, str):
         return notice_language_label(value)
     if isinstance(value, bool):
@@ -81,6 +88,13 @@ def _text(name: str, value, content: dict) -> str:
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
     return str(choices.get(value, value)) if value is not None else ""
+
+
+def _work_named(number, titles: list[str]) -> str:
+    """A work a location copies, by its number in the notice and its title."""
+    if isinstance(number, int) and 0 < number <= len(titles):
+        return WORK_NAMED % {"number": number, "title": quoted(titles[number - 1])}
+    return WORK_NUMBERED % {"number": number}
 
 
 def notice_copy_present(content: dict, *, limit: int | None = None) -> NoticeCopy:
@@ -98,8 +112,11 @@ def notice_copy_present(content: dict, *, limit: int | None = None) -> NoticeCop
     kinds = dict(Work.Kind.choices)
     works = [{**w, "kind_label": str(kinds.get(w.get("kind"), w.get("kind")))}
              for w in content.get("works", [])[:limit]]
+    titles = [w.get("title", "") for w in content.get("works", [])]
     locations = [{**loc, "seen_at": parse_datetime(loc["seen_at"]) if loc.get("seen_at")
-                  else None} for loc in content.get("locations", [])[:limit]]
+                  else None, "copies": listing(_work_named(n, titles) for n in
+                                               loc.get("works") or [])}
+                 for loc in content.get("locations", [])[:limit]]
     return NoticeCopy(fields=fields, works=works, locations=locations,
                       questions=content.get("questions", []),
                       evidence=content.get("evidence", []),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.domain.duplicates import Merged, first_of_each, work_key
 from complaints.domain.events import EventType
-from complaints.domain.kinds import filing_errors
+from complaints.domain.kinds import filing_errors, principal_details_dropped
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
@@ -202,6 +202,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
     if draft.kind == CaseKind.COUNTER_NOTICE:  # its 512(g)(3) elements are not a CaseDraft's
         raise ValueError("A counter-notice is filed by complaints.services.counter_notices.")
     filing_suspension_check(filer=filer, kind=draft.kind)
+    draft = principal_details_dropped(draft)  # only an agent's filing has a principal
     locations, works, merged, urls = _filing_checked(draft)
     appeal_of = None
     if draft.kind == CaseKind.APPEAL:

@@ -2,7 +2,12 @@
 page) is read from it, and its SHA-256 shows that the copy is what arrived."""
 import dataclasses
 
+from django.utils import translation
+from django.utils.translation import get_language
+
+from complaints.domain.kinds import principal_details_dropped
 from complaints.domain.notice_copy import COPY_FORMAT, notice_canonical, notice_sha256
+from complaints.domain.statements import STATEMENTS, statements_made
 from complaints.models import Case
 
 # Of a draft, what is not part of the notice a filer sends: the language of the answers
@@ -14,9 +19,16 @@ NOT_SENT = {"language", "output_owner_id", "organisation_id", "appeal_of_id",
 def notice_content(*, draft, urls=None, evidence=(), organisation: str = "",
                    appeal_of: str = "") -> dict:
     """A draft (complaints.services.cases.CaseDraft) as the plain content of its copy:
-    every field the filer gave, the works, locations (as stored, when `urls` are given),
-    questions, and the evidence files by name and SHA-256 (`evidence`: name, sha256 pairs).
+    every field the filer gave, the works, locations (as stored, when `urls` are given, each
+    with the numbers of the works it copies), questions, the evidence files by name and
+    SHA-256 (`evidence`: name, sha256 pairs), and the statements made in the words the
+    filer confirmed (in the filing's language).
     A field added to the draft is part of the copy without a change here."""
+    draft = principal_details_dropped(draft)  # as case_submit keeps it
+    with translation.override(draft.language or get_language()):  # the words confirmed
+        statements = statements_made(
+            kind=draft.kind, law=draft.law, by_output_owner=draft.output_owner_id is not None,
+            made={name: getattr(draft, name) for name in STATEMENTS})
     content = {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)
                if f.name not in NOT_SENT}
     content.update({
@@ -28,6 +40,7 @@ def notice_content(*, draft, urls=None, evidence=(), organisation: str = "",
                       for i, loc in enumerate(draft.locations)],
         "questions": list(draft.questions),
         "evidence": [{"name": name, "sha256": sha256} for name, sha256 in evidence],
+        "statements": statements,
     })
     return content
 

@@ -5,6 +5,7 @@ API, and shown to the desk and the filer (never to an output's owner: test_owner
 import re
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -111,6 +112,51 @@ def test_the_contact_details_sent_are_kept_and_shown_to_the_filer_and_the_desk(
     for shown in ("Filer's contact details", "1-2-3 Jingumae, Tokyo",
                   "+81 3-8765-4321"):
         assert shown in desk, shown
+
+
+# --- The principal's details: only an agent's filing has a principal --------------
+
+PRINCIPAL = {"principal_name": "Agency Kumo", "authority_statement": "Mandate M-22.",
+             "principal_postal_address": "東京都港区六本木4-5-6",
+             "principal_phone": "+81 3-8765-4321"}
+
+
+@pytest.mark.parametrize("channel", ["portal", "api"])
+def test_a_rights_holders_own_filing_keeps_no_principal_details(client, creator, channel,
+                                                                on_commit):
+    """The agent's fields, typed and then left behind for "the rights holder" (or sent
+    by a page not of ours), are neither shown for review nor stored nor in the copy."""
+    client.force_login(creator)
+    if channel == "portal":
+        url = reverse("complaints:case_new", args=["output-complaint"])
+        data = portal_data.output_complaint(filed_as="rights_holder", **PRINCIPAL)
+        review = _portal_text(client.post(url, portal_data.reviewing(data)))
+        assert "Your notice" in review
+        assert not [v for v in PRINCIPAL.values() if v in review]
+        with on_commit():
+            response = portal_data.review_and_send(client, url, data)
+    else:
+        with on_commit():
+            response = _api(client)  # no `agent`: the filer is the rights holder
+    assert response.status_code in (201, 302), response.content[:400]
+    case = Case.objects.get()
+    assert case.filed_as == "rights_holder"
+    assert {name: getattr(case, name) for name in PRINCIPAL} == dict.fromkeys(PRINCIPAL, "")
+    copy = _portal_text(client.get(reverse("complaints:case_copy", args=[case.reference])))
+    receipt = mail.outbox[0].body
+    for shown in (copy, receipt, case.content_as_sent):
+        assert not [v for v in PRINCIPAL.values() if v in shown]
+        assert "Rights holder represented" not in shown
+
+
+def test_the_service_keeps_no_principal_details_without_an_agent(creator):
+    case = file_case(filer=creator, filed_as="rights_holder", **PRINCIPAL)
+    case.refresh_from_db()
+    assert {name: getattr(case, name) for name in PRINCIPAL} == dict.fromkeys(PRINCIPAL, "")
+    assert not [v for v in PRINCIPAL.values() if v in case.content_as_sent]
+    agent = file_case(filer=creator, filed_as="agent", **PRINCIPAL)
+    agent.refresh_from_db()
+    assert {name: getattr(agent, name) for name in PRINCIPAL} == PRINCIPAL
 
 
 # --- The accuracy statement, worded by the law --------------------------------------

@@ -14,6 +14,7 @@ from complaints.services.notice_copy import notice_content
 from tests.complaints.portal import data as portal_data
 from tests.complaints.portal.data import review_and_send
 from tests.factories import UserFactory, file_case, png_upload, staff_user
+from tests.support.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,98 @@ def test_the_receipts_copy_in_japanese(client, creator, on_commit):
     assert "送信いただいた申立ての写し" in body and "生成物の掲載場所（61件）" in body
     assert "ここには最初の一部のみを記載しています（生成物の掲載場所50件、作品1件）" in body
     assert f"SHA-256ハッシュ値：{case.content_sha256}" in body
+
+
+# --- What each location copies, and the statements in the words confirmed --------------
+
+GOOD_FAITH = ("I have a good-faith belief that the use described is not authorised by the "
+              "rights holder, its agent, or the law.")
+ACCURACY_US = ("The information in this notice is accurate, and under penalty of perjury, I "
+               "am the rights holder or authorised to act on their behalf.")
+
+
+def two_works_data():
+    data = portal_data.output_complaint(
+        works=[("Hoshizora Quest", "anime"), ("Star Drift", "manga")],
+        locations=["https://dreamreel.example/v/abc123", "https://dreamreel.example/v/def456"])
+    data.update({"locations-0-works": "2", "locations-1-works": "1, 2"})
+    return data
+
+
+def _rows_of(text):
+    return " ".join(text.split())
+
+
+def test_review_copy_and_receipt_name_the_works_each_location_copies_and_the_statements(
+        client, creator, on_commit):
+    client.force_login(creator)
+    data = two_works_data()
+    review = client.post(URL, portal_data.reviewing(data)).content.decode()
+    with on_commit():
+        assert review_and_send(client, URL, data).status_code == 302
+    case = Case.objects.get()
+    page = client.get(reverse("complaints:case_copy", args=[case.reference])).content.decode()
+    email = mail.outbox[0]
+    for text in (review, page, email.body, email.alternatives[0][0]):
+        text = _rows_of(text_of(text))
+        assert "Works it copies: work 2 “Star Drift”" in text
+        assert "Works it copies: work 1 “Hoshizora Quest”, work 2 “Star Drift”" in text
+        assert GOOD_FAITH in text and ACCURACY_US in text
+
+
+def test_the_hash_covers_what_each_location_copies_and_the_statements_words(
+        client, creator, on_commit):
+    client.force_login(creator)
+    with on_commit():
+        review_and_send(client, URL, two_works_data())
+    case = Case.objects.get()
+    content = json.loads(case.content_as_sent)
+    assert [loc["works"] for loc in content["locations"]] == [[2], [1, 2]]
+    assert content["statements"] == {"good_faith_statement": GOOD_FAITH,
+                                     "accuracy_statement": ACCURACY_US}
+    changed = {**content, "statements": {**content["statements"], "good_faith_statement": "x"}}
+    assert notice_sha256(changed) != case.content_sha256
+
+
+def test_the_statements_are_copied_in_the_words_of_the_language_they_were_confirmed_in(
+        client, creator, on_commit):
+    creator.language = "ja"
+    creator.save()
+    client.force_login(creator)
+    with on_commit():
+        review_and_send(client, URL, two_works_data())
+    case = Case.objects.get()
+    body = _rows_of(mail.outbox[0].body)
+    assert "複製・翻案している作品：作品1「Hoshizora Quest」、作品2「Star Drift」" in body
+    assert "偽証罪の制裁を受けることを認識したうえで表明します" in body
+    assert "偽証罪の制裁を受けることを認識したうえで表明します" in case.content_as_sent
+
+
+def test_a_copy_kept_before_the_statements_words_were_reads_them_from_kind_and_law(
+        client, creator):
+    case = file_case(filer=creator)
+    content = json.loads(case.content_as_sent)
+    del content["statements"]  # a copy kept before: the statements as true/false only
+    content["format"] = "kotae-notice/1"
+    Case.objects.filter(pk=case.pk).update(content_as_sent=notice_canonical(content),
+                                           content_sha256=notice_sha256(content))
+    client.force_login(creator)
+    page = _rows_of(text_of(client.get(
+        reverse("complaints:case_copy", args=[case.reference])).content.decode()))
+    assert GOOD_FAITH in page and ACCURACY_US in page
+
+
+def test_a_questions_copy_has_the_accuracy_statement_its_filer_confirmed(
+        client, creator, on_commit):
+    client.force_login(creator)
+    url = reverse("complaints:case_new", args=["inquiry"])
+    form = client.get(url).content.decode()
+    confirmed = "The information I give here is accurate to the best of my knowledge."
+    assert confirmed in form
+    with on_commit():
+        assert review_and_send(client, url, portal_data.inquiry()).status_code == 302
+    case = Case.objects.get()
+    page = _rows_of(text_of(client.get(
+        reverse("complaints:case_copy", args=[case.reference])).content.decode()))
+    assert confirmed in page and confirmed in mail.outbox[0].body
+    assert "I am the rights holder" not in page

@@ -136,7 +136,7 @@ def test_the_copy_speaks_the_complainants_language(creator, operator, on_commit)
         counter_notice_submit(owner=owner, complaint=complaint, data=data_for(complaint))
     copy = next(m for m in mail.outbox if m.to == [creator.email])
     assert copy.subject == f"【Kotae】異議申立ての写しの送付（{complaint.reference}）"
-    assert "偽証罪に問われることを認識のうえ" in copy.body
+    assert "偽証罪の制裁を受けることを認識したうえで" in copy.body
     assert "Mika Tanaka" in copy.body and "+1 217 555 0100" in copy.body
     receipt = next(m for m in mail.outbox if m.to == [owner.email])
     assert "復元" not in receipt.body and "restored between" in receipt.body
