@@ -184,8 +184,7 @@ def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData, tup
         copies.setdefault(url, []).extend(location.works)
     kept, merged_locations = first_of_each(pairs, key=lambda pair: pair[0])
     locations = [(url, location, tuple(dict.fromkeys(copies[url]))) for url, location in kept]
-    works, merged_works = first_of_each(draft.works,
-                                        key=lambda w: work_key(w.title, w.identifier))
+    works, merged_works = first_of_each(draft.works, key=work_key)
     return locations, works, Merged(locations=merged_locations, works=merged_works), urls
 
 
@@ -255,9 +254,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         for i, w in enumerate(works)
     )
     # A location names works by their number in the notice as sent, repeats included.
-    by_key = {work_key(w.title, w.identifier): made
-              for w, made in zip(works, made_works, strict=True)}
-    numbered = [by_key[work_key(w.title, w.identifier)] for w in draft.works]
+    by_key = {work_key(w): made for w, made in zip(works, made_works, strict=True)}
+    numbered = [by_key[work_key(w)] for w in draft.works]
     works = made_works
     kept_locations = locations
     locations = OutputLocation.objects.bulk_create(
