@@ -1,7 +1,8 @@
 """The same row twice in one notice is stored once: an output location by its address as
 stored (complaints.domain.locations, after trimming), a work only when every detail is
 the same (title, kind, rights holder and identifier, trimmed): an anime and a manga of one
-title, or one title held by two companies, are two works. What was merged is told to the filer and written in the case's trail."""
+title, or one title held by two companies, are two works. What was merged is told to the
+filer and written in the case's trail."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
