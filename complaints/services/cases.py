@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from complaints.domain.duplicates import Merged, first_of_each, work_key
 from complaints.domain.events import EventType
 from complaints.domain.kinds import filing_errors
+from complaints.domain.languages import notice_language_recorded
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
@@ -61,7 +62,8 @@ class CaseDraft:
     filer_phone: str = ""
     principal_postal_address: str = ""
     principal_phone: str = ""
-    # ISO 639-1 (complaints.domain.languages); empty: the answer language.
+    # ISO 639-1 (complaints.domain.languages); empty: not given, the language it was
+    # written in is recorded (notice_language_recorded).
     notice_language: str = ""
     organisation_id: int | None = None
     ai_product: str = ""
@@ -222,7 +224,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         filer_phone=draft.filer_phone,
         principal_postal_address=draft.principal_postal_address,
         principal_phone=draft.principal_phone,
-        notice_language=draft.notice_language or draft.language,
+        notice_language=notice_language_recorded(draft.notice_language, draft.language),
         ai_product=draft.ai_product,
         ai_model=draft.ai_model,
         similarity=draft.similarity,
