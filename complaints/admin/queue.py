@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.domain.languages import notice_language_label
+from complaints.domain.languages import NOT_RECORDED, notice_language_label
 from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
 
@@ -154,23 +154,31 @@ class AIProductFilter(admin.SimpleListFilter):
 
 
 class NoticeLanguageFilter(admin.SimpleListFilter):
-    """The languages notices were written in (a case filed before it was asked has its
-    answer language's), by name in the operator's language."""
+    """The languages notices were written in, by name in the operator's language, and
+    "Not recorded" for the cases that do not say (filed before it was asked, where the
+    language they were written in was not known)."""
 
     title = _("language of the notice")
     parameter_name = "notice_language"
+    NOT_RECORDED = "none"  # no language code: they are two or three letters
     CACHE_KEY = "kotae:queue:notice-languages"
 
     def lookups(self, request, model_admin):
         codes = cache.get(self.CACHE_KEY)
         if codes is None:
-            # An index-only scan; cached, so the queue page does not pay for it.
-            codes = list(Case.objects.exclude(notice_language="").order_by("notice_language")
+            # An index-only scan ("" among them: the cases not recorded); cached, so the
+            # queue page does not pay for it.
+            codes = list(Case.objects.order_by("notice_language")
                          .values_list("notice_language", flat=True).distinct()[:100])
             cache.set(self.CACHE_KEY, codes, 600)
-        return sorted(((c, notice_language_label(c)) for c in codes), key=lambda c: c[1])
+        named = sorted(((c, notice_language_label(c)) for c in codes if c),
+                       key=lambda c: c[1])
+        return named + ([(self.NOT_RECORDED, NOT_RECORDED)] if "" in codes else [])
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(notice_language=self.value())
+        value = self.value()
+        if value == self.NOT_RECORDED:
+            return queryset.filter(notice_language="")
+        if value:
+            return queryset.filter(notice_language=value)
         return queryset

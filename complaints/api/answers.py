@@ -131,7 +131,8 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSummarySerializer):
     notice_language = serializers.CharField(
-        help_text="The language the notice is written in (ISO 639-1).")
+        help_text="The language the notice is written in (ISO 639-1); empty where it was "
+                  "not recorded (some cases filed before it was asked).")
     organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
     appeal_of = serializers.CharField(source="appeal_of.reference", allow_null=True,
                                       default=None)

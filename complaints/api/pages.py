@@ -16,5 +16,6 @@ class PagesSerializer(serializers.Serializer):
 
 class MergedSerializer(serializers.Serializer):
     locations = serializers.IntegerField(help_text="Repeated locations stored once.")
-    works = serializers.IntegerField(help_text="Repeated works (same title and identifier) "
-                                               "stored once.")
+    works = serializers.IntegerField(help_text="Repeated works (every detail the same: "
+                                               "title, kind, rights_holder and identifier, "
+                                               "trimmed) stored once.")

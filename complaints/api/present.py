@@ -91,7 +91,7 @@ def case_detail(case: Case) -> dict:
         **_case_lateness(case, parts.deadlines),
         "url": case_url_template().replace(PLACEHOLDER, case.reference),
         "filed_as": case.filed_as, "law": case.law, "principal_name": case.principal_name,
-        "notice_language": case.notice_language or case.language,
+        "notice_language": case.notice_language,
         "organisation": case.organisation_id, "ai_product": case.ai_product,
         "ai_model": case.ai_model, "similarity": case.similarity,
         "remedies": list(case.remedies), "remedy_other": case.remedy_other,

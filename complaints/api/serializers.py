@@ -196,8 +196,11 @@ class _CaseIn(_FilingIn):
         help_text="The language the filer wants answers in; your account's by default.")
     notice_language = Choice(
         choices=[(code, code) for code in NOTICE_LANGUAGES], required=False,
-        error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE}, help_text="The "
-        "notice's language (ISO 639-1: ja, en, zh, ru, el…); `language` by default.")
+        allow_blank=True, error_messages={"invalid_choice": ERROR_NOTICE_LANGUAGE},
+        help_text="The language the notice is written in: an ISO 639-1 code, two lowercase "
+        "letters (ja, en, zh, mt, sw…; every code of ISO 639-1, none of ISO 639-3). Left "
+        "out or empty (\"\"): not given, and the notice is taken to be written in "
+        "`language`.")
 
 
 class OutputComplaintInSerializer(_CaseIn):

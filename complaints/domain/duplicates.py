@@ -1,6 +1,8 @@
 """The same row twice in one notice is stored once: an output location by its address as
-stored (complaints.domain.locations, after trimming), a work by its title and identifier
-(trimmed). What was merged is told to the filer and written in the case's trail."""
+stored (complaints.domain.locations, after trimming), a work only when every detail is
+the same (title, kind, rights holder and identifier, trimmed): an anime and a manga of one
+title, or one title held by two companies, are two works. What was merged is told to the
+filer and written in the case's trail."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -39,8 +41,10 @@ def first_of_each(rows: Iterable[T], key: Callable[[T], object]) -> tuple[list[T
     return kept, left_out
 
 
-def work_key(title: str, identifier: str) -> tuple[str, str]:
-    return title.strip(), identifier.strip()
+def work_key(work) -> tuple[str, str, str, str]:
+    """What makes a work the same as another: every detail of it, trimmed."""
+    return (work.title.strip(), work.kind.strip(), work.rights_holder.strip(),
+            work.identifier.strip())
 
 
 def merged_notes(merged: Merged) -> list[str]:
@@ -53,10 +57,10 @@ def merged_notes(merged: Merged) -> list[str]:
             merged.locations) % {"n": merged.locations})
     if merged.works:
         notes.append(ngettext(
-            "%(n)s work was named more than once (same title and identifier) and is "
-            "stored once.",
-            "%(n)s works were named more than once (same title and identifier) and are "
-            "stored once.", merged.works) % {"n": merged.works})
+            "%(n)s work was named more than once (every detail the same) and is stored "
+            "once.",
+            "%(n)s works were named more than once (every detail the same) and are stored "
+            "once.", merged.works) % {"n": merged.works})
     return notes
 
 

@@ -189,7 +189,7 @@ class Case(models.Model):
 
     @property
     def notice_language_label(self) -> str:
-        return notice_language_label(self.notice_language or self.language)
+        return notice_language_label(self.notice_language)
 
     @property
     def remedy_labels(self) -> list[str]:

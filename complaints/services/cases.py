@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from complaints.domain.duplicates import Merged, first_of_each, work_key
 from complaints.domain.events import EventType
 from complaints.domain.kinds import filing_errors, principal_details_dropped
+from complaints.domain.languages import notice_language_recorded
 from complaints.domain.locations import location_validate
 from complaints.domain.status import FORWARD_PATH, OPEN_STATUSES, Status, can_transition
 from complaints.models import Case, CaseKind, Deadline, OutputLocation, Question, Work
@@ -61,7 +62,8 @@ class CaseDraft:
     filer_phone: str = ""
     principal_postal_address: str = ""
     principal_phone: str = ""
-    # ISO 639-1 (complaints.domain.languages); empty: the answer language.
+    # ISO 639-1 (complaints.domain.languages); empty: not given, the language it was
+    # written in is recorded (notice_language_recorded).
     notice_language: str = ""
     organisation_id: int | None = None
     ai_product: str = ""
@@ -184,8 +186,7 @@ def _filing_checked(draft: CaseDraft) -> tuple[list[tuple[str, LocationData, tup
         copies.setdefault(url, []).extend(location.works)
     kept, merged_locations = first_of_each(pairs, key=lambda pair: pair[0])
     locations = [(url, location, tuple(dict.fromkeys(copies[url]))) for url, location in kept]
-    works, merged_works = first_of_each(draft.works,
-                                        key=lambda w: work_key(w.title, w.identifier))
+    works, merged_works = first_of_each(draft.works, key=work_key)
     return locations, works, Merged(locations=merged_locations, works=merged_works), urls
 
 
@@ -224,7 +225,7 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         filer_phone=draft.filer_phone,
         principal_postal_address=draft.principal_postal_address,
         principal_phone=draft.principal_phone,
-        notice_language=draft.notice_language or draft.language,
+        notice_language=notice_language_recorded(draft.notice_language, draft.language),
         ai_product=draft.ai_product,
         ai_model=draft.ai_model,
         similarity=draft.similarity,
@@ -256,9 +257,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         for i, w in enumerate(works)
     )
     # A location names works by their number in the notice as sent, repeats included.
-    by_key = {work_key(w.title, w.identifier): made
-              for w, made in zip(works, made_works, strict=True)}
-    numbered = [by_key[work_key(w.title, w.identifier)] for w in draft.works]
+    by_key = {work_key(w): made for w, made in zip(works, made_works, strict=True)}
+    numbered = [by_key[work_key(w)] for w in draft.works]
     works = made_works
     kept_locations = locations
     locations = OutputLocation.objects.bulk_create(

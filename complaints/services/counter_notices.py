@@ -13,6 +13,7 @@ from complaints.domain.business_time import add_business_days
 from complaints.domain.decisions import Action, Outcome
 from complaints.domain.events import EventType, Reason
 from complaints.domain.kinds import filing_errors
+from complaints.domain.languages import notice_language_recorded
 from complaints.domain.laws import (
     RESTORE_EARLIEST_BUSINESS_DAYS,
     RESTORE_LATEST_BUSINESS_DAYS,
@@ -148,6 +149,8 @@ def _case_create(*, owner: OutputOwner, complaint: Case, data: CounterNoticeData
                     % {"reference": complaint.reference})
     case = Case.objects.create(
         kind=CaseKind.COUNTER_NOTICE, title=title, language=data.language, filer=filer,
+        # Written on the owner's page, in its language.
+        notice_language=notice_language_recorded("", data.language),
         law=complaint.law, output_owner=owner, ai_product=complaint.ai_product,
         ai_model=complaint.ai_model, good_faith_statement=data.mistake_statement,
         signature=data.signature, submitted_at=now, last_activity_at=now)

@@ -61,19 +61,34 @@ def test_repeated_locations_and_works_are_stored_once_with_a_note(creator):
     body = complaint(
         locations=[{"url": f"{URL}1"}, {"url": "dreamreel.example/v/1"}, {"url": f"{URL}1"},
                    {"url": f"{URL}2"}],
-        works=[*works(2), {"title": " Work 0", "kind": "manga", "identifier": "ISBN-0"}])
+        works=[*works(2), {"title": " Work 0", "kind": "anime", "identifier": "ISBN-0 "}])
     response = client_for(creator).post(CASES, body, format="json")
     assert response.status_code == 201, response.content
     answer = response.json()
     assert answer["merged_duplicates"] == {"locations": 2, "works": 1}
     assert answer["notes"] == [
         "2 output locations were given more than once and are stored once.",
-        "1 work was named more than once (same title and identifier) and is stored once."]
+        "1 work was named more than once (every detail the same) and is stored once."]
     case = Case.objects.get()
     assert list(case.locations.values_list("url", flat=True)) == [f"{URL}1", f"{URL}2"]
     assert case.works.count() == 2
     event = case.events.get(event_type=EventType.DUPLICATES_MERGED)
     assert event.new_value == {"locations": 2, "works": 1}
+
+
+def test_works_of_the_same_title_but_another_kind_or_holder_are_not_merged(creator):
+    same_title = [{"title": "Hoshizora Quest", "kind": "anime"},
+                  {"title": "Hoshizora Quest", "kind": "manga"},
+                  {"title": "Hoshizora Quest", "kind": "manga", "rights_holder": "Other Co."}]
+    response = client_for(creator).post(CASES, complaint(works=same_title), format="json")
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["merged_duplicates"] == {"locations": 0, "works": 0}
+    assert answer["notes"] == []
+    case = Case.objects.get()
+    assert list(case.works.order_by("position").values_list("kind", "rights_holder")) == [
+        ("anime", ""), ("manga", ""), ("manga", "Other Co.")]
+    assert not case.events.filter(event_type=EventType.DUPLICATES_MERGED).exists()
 
 
 def test_a_notice_without_repeats_has_no_notes(creator):

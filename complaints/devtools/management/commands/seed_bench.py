@@ -151,7 +151,7 @@ class Command(BaseCommand):
                 pk=pk, reference=f"KT-{submitted.year}-{pk:06d}", kind=kind, status=status,
                 title=f"{word} {rng.choice(['character', 'opening', 'style', 'scene'])} "
                       f"copied #{pk}",
-                language=language, priority=_weighted(
+                language=language, notice_language=language, priority=_weighted(
                     rng, [(Priority.NORMAL, 80), (Priority.HIGH, 12), (Priority.LOW, 5),
                           (Priority.URGENT, 3)]),
                 filer_id=filer_id,
