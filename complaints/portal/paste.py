@@ -30,6 +30,12 @@ def _work_kind_names() -> dict[str, str]:
     return names
 
 
+def _kinds_listed() -> str:
+    """The kinds as the reader is told them: "anime (Anime), …", 「anime（アニメ）、…」."""
+    return listing(pgettext_lazy("a kind of work's code and its name", "%(code)s (%(label)s)")
+                   % {"code": code, "label": label} for code, label in Work.Kind.choices)
+
+
 class PasteForm(forms.Form):
     """Lists pasted one row a line; each line is checked as a single row is, and its
     refusals are said by line number next to the box, with the text kept as typed."""
@@ -47,11 +53,7 @@ class PasteForm(forms.Form):
         if not locations:
             del self.fields["paste_locations"]
         if works:
-            kinds = listing(pgettext_lazy("a kind of work's code and its name",
-                                          "%(code)s (%(label)s)")
-                            % {"code": code, "label": label}
-                            for code, label in Work.Kind.choices)
-            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": kinds}
+            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": _kinds_listed()}
         else:
             del self.fields["paste_works"]
         self.locations: list = []
@@ -67,7 +69,7 @@ class PasteForm(forms.Form):
 
     def clean_paste_works(self):
         text = self.cleaned_data["paste_works"]
-        pasted = pasted_works(text, kinds=_work_kind_names())
+        pasted = pasted_works(text, kinds=_work_kind_names(), listed=_kinds_listed())
         if pasted.errors:
             raise ValidationError(pasted.errors)
         self.works = pasted.rows
