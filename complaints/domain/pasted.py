@@ -54,6 +54,7 @@ class PastedWork:
 class Pasted:
     rows: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    bad_lines: list[int] = field(default_factory=list)  # of the box, as `line`
 
 
 def _lines(text: str) -> Iterable[tuple[int, str]]:
@@ -92,6 +93,7 @@ def pasted_locations(text: str) -> Pasted:
             row = PastedLocation(line=number, url=location_validate(url), seen_at=_seen(seen))
         except ValidationError as exc:
             pasted.errors += [_line_error(number, m) for m in exc.messages]
+            pasted.bad_lines.append(number)
             continue
         pasted.rows.append(row)
     return pasted
@@ -164,11 +166,13 @@ def work_kind_names(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
 
 def pasted_works(text: str, *, kinds: dict[str, str], listed: str = "") -> Pasted:
     """One work a line: `title | kind | rights holder | identifier`. `listed`: the kinds
-    as an unknown kind's refusal lists them to the reader (else their codes)."""
+    as an unknown kind's refusal lists them to the reader (else their codes). Every line
+    read is kept, with the bad lines' numbers (`bad_lines`)."""
     pasted = Pasted()
     for number, line in _lines(text):
         try:
             pasted.rows.append(_work(number, line, kinds, listed))
         except ValidationError as exc:
             pasted.errors += [_line_error(number, m) for m in exc.messages]
+            pasted.bad_lines.append(number)
     return pasted

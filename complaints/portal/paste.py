@@ -56,21 +56,25 @@ class PasteForm(forms.Form):
             self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": _kinds_listed()}
         else:
             del self.fields["paste_works"]
+        # The lines read, kept beside the refusals of the others (a notice with one bad line
+        # still says what is wrong with the rest, and no more); `bad_work_lines`: the box's
+        # numbers of the work lines that could not be read.
         self.locations: list = []
         self.works: list = []
+        self.bad_work_lines: list[int] = []
 
     def clean_paste_locations(self):
         text = self.cleaned_data["paste_locations"]
         pasted = pasted_locations(text)
+        self.locations = pasted.rows
         if pasted.errors:
             raise ValidationError(pasted.errors)
-        self.locations = pasted.rows
         return text
 
     def clean_paste_works(self):
         text = self.cleaned_data["paste_works"]
         pasted = pasted_works(text, kinds=_work_kind_names(), listed=_kinds_listed())
+        self.works, self.bad_work_lines = pasted.rows, pasted.bad_lines
         if pasted.errors:
             raise ValidationError(pasted.errors)
-        self.works = pasted.rows
         return text

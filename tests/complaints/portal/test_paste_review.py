@@ -201,3 +201,23 @@ def test_an_unknown_kind_lists_the_kinds_in_the_readers_language(client, creator
     assert "1行目：「彫刻」は作品の種類として受け付けていません。" in page
     assert "manga（マンガ）" in page.split("1行目：")[1].split("</")[0]
 
+
+# --- One bad work line keeps the others (issue 19 review) ------------------------------
+
+def test_one_bad_work_line_keeps_the_good_ones_and_their_numbers(client, creator):
+    client.force_login(creator)
+    works = "Hoshizora Quest | anime\nQuest | sculpture\nAki | manga"
+    data = {**complaint(paste_locations=GOOD[0], paste_works=works),
+            "locations-0-url": GOOD[1], "locations-0-works": "3"}
+    response = client.post(URL, reviewing(data))
+    page = response.content.decode()
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert "Line 2: “sculpture” is not a kind of work we know." in page
+    assert "There is no work" not in page  # work 3 is Aki, read
+    box = re.search(r'<textarea name="paste_works"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and all(line in box.group(1) for line in works.split("\n"))
+    # A location naming the bad line's work is pointed at that line, not told it is absent.
+    data["locations-0-works"] = "2"
+    page = client.post(URL, reviewing(data)).content.decode()
+    assert "There is no work" not in page
+    assert "Work 2 is line 2 of the pasted works, which could not be read" in page
