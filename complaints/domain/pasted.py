@@ -17,11 +17,24 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.kinds import MAX_LOCATIONS, MAX_WORKS
 from complaints.domain.locations import location_validate
 from complaints.domain.text import listing
 
 URL_MAX = 1000
 WORK_MAX = {"title": 300, "rights_holder": 200, "identifier": 500}
+KIND_NAME_MAX = 40  # longer than any name of a kind (KIND_SYNONYMS, the labels)
+
+# The largest form a filing page is sent (its allowance: config/bodies.py), from the limits:
+# every location the limits allow at its longest with its date seen, and every work at its
+# longest, pasted; as the review page sends them back, a url-encoded form, which writes each
+# byte it must escape as "%2F", three bytes (an ASCII URL's "/" and ":" are such bytes; a
+# Japanese title's characters are three bytes of UTF-8 each, so nine); and the rest of the
+# form (title, similarity, statements, contacts), far under a megabyte. About 39 MB.
+LOCATION_LINE_MAX = URL_MAX + len("\t2026-11-20 10:30\r\n")
+WORK_LINE_MAX = sum(WORK_MAX.values()) + KIND_NAME_MAX + len(" | " * 3 + "\r\n")
+NOTICE_FORM_MAX_BYTES = (3 * MAX_LOCATIONS * LOCATION_LINE_MAX + 9 * MAX_WORKS * WORK_LINE_MAX
+                         + 1024 * 1024)
 
 ERROR_LINE = _("Line %(line)s: %(error)s")
 ERROR_DATE = _("The date seen must read like 2026-11-20 or 2026-11-20 10:30.")

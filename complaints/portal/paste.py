@@ -1,12 +1,23 @@
 """The filing form's paste boxes: lists pasted one row a line, beside the kind's own form
 (complaints.portal.forms), each line checked as a single row is."""
 from django import forms
+from django.contrib.auth import get_user
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.http import HttpResponse
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
+from complaints.domain.kinds import limit_help
+from complaints.domain.pasted import (
+    NOTICE_FORM_MAX_BYTES,
+    URL_MAX,
+    pasted_locations,
+    pasted_works,
+    work_kind_names,
+)
 from complaints.domain.text import listing
 from complaints.models import Work
 
@@ -78,3 +89,23 @@ class PasteForm(forms.Form):
         if pasted.errors:
             raise ValidationError(pasted.errors)
         return text
+
+
+# --- A notice larger than a filing page reads ----------------------------------------
+
+def notice_form_max_bytes() -> int:
+    """A filing page's allowance (config/bodies.py): the largest notice the limits allow,
+    pasted (about 39 MB)."""
+    return NOTICE_FORM_MAX_BYTES
+
+
+def notice_too_large(request, limit: int) -> HttpResponse:
+    """Said before any view reads the form (nothing of it can be shown again): why, the
+    limits, and how to go on without typing it all again."""
+    user = get_user(request)
+    language = user.language if user.is_authenticated else translation.get_language()
+    with translation.override(language):
+        page = loader.render_to_string("complaints/notice_too_large.html", {
+            "size": filesizeformat(limit), "limits": limit_help(),
+            "url_max": formats.number_format(URL_MAX, force_grouping=True)})
+    return HttpResponse(page, status=413)
