@@ -4,7 +4,6 @@ parse error - Expecting value: line 1 column 1 (char 0)"), and JSON nested past 
 recursion limit with a 500. Here each mistake is named, with its line and column, and a
 body nested deeper than MAX_DEPTH is refused before any view walks it."""
 import codecs
-import io
 import json
 import sys
 
@@ -15,6 +14,7 @@ from rest_framework.utils.json import strict_constant
 
 from complaints.api import error_messages
 from complaints.api.refusals import RequestRefused
+from config import bodies
 
 MAX_DEPTH = 64  # the deepest body the API reads nests 5 deep
 
@@ -97,26 +97,14 @@ def _deeper_than(data, limit: int) -> bool:
 def body_read_up_to(request, *, limit: int) -> None:
     """Read the body of a create under `limit` rather than DATA_UPLOAD_MAX_MEMORY_SIZE,
     which every other request keeps (DRF reads a JSON body through Django's `body`, which
-    checks that setting): a body over it is refused with 413 in the API's shape, before any
-    of it is parsed. Call it before anything reads `request.data`."""
-    django_request = request._request
-    if hasattr(django_request, "_body") or django_request._read_started:
-        return
-    refused = RequestRefused(error_messages.request_too_large(limit),
-                             code="request_too_large",
-                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    checks that setting; config/bodies.py): a body over it is refused with 413 in the API's
+    shape, before any of it is parsed. Call it before anything reads `request.data`."""
     try:
-        declared = int(django_request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise refused
-    body = django_request.read(limit + 1)
-    if len(body) > limit:
-        raise refused
-    # What Django's `body` keeps once it has read it (django.http.request.HttpRequest.body).
-    django_request._body = body
-    django_request._stream = io.BytesIO(body)
+        bodies.body_read_up_to(request._request, limit=limit)
+    except bodies.BodyTooLarge:
+        raise RequestRefused(error_messages.request_too_large(limit),
+                             code="request_too_large",
+                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE) from None
 
 
 class JSONParser(parsers.JSONParser):

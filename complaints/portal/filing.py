@@ -70,6 +70,9 @@ APPEAL_SPEC = KindSpec(
     submit_label=_("Send the appeal"),
 )
 
+ERROR_BAD_PASTED_WORK = _("Work %(number)s is line %(line)s of the pasted works, which could "
+                          "not be read: see the list of works.")
+
 ROW_KINDS = {
     "works": (f.WorkForm, f.WorkFormSet),
     "locations": (f.LocationForm, f.LocationFormSet),
@@ -173,7 +176,20 @@ class Filing:
         results += [rows.is_valid() for rows in self.rows.values()]
         broken = filing_errors(self.draft(language=""))
         self._attach(broken)
+        self._point_at_bad_pasted_works()
         return all(results) and not broken
+
+    def _point_at_bad_pasted_works(self) -> None:
+        """A location naming a pasted work whose line could not be read: pointed at that
+        line, whose refusal is by the box."""
+        bad = self._bad_pasted_works()
+        rows = self.rows.get("locations")
+        for row in rows.filled_forms() if bad and rows is not None else []:
+            named = [n for n in row.cleaned_data.get("works", ()) if n in bad] \
+                if row.is_valid() else []
+            if named:
+                row.add_error("works", ERROR_BAD_PASTED_WORK % {"number": named[0],
+                                                                "line": bad[named[0]]})
 
     def _attach(self, errors: dict) -> None:
         """Each refusal by its part (a field, or the rows), unless that part already says
@@ -259,8 +275,20 @@ class Filing:
                 if r.is_valid()]
 
     def _pasted_works(self) -> list[WorkData]:
-        return [WorkData(title=w.title, kind=w.kind, rights_holder=w.rights_holder,
-                         identifier=w.identifier) for w in self.paste.works]
+        """The pasted works in the box's order. A line that could not be read (the form is
+        refused for it) holds its place with an empty work, so the works after it keep the
+        numbers the filer sees, and a location naming one is not told it is not there."""
+        read = {w.line: WorkData(title=w.title, kind=w.kind, rights_holder=w.rights_holder,
+                                 identifier=w.identifier) for w in self.paste.works}
+        bad = dict.fromkeys(self.paste.bad_work_lines, WorkData(title="", kind=""))
+        return [work for _line, work in sorted({**read, **bad}.items())]
+
+    def _bad_pasted_works(self) -> dict[int, int]:
+        """The number of each pasted work whose line could not be read → that line."""
+        lines = sorted([w.line for w in self.paste.works] + self.paste.bad_work_lines)
+        first = len(self._rows_read("works")) + 1
+        return {number: line for number, line in enumerate(lines, start=first)
+                if line in self.paste.bad_work_lines}
 
     def _pasted_locations(self) -> list[LocationData]:
         return [LocationData(url=loc.url, seen_at=loc.seen_at) for loc in self.paste.locations]

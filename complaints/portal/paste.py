@@ -1,12 +1,23 @@
 """The filing form's paste boxes: lists pasted one row a line, beside the kind's own form
 (complaints.portal.forms), each line checked as a single row is."""
 from django import forms
+from django.contrib.auth import get_user
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.http import HttpResponse
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.domain.pasted import pasted_locations, pasted_works, work_kind_names
+from complaints.domain.kinds import limit_help
+from complaints.domain.pasted import (
+    NOTICE_FORM_MAX_BYTES,
+    URL_MAX,
+    pasted_locations,
+    pasted_works,
+    work_kind_names,
+)
 from complaints.domain.text import listing
 from complaints.models import Work
 
@@ -30,6 +41,12 @@ def _work_kind_names() -> dict[str, str]:
     return names
 
 
+def _kinds_listed() -> str:
+    """The kinds as the reader is told them: "anime (Anime), …", 「anime（アニメ）、…」."""
+    return listing(pgettext_lazy("a kind of work's code and its name", "%(code)s (%(label)s)")
+                   % {"code": code, "label": label} for code, label in Work.Kind.choices)
+
+
 class PasteForm(forms.Form):
     """Lists pasted one row a line; each line is checked as a single row is, and its
     refusals are said by line number next to the box, with the text kept as typed."""
@@ -47,28 +64,48 @@ class PasteForm(forms.Form):
         if not locations:
             del self.fields["paste_locations"]
         if works:
-            kinds = listing(pgettext_lazy("a kind of work's code and its name",
-                                          "%(code)s (%(label)s)")
-                            % {"code": code, "label": label}
-                            for code, label in Work.Kind.choices)
-            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": kinds}
+            self.fields["paste_works"].help_text = PASTE_WORKS_HELP % {"kinds": _kinds_listed()}
         else:
             del self.fields["paste_works"]
+        # The lines read, kept beside the refusals of the others (a notice with one bad line
+        # still says what is wrong with the rest, and no more); `bad_work_lines`: the box's
+        # numbers of the work lines that could not be read.
         self.locations: list = []
         self.works: list = []
+        self.bad_work_lines: list[int] = []
 
     def clean_paste_locations(self):
         text = self.cleaned_data["paste_locations"]
         pasted = pasted_locations(text)
+        self.locations = pasted.rows
         if pasted.errors:
             raise ValidationError(pasted.errors)
-        self.locations = pasted.rows
         return text
 
     def clean_paste_works(self):
         text = self.cleaned_data["paste_works"]
-        pasted = pasted_works(text, kinds=_work_kind_names())
+        pasted = pasted_works(text, kinds=_work_kind_names(), listed=_kinds_listed())
+        self.works, self.bad_work_lines = pasted.rows, pasted.bad_lines
         if pasted.errors:
             raise ValidationError(pasted.errors)
-        self.works = pasted.rows
         return text
+
+
+# --- A notice larger than a filing page reads ----------------------------------------
+
+def notice_form_max_bytes() -> int:
+    """A filing page's allowance (config/bodies.py): the largest notice the limits allow,
+    pasted (about 39 MB)."""
+    return NOTICE_FORM_MAX_BYTES
+
+
+def notice_too_large(request, limit: int) -> HttpResponse:
+    """Said before any view reads the form (nothing of it can be shown again): why, the
+    limits, and how to go on without typing it all again."""
+    user = get_user(request)
+    language = user.language if user.is_authenticated else translation.get_language()
+    with translation.override(language):
+        page = loader.render_to_string("complaints/notice_too_large.html", {
+            "size": filesizeformat(limit), "limits": limit_help(),
+            "url_max": formats.number_format(URL_MAX, force_grouping=True)})
+    return HttpResponse(page, status=413)

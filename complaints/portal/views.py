@@ -24,6 +24,7 @@ from complaints.portal.forms import (
     RetractForm,
     WithdrawForm,
 )
+from complaints.portal.paste import notice_form_max_bytes, notice_too_large
 from complaints.selectors import cases as selectors
 from complaints.selectors import notice_copy
 from complaints.selectors.rows import case_rows_pages
@@ -37,6 +38,7 @@ from complaints.services.evidence import (
 from complaints.services.feedback import feedback_record
 from complaints.services.messages import message_post
 from complaints.services.retractions import retraction_check, retraction_record
+from config.bodies import body_allowance
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,7 @@ def _filing_page(request, spec: KindSpec, appeal_of=None):
                   {"filing": filing, "spec": spec, "appeal_of": appeal_of}, status=status)
 
 
+@body_allowance(notice_form_max_bytes, too_large=notice_too_large)
 @filing_login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request, kind):
@@ -102,6 +105,7 @@ def case_new(request, kind):
     return _filing_page(request, spec)
 
 
+@body_allowance(notice_form_max_bytes, too_large=notice_too_large)
 @filing_login_required
 @require_http_methods(["GET", "POST"])
 def case_appeal(request, reference):

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.bodies.BodyAllowanceMiddleware",  # a filing page's own allowance: config/bodies.py
     # NUL and other impossible input: 400 here, before any view (in the reader's language).
     "config.middleware.ImpossibleInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,9 +210,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 KOTAE_MAX_UPLOAD_BYTES = env.int("KOTAE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-KOTAE_MAX_CASE_UPLOAD_BYTES = env.int(
-    "KOTAE_MAX_CASE_UPLOAD_BYTES", default=100 * 1024 * 1024
-)
+KOTAE_MAX_CASE_UPLOAD_BYTES = env.int("KOTAE_MAX_CASE_UPLOAD_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Drafts of a filing kept before login (a session that ended while typing): small, and few
 # in all; every file's size is checked before it is written (complaints/services/drafts.py).

@@ -64,3 +64,25 @@ def test_errors_in_japanese():
     with translation.override("ja"):
         pasted = pasted_locations("https://dreamreel.example\n")
     assert pasted.errors[0].startswith("1行目：")
+
+
+def test_kinds_by_synonym_in_any_case_or_width():
+    kinds = work_kind_names([("anime", "アニメ"), ("manga", "マンガ"), ("film", "映画")])
+    pasted = pasted_works("A | 漫画\nB | ＭＡＮＧＡ\nC | Comic\nD | ｱﾆﾒ\nE | MOVIE\nF | 映画\n",
+                          kinds=kinds)
+    assert pasted.errors == []
+    assert [w.kind for w in pasted.rows] == ["manga", "manga", "manga", "anime", "film",
+                                             "film"]
+
+
+def test_every_synonym_names_a_kind_of_work():
+    from complaints.domain.pasted import KIND_SYNONYMS, _name
+    from complaints.models import Work
+
+    assert set(KIND_SYNONYMS) == set(Work.Kind.values)
+    names = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            names |= work_kind_names((code, str(label)) for code, label in Work.Kind.choices)
+    for code, synonyms in KIND_SYNONYMS.items():  # none names another kind
+        assert all(names[_name(synonym)] == code for synonym in synonyms), code

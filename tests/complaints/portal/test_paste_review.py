@@ -170,3 +170,54 @@ def test_the_copy_says_the_accuracy_statement_in_the_laws_words(client, creator)
     page = review.content.decode()
     assert review.status_code == 200 and "penalty of perjury" in page
     assert "<dd>zh</dd>" not in page and "Chinese" in page
+
+
+# --- Kinds as filers write them (issue 19 review) -------------------------------------
+
+def test_kinds_are_read_as_japanese_and_english_filers_write_them(client, creator):
+    client.force_login(creator)
+    written = {"漫画": "manga", "マンガ": "manga", "ｱﾆﾒ": "anime", "ゲーム": "game",
+               "映画": "film", "イラスト": "illustration", "キャラクター": "character",
+               "音楽": "music", "ソフトウェア": "software", "書籍": "book", "本": "book",
+               "写真": "photograph", "フォント": "font", "動画": "video", "その他": "other",
+               "Manga": "manga", "ＭＡＮＧＡ": "manga", "comic": "manga", "Movie": "film",
+               "photo": "photograph"}
+    lines = [f"Work {i} | {kind}" for i, kind in enumerate(written)]
+    response = review_and_send(client, URL, complaint(paste_locations=GOOD[0],
+                                                      paste_works="\n".join(lines)))
+    assert response.status_code == 302
+    works = Case.objects.get().works.order_by("position")
+    assert [w.kind for w in works] == list(written.values())
+
+
+def test_an_unknown_kind_lists_the_kinds_in_the_readers_language(client, creator):
+    creator.language = "ja"
+    creator.save(update_fields=["language"])
+    client.force_login(creator)
+    response = client.post(URL, reviewing(complaint(
+        paste_locations=GOOD[0], paste_works="星空 | 彫刻")), HTTP_ACCEPT_LANGUAGE="ja")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "1行目：「彫刻」は作品の種類として受け付けていません。" in page
+    assert "manga（マンガ）" in page.split("1行目：")[1].split("</")[0]
+
+
+# --- One bad work line keeps the others (issue 19 review) ------------------------------
+
+def test_one_bad_work_line_keeps_the_good_ones_and_their_numbers(client, creator):
+    client.force_login(creator)
+    works = "Hoshizora Quest | anime\nQuest | sculpture\nAki | manga"
+    data = {**complaint(paste_locations=GOOD[0], paste_works=works),
+            "locations-0-url": GOOD[1], "locations-0-works": "3"}
+    response = client.post(URL, reviewing(data))
+    page = response.content.decode()
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert "Line 2: “sculpture” is not a kind of work we know." in page
+    assert "There is no work" not in page  # work 3 is Aki, read
+    box = re.search(r'<textarea name="paste_works"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and all(line in box.group(1) for line in works.split("\n"))
+    # A location naming the bad line's work is pointed at that line, not told it is absent.
+    data["locations-0-works"] = "2"
+    page = client.post(URL, reviewing(data)).content.decode()
+    assert "There is no work" not in page
+    assert "Work 2 is line 2 of the pasted works, which could not be read" in page
