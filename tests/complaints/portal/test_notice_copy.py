@@ -5,7 +5,9 @@ import json
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.services import organisation_create, organisation_member_add
 from complaints.domain.notice_copy import notice_canonical, notice_sha256
@@ -53,8 +55,36 @@ def test_a_long_notice_lists_the_first_50_rows_and_links_the_rest(client, creato
     body = mail.outbox[0].body
     assert "Output locations (61)" in body
     assert urls(49)[-1] in body and urls(50)[-1] not in body  # 1 row + 49 pasted
-    assert "Only the first rows are listed here (50 output locations, 1 works)" in body
+    assert "Only the first rows are listed here (50 output locations, 1 work)." in body
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Only the first rows are listed here (50 output locations, 1 work)." in html
     assert f"/cases/{case.reference}/copy/" in body
+
+
+def _email_copy(content, language):
+    case = Case(reference="KT-2026-000123", content_sha256="0" * 64,
+                content_as_sent=notice_canonical(content))
+    with translation.override(language):
+        return [render_to_string(f"emails/parts/notice_copy.{ext}", {"case": case})
+                for ext in ("txt", "html")]
+
+
+def test_the_cut_names_only_the_rows_a_notice_has_in_either_language():
+    works = [{"title": f"Work {i}", "kind": "anime", "rights_holder": "", "identifier": ""}
+             for i in range(1, 1201)]
+    content = {"title": "Do not train on our catalogue", "kind": "training-objection",
+               "works": works, "locations": []}
+    for text in _email_copy(content, "en"):
+        assert "Only the first rows are listed here (50 works)." in text
+        assert "Works (1,200)" in text and "output location" not in text
+    for text in _email_copy(content, "ja"):
+        assert "ここには最初の一部のみを記載しています（作品50件）。" in text
+        assert "生成物の掲載場所" not in text
+    content["works"] = works[:1]
+    content["locations"] = [{"url": f"https://dreamreel.example/v/{i}", "seen_at": None,
+                             "prompt": "", "works": []} for i in range(1, 52)]
+    for text in _email_copy(content, "ja"):
+        assert "（生成物の掲載場所50件、作品1件）" in text
 
 
 def test_the_hash_is_sha256_of_the_canonical_json_of_the_notice(client, creator, on_commit):
