@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from complaints.domain.decisions import Action, Outcome, RejectionReason
 from complaints.domain.languages import notice_language_errors
 from complaints.domain.laws import Law
-from complaints.domain.text import SPACE
+from complaints.domain.text import SPACE, number
 
 IN_A_SENTENCE = {
     "output_complaint": pgettext_lazy("kind in a sentence", "output complaint"),
@@ -230,7 +229,7 @@ LIMIT_HELP = _("One case holds up to %(locations)s output locations and %(works)
 
 
 def _number(value: int) -> str:
-    return formats.number_format(value, force_grouping=True)
+    return number(value)
 
 
 def _too_many(name: str, sent: int | None = None) -> str:

@@ -1,11 +1,18 @@
 """Text as a reader sees it: what counts as blank (spelled out once for Python and for
 JSON Schema's regular expressions, where `\\s` means other characters than in Python's),
-and lists and titles punctuated for the active language."""
+lists and titles punctuated for the active language, and counts grouped as the limits are."""
 from functools import reduce
 
+from django.utils import formats
 from django.utils.translation import pgettext
 
 SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def number(value) -> str:
+    """A count as every page and message writes it, grouped in thousands: "10,000" /
+    「10,000」, whatever USE_THOUSAND_SEPARATOR says."""
+    return formats.number_format(value, force_grouping=True)
 
 
 def listing(items) -> str:

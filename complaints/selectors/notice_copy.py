@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from complaints.domain.languages import notice_language_label
 from complaints.domain.statements import STATEMENTS, statement_label
-from complaints.domain.text import listing, quoted
+from complaints.domain.text import listing, number, quoted
 from complaints.models import Case, Remedy, TrainingUse, Work
 from complaints.selectors.cases import cases_visible_to
 
@@ -52,6 +52,16 @@ class NoticeCopy:
     @property
     def evidence_names(self) -> list[str]:
         return [file["name"] for file in self.evidence]
+
+    @property
+    def rows_shown(self) -> str:
+        """How many rows an e-mail's cut copy lists, in words: "50 output locations, 1
+        work" / 「生成物の掲載場所50件、作品1件」; a list the notice does not have is left out."""
+        counts = [ngettext("%(count)s output location", "%(count)s output locations", n)
+                  % {"count": number(n)} for n in [len(self.locations)] if n]
+        counts += [ngettext("%(count)s work", "%(count)s works", n) % {"count": number(n)}
+                   for n in [len(self.works)] if n]
+        return listing(counts)
 
     @property
     def cut(self) -> bool:

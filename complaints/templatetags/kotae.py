@@ -33,6 +33,12 @@ def day(value):
 
 
 @register.filter
+def number(value):
+    """A count grouped in thousands, as the limits' messages write it: "1,234"."""
+    return text.number(value)
+
+
+@register.filter
 def listing(items):
     """「A、B」 in Japanese, "A, B" in English."""
     return text.listing(items)

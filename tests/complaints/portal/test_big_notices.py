@@ -72,6 +72,24 @@ def test_the_case_page_shows_a_page_of_rows_with_their_count(client, creator):
     assert "works_page" not in html  # three works: one page, no pager
 
 
+def test_counts_are_grouped_like_the_limits_on_the_case_page_and_the_desk(client, creator,
+                                                                           operator):
+    case = big_case(creator, locations=1234)
+    client.force_login(creator)
+    url = reverse("complaints:case_detail", args=[case.reference])
+    _q, html = _get(client, url)
+    assert "1,234 in all" in html and "1–100 of 1,234 (page 1 of 13)" in html
+    _q, html = _get(client, url, locations_page=13)
+    assert "1,201–1,234 of 1,234 (page 13 of 13)" in html
+    creator.language = "ja"
+    creator.save(update_fields=["language"])
+    _q, html = _get(client, url)
+    assert "全1,234件" in html and "全1,234件中1–100件目（13ページ中1ページ目）" in html
+    client.force_login(operator)
+    _q, html = _get(client, reverse("admin:complaints_case_change", args=[case.pk]))
+    assert "1,234 in all" in html and "1–100 of 1,234 (page 1 of 13)" in html
+
+
 def test_the_case_page_costs_the_same_queries_at_5_and_50_rows(client, creator):
     few, many = big_case(creator, 5, 5), big_case(creator, 50, 50)
     client.force_login(creator)
@@ -127,7 +145,7 @@ def test_a_ten_thousand_location_case_page_and_the_queue_stay_in_budget(client, 
     client.force_login(creator)
     at_5, _html = _get(client, reverse("complaints:case_detail", args=[small.reference]))
     at_big, html = _get(client, reverse("complaints:case_detail", args=[big.reference]))
-    assert at_big == at_5 and "10000 in all" in html and len(_shown(html)) == 100
+    assert at_big == at_5 and "10,000 in all" in html and len(_shown(html)) == 100
     client.force_login(operator)
     client.get(reverse("admin:complaints_case_change", args=[small.pk]))
     at_5, _html = _get(client, reverse("admin:complaints_case_change", args=[small.pk]))

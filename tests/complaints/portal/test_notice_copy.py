@@ -2,14 +2,23 @@
 SHA-256 of the notice as sent."""
 import hashlib
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from rest_framework.fields import ListField
+from rest_framework.serializers import ListSerializer
 
 from accounts.services import organisation_create, organisation_member_add
+from complaints.api.serializers import CASE_IN
+from complaints.domain.languages import notice_language_label
 from complaints.domain.notice_copy import notice_canonical, notice_sha256
 from complaints.models import Case
+from complaints.portal.filing import APPEAL_SPEC, SPECS, Filing
+from complaints.selectors.notice_copy import notice_copy_present
 from complaints.services.notice_copy import notice_content
 from tests.complaints.portal import data as portal_data
 from tests.complaints.portal.data import review_and_send
@@ -53,8 +62,36 @@ def test_a_long_notice_lists_the_first_50_rows_and_links_the_rest(client, creato
     body = mail.outbox[0].body
     assert "Output locations (61)" in body
     assert urls(49)[-1] in body and urls(50)[-1] not in body  # 1 row + 49 pasted
-    assert "Only the first rows are listed here (50 output locations, 1 works)" in body
+    assert "Only the first rows are listed here (50 output locations, 1 work)." in body
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Only the first rows are listed here (50 output locations, 1 work)." in html
     assert f"/cases/{case.reference}/copy/" in body
+
+
+def _email_copy(content, language):
+    case = Case(reference="KT-2026-000123", content_sha256="0" * 64,
+                content_as_sent=notice_canonical(content))
+    with translation.override(language):
+        return [render_to_string(f"emails/parts/notice_copy.{ext}", {"case": case})
+                for ext in ("txt", "html")]
+
+
+def test_the_cut_names_only_the_rows_a_notice_has_in_either_language():
+    works = [{"title": f"Work {i}", "kind": "anime", "rights_holder": "", "identifier": ""}
+             for i in range(1, 1201)]
+    content = {"title": "Do not train on our catalogue", "kind": "training-objection",
+               "works": works, "locations": []}
+    for text in _email_copy(content, "en"):
+        assert "Only the first rows are listed here (50 works)." in text
+        assert "Works (1,200)" in text and "output location" not in text
+    for text in _email_copy(content, "ja"):
+        assert "ここには最初の一部のみを記載しています（作品50件）。" in text
+        assert "生成物の掲載場所" not in text
+    content["works"] = works[:1]
+    content["locations"] = [{"url": f"https://dreamreel.example/v/{i}", "seen_at": None,
+                             "prompt": "", "works": []} for i in range(1, 52)]
+    for text in _email_copy(content, "ja"):
+        assert "（生成物の掲載場所50件、作品1件）" in text
 
 
 def test_the_hash_is_sha256_of_the_canonical_json_of_the_notice(client, creator, on_commit):
@@ -77,20 +114,119 @@ def test_the_hash_is_sha256_of_the_canonical_json_of_the_notice(client, creator,
     assert json.loads(notice_canonical({**content, **rows})) == content
 
 
-def test_the_hash_covers_every_field(client, creator, on_commit):
-    case = filed(client, creator, on_commit)
-    content = json.loads(case.content_as_sent)
-    assert notice_sha256({**content, "similarity": content["similarity"] + "."}) \
-        != case.content_sha256
+# Parts a filer sends that the copy names otherwise: evidence files by name and SHA-256,
+# the organisation by its name (notice_record); the kind heads the copy; statements that
+# must be true; the rows (works, locations, questions: rows' own tests); `language` is the
+# portal's language for answers, not part of the notice.
+NAMED_OTHERWISE = {"evidence", "organisation", "kind", "language", "good_faith_statement",
+                   "accuracy_statement", "works", "locations", "questions", "catalogue"}
 
 
-def test_a_new_draft_field_is_part_of_the_copy():
-    from tests.factories import complaint_draft
-    draft = complaint_draft()
+def _choice_values(field) -> list:
+    choices = getattr(field, "choices", None) or []
+    return list(choices) if isinstance(choices, dict) else [c[0] for c in choices]
+
+
+def _default(field):
+    from rest_framework.fields import SkipField
+    try:
+        return field.get_default()
+    except SkipField:
+        return ""
+
+
+def _changed(field, name):
+    """A value the filer could send for `field` other than the baseline's."""
+    from django import forms as django_forms
+    from rest_framework import serializers as rest
+    if isinstance(field, (django_forms.BooleanField, rest.BooleanField)):
+        return True
+    choices = [c for c in _choice_values(field) if c not in ("", None)]
+    if isinstance(field, (django_forms.MultipleChoiceField, rest.ListField)):
+        return [choices[-1]] if choices else [f"changed {name}"]
+    if choices:
+        return list(choices)[-1]
+    return f"changed {name}"
+
+
+def _copy_of(draft):
     content = notice_content(draft=draft)
-    assert {"title", "law", "signature", "good_faith_statement", "works", "locations",
-            "evidence"} <= set(content)
-    assert "language" not in content  # the portal's language is not part of the notice
+    shown = "\n".join(value for _label, value in
+                       notice_copy_present(json.loads(notice_canonical(content))).fields)
+    return notice_canonical(content), notice_sha256(content), shown
+
+
+def _shown_as(value, field, name):
+    if value is True:
+        return ""
+    if name == "notice_language":  # named, as on the desk
+        return [notice_language_label(value)]
+    choices = getattr(field, "choices", None) or {}
+    choices = choices if isinstance(choices, dict) else dict(choices)
+    values = value if isinstance(value, list) else [value]
+    return [str(choices.get(v, v)) for v in values]
+
+
+@pytest.mark.parametrize("slug", [*SPECS, "appeal"])
+def test_every_part_a_portal_form_sends_is_in_the_copy_and_its_hash(slug, creator):
+    spec = APPEAL_SPEC if slug == "appeal" else SPECS[slug]
+    form = spec.form_class(user=creator)
+    filing = Filing.__new__(Filing)
+    filing.spec, filing.rows, filing.appeal_of = spec, {}, None
+    filing.paste = SimpleNamespace(works=[], bad_work_lines=[], locations=[])
+    baseline = {"filed_as": "agent"}  # an agent's notice holds the principal's details too
+
+    def copy_with(data):
+        filing.form = SimpleNamespace(cleaned_data=data)
+        return _copy_of(filing.draft(language="en"))
+
+    before = copy_with(baseline)
+    checked = []
+    for name, field in form.fields.items():
+        if name in NAMED_OTHERWISE:
+            continue
+        value = _changed(field, name)
+        if baseline.get(name) == value:
+            value = _choice_values(field)[0]
+        content, sha256, shown = copy_with({**baseline, name: value})
+        assert content != before[0] and sha256 != before[1], f"{slug}: {name} is not copied"
+        for text in _shown_as(value, field, name):
+            assert text in shown, f"{slug}: {name} is not on the printable copy"
+        checked.append(name)
+    assert {"title", "signature", "notice_language"} & set(checked)
+
+
+@pytest.mark.parametrize("kind", list(CASE_IN))
+def test_every_part_the_api_takes_is_in_the_copy_and_its_hash(kind, creator, rf):
+    serializer_class = CASE_IN[kind]
+    request = rf.post("/")
+    request.user = creator
+    baseline = {name: _default(field) if not field.required else
+                ([] if isinstance(field, (ListField, ListSerializer)) else "")
+                for name, field in serializer_class().fields.items()}
+    baseline.update(signature="Hanako Yamada", agent={
+        "principal_name": "", "authority_statement": "", "postal_address": "", "phone": ""})
+
+    def copy_with(data):
+        serializer = serializer_class(data={}, context={"request": request})
+        serializer._validated_data = data
+        return _copy_of(serializer.draft())
+
+    before = copy_with(baseline)
+    parts = [((name,), field) for name, field in serializer_class().fields.items()
+             if name not in NAMED_OTHERWISE and name != "agent"]
+    parts += [(("agent", name), field) for name, field in
+              serializer_class().fields["agent"].fields.items()]
+    for path, field in parts:
+        value = _changed(getattr(field, "child", field), path[-1])
+        if isinstance(field, ListField):
+            value = value if isinstance(value, list) else [value]
+        data = {**baseline, "agent": dict(baseline["agent"])}
+        (data["agent"] if len(path) == 2 else data)[path[-1]] = value
+        content, sha256, shown = copy_with(data)
+        assert content != before[0] and sha256 != before[1], f"{kind}: {path} is not copied"
+        for text in _shown_as(value, getattr(field, "child", field), path[-1]):
+            assert text in shown, f"{kind}: {path} is not on the printable copy"
 
 
 def test_the_printable_copy_shows_reference_receipt_time_and_hash(client, creator, on_commit):
