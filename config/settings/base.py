@@ -473,7 +473,9 @@ SPECTACULAR_SETTINGS = {
     # Enums stay inline where they are used (a statement's `enum: [true]` included).
     "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required",
                              "complaints.api.schema.filing_rules_beyond_fields",
-                             "complaints.api.schema.parameters_hold_no_nul"],
+                             "complaints.api.schema.parameters_hold_no_nul",
+                             "complaints.api.schema.blank_text_is_one_schema",
+                             "complaints.api.schema.draft_change_fits_its_kind"],
 }
 
 # --- Logging, metrics, error reporting (README "A desk you can watch") ----------------
