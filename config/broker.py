@@ -13,8 +13,9 @@ What this module adds to the upstream transport, each for a reason:
   invisible, and its table grows for ever (celery/kombu#276, closed as won't fix).
 - No connection pool: every transaction opens its own connection, so no SQLite connection
   is carried across the fork of a worker's pool children.
-- Two processes starting on a new file at once may both create the tables, or the same
-  queue: the loser reads what the winner wrote instead of failing.
+- Processes starting on a new file at once may all create the tables, or the same
+  queue: the losers try again (for at most BUSY_TIMEOUT) or read what the winner wrote,
+  instead of failing.
 - A publish made within `publish_deadline` (the web's hand-off after commit) waits for
   another process's write only until its deadline, not BUSY_TIMEOUT: the hand-off must
   answer within about a second whatever the broker does (issue 17).
@@ -24,6 +25,7 @@ What this module adds to the upstream transport, each for a reason:
 Fan-out (broadcast) is not supported by this transport, so a worker on it has no remote
 control (`celery inspect`); the outbox never relies on it. Redis in production has it.
 """
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -42,7 +44,16 @@ BUSY_TIMEOUT = 5.0
 # A publish never waits less than this for the lock, even at its deadline.
 PUBLISH_MIN_WAIT = 0.05
 
+# Pauses between tries of a new file's setup that lost a race with another process's.
+SETUP_FIRST_PAUSE = 0.01
+SETUP_MAX_PAUSE = 0.2
+SETUP_RACES = ("database is locked", "already exists")
+
 _publishing = threading.local()
+
+
+def _lost_setup_race(exc: Exception) -> bool:
+    return any(words in str(exc) for words in SETUP_RACES)
 
 
 @contextmanager
@@ -83,10 +94,26 @@ class Channel(kombu_sqlalchemy.Channel):
         return _engine(self.connection.client.hostname)
 
     def _open(self):
-        try:
-            return super()._open()
-        except OperationalError:  # another process made the tables at the same moment
-            return super()._open()
+        """Upstream's (the engine, and the tables made if missing), tried again while it
+        loses a race with other processes setting up the same new file.
+
+        Processes starting together on a new file race twice: each checks that a table is
+        missing, then makes it ("table ... already exists" for all but one, and again for
+        the next table), and the first connections switch the file to WAL, which needs
+        the file to itself and does not always wait busy_timeout for it ("database is
+        locked" at once: 6 processes of tests/config/test_broker.py failed so). Both pass
+        as soon as the winner is done, so setup is tried again after a short pause, for
+        at most BUSY_TIMEOUT in all: a file held longer than that is a real fault."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        pause = SETUP_FIRST_PAUSE
+        while True:
+            try:
+                return super()._open()
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                if not _lost_setup_race(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, SETUP_MAX_PAUSE)
 
     def _get_or_create(self, queue):
         try:

@@ -83,11 +83,32 @@ def _draft_notice_class(base):
     return DraftNotice
 
 
+def _draft_change_class(base):
+    """What a change of a draft's notice may say: its kind's parts but `kind` (a draft
+    keeps its kind) and the rows (added with the draft's `locations/` and `works/`)."""
+    class DraftChange(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in ("kind", *PART_NAMES):
+                self.fields.pop(name, None)
+    DraftChange.__name__ = DraftChange.__qualname__ = \
+        f"DraftChange{base.__name__.removeprefix('Draft')}"
+    return DraftChange
+
+
 DRAFT_IN = {kind: _draft_notice_class(serializer) for kind, serializer in s.CASE_IN.items()}
 DRAFT_CREATE_SCHEMA = PolymorphicProxySerializer(
     component_name="DraftCreate",
     serializers={kind.value: serializer for kind, serializer in DRAFT_IN.items()},
     resource_type_field_name="kind")
+# The body names no kind (the draft has one), so a change is whatever fits the draft's
+# kind: `anyOf` the kinds (complaints.api.schema.draft_change_fits_its_kind), since a
+# change such as {"title": ...} fits every kind, and `oneOf` would refuse it for that.
+DRAFT_CHANGE_SCHEMA = PolymorphicProxySerializer(
+    component_name="DraftChange",
+    serializers=[_draft_change_class(serializer)
+                 for serializer in DRAFT_IN.values()],
+    resource_type_field_name=None)
 
 
 def _notice_checked(request, notice) -> tuple[dict, dict[str, list]]:
@@ -125,10 +146,15 @@ def _page_rows(part: str, child_class, *, required: bool = True) -> Rows:
                                                     "sent": f"{sent:,}"})
 
 
-class _PageIn(Input):
-    def __init__(self, *args, part: str, child_class, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[part] = _page_rows(part, child_class)
+def _page_in_class(part: str, child_class):
+    """A page of `part`, as a class of its own: one shared class gave both pages one
+    schema component, and the works page's body said it took `locations`."""
+    class PageIn(Input):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields[part] = _page_rows(part, child_class)
+    PageIn.__name__ = PageIn.__qualname__ = f"Draft{part.title()}Page"
+    return PageIn
 
 
 class DraftCreate(KotaeApiView):
@@ -139,7 +165,8 @@ class DraftCreate(KotaeApiView):
         description="The body is a `CaseCreate` of which only `kind` is required: each "
                     "part is checked as far as given, and what is missing is said at "
                     "submission. `locations` and `works` may bring a first page (up to "
-                    "1,000 each); add the rest with the draft's `locations/` and `works/`.",
+                    "1,000 each); add the rest with the draft's `locations/` and `works/`. "
+                    "A key the kind does not have is ignored (not kept), as in a new case.",
         request=DRAFT_CREATE_SCHEMA,
         responses={201: DraftSerializer, **ERRORS, **TOO_LARGE})
     def post(self, request):
@@ -161,8 +188,12 @@ class DraftDetail(KotaeApiView):
         return Response(_present(filing_draft_for_owner(request.user, draft_id)))
 
     @extend_schema(summary="Change what the draft's notice says (not its rows)",
-                   description="The fields given replace the draft's; `kind` stays.",
-                   request=DRAFT_CREATE_SCHEMA,
+                   description="The fields given replace the draft's, checked as its "
+                               "kind's are. Its `kind` stays, and so do its rows (add "
+                               "them with `locations/` and `works/`): the body's `kind`, "
+                               "`locations` and `works`, and any key the kind does not "
+                               "have, are ignored, as a new case's unknown keys are.",
+                   request=DRAFT_CHANGE_SCHEMA,
                    responses={200: DraftSerializer, **ERRORS, **NOT_YOURS})
     def patch(self, request, draft_id):
         draft = filing_draft_for_owner(request.user, draft_id)
@@ -181,6 +212,8 @@ class DraftDetail(KotaeApiView):
 
 
 def _rows_view(part: str, child_class):
+    page_class = _page_in_class(part, child_class)
+
     class DraftRows(KotaeApiView):
         parser_classes = [JSONParser]
 
@@ -189,7 +222,7 @@ def _rows_view(part: str, child_class):
             description=f"Up to {PAGE_ROWS:,} {part} a request, after those already "
                         f"there, each checked as in a case; a case holds at most "
                         f"{LIMITS[part]:,}. A page with a mistake adds nothing.",
-            request=_PageIn(part=part, child_class=child_class),
+            request=page_class,
             parameters=[IDEMPOTENCY_PARAMETER],
             responses={200: DraftSerializer, **ERRORS, **NOT_YOURS, **CONFLICT, **TOO_LARGE},
             operation_id=f"drafts_{part}_add")
@@ -201,7 +234,7 @@ def _rows_view(part: str, child_class):
                 kind_fields = s.CASE_IN[draft.data["kind"]]().fields
                 if part not in kind_fields:
                     raise ValidationError({part: [ERROR_PART % {"part": PART_NAMES[part]}]})
-                page = _PageIn(data=request.data, part=part, child_class=child_class)
+                page = page_class(data=request.data)
                 page.is_valid(raise_exception=True)
                 with filing_refusals():
                     filing_draft_rows_add(draft=draft, part=part,

@@ -1,4 +1,5 @@
 """Touches to the generated OpenAPI schema that drf-spectacular cannot infer."""
+import re
 
 
 def request_bodies_required(result, generator, request, public):
@@ -69,3 +70,48 @@ def filing_rules_beyond_fields(result, generator, request, public):
     are said in their descriptions: an anyOf on the complaint's body made generated
     clients lose the body's model.)"""
     return objection_names_works_or_catalogue(result, generator, request, public)
+
+
+# drf-spectacular writes a text field that may be blank and has a pattern as
+# `oneOf: [its schema, {"type": "string", "maxLength": 0}]`. Where its own schema already
+# takes "" (a pattern such as NO_NUL, no minLength), "" matches both branches and so, by
+# `oneOf`, neither: the schema refused the "" the field takes, and a body leaving such a
+# field blank (`{"kind": "inquiry", "postal_address": ""}`, a draft's commonest) was
+# "invalid" yet accepted. Such a field is its own schema.
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _takes_blank(schema: dict) -> bool:
+    return (schema.get("type") == "string" and not schema.get("minLength")
+            and "format" not in schema and "enum" not in schema
+            and re.search(schema.get("pattern", ""), "") is not None)
+
+
+def _one_text_schema(node):
+    if isinstance(node, dict):
+        branches = node.get("oneOf")
+        if isinstance(branches, list) and len(branches) == 2 and branches[1] == BLANK \
+                and isinstance(branches[0], dict) and _takes_blank(branches[0]):
+            node.pop("oneOf")
+            node.update(branches[0])
+        for value in node.values():
+            _one_text_schema(value)
+    elif isinstance(node, list):
+        for value in node:
+            _one_text_schema(value)
+
+
+def blank_text_is_one_schema(result, generator, request, public):
+    _one_text_schema(result)
+    return result
+
+
+def draft_change_fits_its_kind(result, generator, request, public):
+    """A change of a draft names no kind: it is checked as the draft's kind's, so the body
+    is any one of the kinds' changes (complaints.api.drafts.DRAFT_CHANGE_SCHEMA), which
+    OpenAPI says with anyOf (drf-spectacular writes oneOf)."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("DraftChangeRequest") and "oneOf" in component \
+                and "discriminator" not in component:
+            component["anyOf"] = component.pop("oneOf")
+    return result

@@ -470,9 +470,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Enums stay inline where they are used (a statement's `enum: [true]` included).
-    "POSTPROCESSING_HOOKS": ["complaints.api.schema.request_bodies_required",
-                             "complaints.api.schema.filing_rules_beyond_fields",
-                             "complaints.api.schema.parameters_hold_no_nul"],
+    "POSTPROCESSING_HOOKS": [f"complaints.api.schema.{hook}" for hook in (
+        "request_bodies_required", "filing_rules_beyond_fields", "parameters_hold_no_nul",
+        "blank_text_is_one_schema", "draft_change_fits_its_kind")],
 }
 
 # --- Logging, metrics, error reporting (README "A desk you can watch") ----------------

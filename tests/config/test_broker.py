@@ -122,3 +122,49 @@ def test_a_publish_waits_for_the_lock_only_until_its_deadline(broker_file):
         assert 0.4 < took < 1.0, f"the publish waited {took:.2f} s"
         channel._put("jobs", {"n": 2})  # the lock is free again: it goes, and waited
         assert [channel._get("jobs")["n"] for _ in range(2)] == [0, 2]
+
+
+def _setup_losing(monkeypatch, errors: list) -> list:
+    """The new file's setup fails with each of `errors` in turn, as a process losing the
+    race with others starting on the same file sees, then goes as upstream's."""
+    from kombu.transport import sqlalchemy as upstream
+
+    create_all = upstream.metadata.create_all
+
+    def losing(engine, *args, **kwargs):
+        if errors:
+            raise errors.pop(0)
+        return create_all(engine, *args, **kwargs)
+
+    monkeypatch.setattr(upstream.metadata, "create_all", losing)
+    return errors
+
+
+def _lost(table: str) -> OperationalError:
+    return OperationalError(f"CREATE TABLE {table}", {},
+                            sqlite3.OperationalError(f"table {table} already exists"))
+
+
+def test_a_process_that_loses_the_new_file_s_setup_tries_again(broker_file, monkeypatch):
+    # Another process made each table first, and one switched the file to WAL while
+    # this one wanted it: a worker starting so must not die at start.
+    errors = _setup_losing(monkeypatch, [
+        _lost("kombu_queue"), sqlite3.OperationalError("database is locked"),
+        _lost("kombu_message")])
+    with _connection(broker_file) as conn:
+        channel = conn.channel()
+        channel._put("celery", {"hello": "world"})
+        assert channel._get("celery") == {"hello": "world"}
+    assert errors == []
+
+
+def test_a_file_held_too_long_fails_its_setup_within_the_busy_timeout(broker_file,
+                                                                     monkeypatch):
+    from config import broker
+
+    monkeypatch.setattr(broker, "BUSY_TIMEOUT", 0.5)
+    _setup_losing(monkeypatch, [sqlite3.OperationalError("database is locked")] * 100)
+    started = time.monotonic()
+    with _connection(broker_file) as conn, pytest.raises(sqlite3.OperationalError):
+        conn.channel()._put("celery", {"hello": "world"})
+    assert 0.3 < time.monotonic() - started < 1.0

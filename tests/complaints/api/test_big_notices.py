@@ -333,3 +333,50 @@ def test_a_draft_keeps_only_the_parts_it_knows(creator):
     assert "\\u0000" not in json.dumps(draft.data)
     assert set(draft.data) == {"kind", "title", "agent"}
     assert json.dumps([r.data for r in draft.rows.all()]).count("\\u0000") == 0
+
+
+def _body_schema(client, path: str, method: str):
+    """Whether the published schema takes a body for `method path`, as a client that
+    checks its requests against the schema would ask."""
+    from openapi_schema_validator import OAS30Validator
+
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]
+    return OAS30Validator({**body["schema"], "components": schema["components"]}).is_valid
+
+
+def test_a_draft_s_schema_takes_what_the_endpoint_takes_and_refuses_what_it_refuses(creator):
+    client = client_for(creator)
+    opens = _body_schema(client, DRAFTS, "post")
+    for body, status in [
+        ({"kind": "inquiry", "postal_address": ""}, 201),  # a blank optional part
+        ({"kind": "output_complaint", "ai_model": "", "remedy_other": ""}, 201),
+        ({"kind": "training_objection", "stray": 1}, 201),  # ignored, as in a new case
+        ({"kind": "inquiry", "postal_address": 7}, 400),
+        ({"kind": "output_complaint", "law": "mars"}, 400),
+    ]:
+        assert client.post(DRAFTS, body, format="json").status_code == status, body
+        assert opens(body) is (status == 201), body
+    changes = _body_schema(client, f"{DRAFTS}{{draft_id}}/", "patch")
+    base = f"{DRAFTS}{_open(client)['id']}/"
+    for body, status in [
+        ({"title": "Scenes copied"}, 200),  # fits every kind: the draft has one
+        ({"phone": "", "similarity": "The face"}, 200),
+        ({"title": 5}, 400),
+        ({"signature": " "}, 400),
+    ]:
+        assert client.patch(base, body, format="json").status_code == status, body
+        assert changes(body) is (status == 200), body
+
+
+def test_each_page_s_schema_names_its_own_rows(creator):
+    # Both pages once shared one schema: the works page's said it took `locations`.
+    client = client_for(creator)
+    base = f"{DRAFTS}{_open(client)['id']}/"
+    for part, rows, other in [("works", works(2), locations(1)),
+                              ("locations", locations(2), works(1))]:
+        takes = _body_schema(client, f"{DRAFTS}{{draft_id}}/{part}/", "post")
+        wrong = {"locations" if part == "works" else "works": other}
+        assert takes({part: rows}) and not takes(wrong), part
+        assert client.post(f"{base}{part}/", {part: rows}, format="json").status_code == 200
+        assert client.post(f"{base}{part}/", wrong, format="json").status_code == 400
