@@ -333,3 +333,17 @@ def test_a_draft_keeps_only_the_parts_it_knows(creator):
     assert "\\u0000" not in json.dumps(draft.data)
     assert set(draft.data) == {"kind", "title", "agent"}
     assert json.dumps([r.data for r in draft.rows.all()]).count("\\u0000") == 0
+
+
+def test_a_kind_without_locations_refuses_them_alike_in_every_channel(creator):
+    client = client_for(creator)
+    said = "A notice of this kind has no output locations."
+    opened = client.post(DRAFTS, {**inquiry(), "locations": locations(1)}, format="json")
+    filed = client.post(CASES, {**inquiry(), "locations": locations(1)}, format="json")
+    draft = client.post(DRAFTS, inquiry(), format="json").json()
+    added = client.post(f"{DRAFTS}{draft['id']}/locations/", {"locations": locations(1)},
+                        format="json")
+    for answer in (opened, filed, added):
+        assert answer.status_code == 400
+        assert answer.json()["fields"]["locations"] == [said]
+    assert Case.objects.count() == 0 and FilingDraft.objects.count() == 1
