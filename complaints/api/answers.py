@@ -23,19 +23,32 @@ from complaints.selectors.rows import page_summary
 
 
 class WorkSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField(
+        help_text="Its number in the case's works, counting from 1 (as `locations[].works` "
+                  "names it). Works sent more than once with every detail the same are "
+                  "stored once, and the numbers count the works as stored.")
+
     class Meta:
         model = Work
-        fields = ["title", "kind", "rights_holder", "identifier"]
+        fields = ["number", "title", "kind", "rights_holder", "identifier"]
+
+    def get_number(self, work) -> int:
+        return work.position + 1
 
 
 class LocationSerializer(serializers.ModelSerializer):
     retracted = serializers.BooleanField(
         source="is_retracted", read_only=True,
         help_text="Whether you retracted the notice for this location (or as a whole).")
+    works = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), source="copied_work_numbers",
+        read_only=True,
+        help_text="The works it copies, by their `number` in the case's works (empty: the "
+                  "notice did not say).")
 
     class Meta:
         model = OutputLocation
-        fields = ["url", "seen_at", "prompt", "retracted"]
+        fields = ["url", "seen_at", "prompt", "retracted", "works"]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -133,6 +146,17 @@ class CaseDetailSerializer(CaseSummarySerializer):
     notice_language = serializers.CharField(
         help_text="The language the notice is written in (ISO 639-1); empty where it was "
                   "not recorded (some cases filed before it was asked).")
+    postal_address = serializers.CharField(
+        source="filer_postal_address",
+        help_text="The filer's postal address, as the notice gave it (empty: not given).")
+    phone = serializers.CharField(
+        source="filer_phone",
+        help_text="The filer's telephone number, as the notice gave it (empty: not given).")
+    principal_postal_address = serializers.CharField(
+        help_text="For an agent's notice: the rights holder's postal address (else empty).")
+    principal_phone = serializers.CharField(
+        help_text="For an agent's notice: the rights holder's telephone number (else "
+                  "empty).")
     organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
     appeal_of = serializers.CharField(source="appeal_of.reference", allow_null=True,
                                       default=None)
@@ -150,7 +174,8 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
     class Meta(CaseSummarySerializer.Meta):
         fields = [*CaseSummarySerializer.Meta.fields, "filed_as", "law", "notice_language",
-                  "principal_name",
+                  "postal_address", "phone", "principal_name", "principal_postal_address",
+                  "principal_phone",
                   "organisation", "ai_product", "ai_model", "similarity", "remedies",
                   "remedy_other", "whole_catalogue", "catalogue_identifiers",
                   "training_uses", "appeal_of", "appeal_grounds", "pages", "works",

@@ -26,7 +26,7 @@ from complaints.api.views import (
     filing_refusals,
     service_errors,
 )
-from complaints.domain.kinds import LIMITS
+from complaints.domain.kinds import LIMITS, ROW_PARTS, parts_refused
 from complaints.selectors.drafts import filing_draft_for_owner
 from complaints.services.cases import case_submit
 from complaints.services.filing_drafts import (
@@ -41,10 +41,9 @@ from complaints.services.filing_drafts import (
 PAGE_ROWS = 1_000  # rows in one page added to a draft
 ERROR_PAGE = _("Send at most %(num)s rows in one page, and %(sent)s were sent: send the "
                "rest in further pages.")
-ERROR_PART = _("A notice of this kind has no %(part)s.")
 NOT_YOURS = {404: OpenApiResponse(description="No such draft of yours (or it expired, or "
                                               "it was submitted).")}
-PART_NAMES = {"locations": _("output locations"), "works": _("works")}
+PART_NAMES = ROW_PARTS  # the lists a draft takes in pages
 
 
 class DraftSerializer(serializers.Serializer):
@@ -231,9 +230,9 @@ def _rows_view(part: str, child_class):
             draft = filing_draft_for_owner(request.user, draft_id)
 
             def add():
-                kind_fields = s.CASE_IN[draft.data["kind"]]().fields
-                if part not in kind_fields:
-                    raise ValidationError({part: [ERROR_PART % {"part": PART_NAMES[part]}]})
+                refused = parts_refused(draft.data["kind"], [part])
+                if refused:
+                    raise ValidationError(refused)
                 page = page_class(data=request.data)
                 page.is_valid(raise_exception=True)
                 with filing_refusals():

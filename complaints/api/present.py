@@ -92,6 +92,9 @@ def case_detail(case: Case) -> dict:
         "url": case_url_template().replace(PLACEHOLDER, case.reference),
         "filed_as": case.filed_as, "law": case.law, "principal_name": case.principal_name,
         "notice_language": case.notice_language,
+        "postal_address": case.filer_postal_address, "phone": case.filer_phone,
+        "principal_postal_address": case.principal_postal_address,
+        "principal_phone": case.principal_phone,
         "organisation": case.organisation_id, "ai_product": case.ai_product,
         "ai_model": case.ai_model, "similarity": case.similarity,
         "remedies": list(case.remedies), "remedy_other": case.remedy_other,
@@ -101,10 +104,12 @@ def case_detail(case: Case) -> dict:
         "appeal_of": case.appeal_of.reference if case.appeal_of_id else None,
         "appeal_grounds": case.appeal_grounds,
         "pages": {name: page_summary(page) for name, page in parts.pages.items()},
-        "works": [{"title": w.title, "kind": w.kind, "rights_holder": w.rights_holder,
-                   "identifier": w.identifier} for w in parts.pages["works"]],
+        "works": [{"number": w.position + 1, "title": w.title, "kind": w.kind,
+                   "rights_holder": w.rights_holder, "identifier": w.identifier}
+                  for w in parts.pages["works"]],
         "locations": [{"url": loc.url, "seen_at": moment(loc.seen_at), "prompt": loc.prompt,
-                       "retracted": loc.retraction_id is not None}
+                       "retracted": loc.retraction_id is not None,
+                       "works": loc.copied_work_numbers}
                       for loc in parts.pages["locations"]],
         "questions": [{"text": q.text, "answer_category": q.answer_category,
                        "answer_text": q.answer_text, "answered_at": moment(q.answered_at)}

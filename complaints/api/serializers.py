@@ -29,6 +29,8 @@ from complaints.domain.kinds import (
     MAX_LOCATIONS,
     MAX_WORKS,
     MISSING,
+    ROW_PARTS,
+    parts_refused,
     too_many,
 )
 from complaints.domain.languages import ERROR_NOTICE_LANGUAGE, NOTICE_LANGUAGES
@@ -191,6 +193,22 @@ def _law(*, required: bool) -> Choice:
 
 class _CaseIn(_FilingIn):
     title = _part("title", max_length=200)
+
+    def to_internal_value(self, data):
+        """A list of rows the kind does not hold (an inquiry's `locations`) is refused
+        with the domain's words, beside any other mistake, not dropped."""
+        refused = parts_refused(data.get("kind"), [part for part in ROW_PARTS
+                                                   if data.get(part)]) \
+            if isinstance(data, dict) else {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if refused and isinstance(exc.detail, dict):
+                exc.detail.update(serializers.ValidationError(refused).detail)
+            raise
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
     language = Choice(
         choices=Language.choices, required=False,
         help_text="The language the filer wants answers in; your account's by default.")

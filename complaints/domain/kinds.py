@@ -157,27 +157,32 @@ class FilingRules:
     statements: tuple[str, ...] = ("good_faith_statement", "accuracy_statement")
     # "required", "optional" or "none" (not asked: a filing of this kind has none).
     law: str = "none"
+    # The lists of rows (ROW_PARTS) a notice of this kind takes: another sent is refused
+    # (parts_refused, ERROR_PART), never dropped, whichever face it came through.
+    rows: tuple[str, ...] = ("works",)
 
 
 FILINGS = {
     "output_complaint": FilingRules(
         required=("title", "ai_product", "similarity", "remedies", "locations"),
-        works="required", law="required"),
+        works="required", law="required", rows=("locations", "works")),
     "training_objection": FilingRules(required=("title", "training_uses"),
                                       works="unless_catalogue", law="optional"),
     # A question asserts no infringement: no good-faith statement.
     "inquiry": FilingRules(required=("title", "questions"),
                            statements=("accuracy_statement",)),
-    "appeal": FilingRules(required=("appeal_of_id", "appeal_grounds")),
+    "appeal": FilingRules(required=("appeal_of_id", "appeal_grounds"), rows=()),
     # The owner's answer to a removal (DMCA 512(g)(3)): the removed outputs it answers,
     # who sends it and where they can be reached and served, the statement under penalty
     # of perjury and the consent to jurisdiction (complaints.services.counter_notices).
     "counter_notice": FilingRules(
         required=("locations", "full_name", "postal_address", "phone", "email"),
-        statements=("mistake_statement", "jurisdiction_consent")),
+        statements=("mistake_statement", "jurisdiction_consent"), rows=("locations",)),
 }
 
 ERROR_STATEMENT = _("This statement is required.")
+ERROR_PART = _("A notice of this kind has no %(part)s.")
+ROW_PARTS = {"locations": _("output locations"), "works": _("works")}
 ERROR_LAW_NOT_ASKED = _("A filing of this kind is not made under a law: leave the law out.")
 ERROR_LAW_UNKNOWN = _("Choose one of the laws offered.")
 MISSING = {
@@ -283,6 +288,17 @@ def filing_errors(draft) -> dict[str, list[str]]:
         if len(getattr(draft, name)) > limit:
             errors[name] = [_too_many(name, len(getattr(draft, name)))]
     return errors
+
+
+def parts_refused(kind: str, given) -> dict[str, list[str]]:
+    """The lists of rows `given` (names of ROW_PARTS) that a filing of `kind` does not
+    hold, each refused in the same words: one rule for a case sent whole, a draft opened
+    with a first page and a page added to a draft."""
+    rules = FILINGS.get(kind)
+    if rules is None:
+        return {}
+    return {part: [str(ERROR_PART % {"part": ROW_PARTS[part]})] for part in given
+            if part in ROW_PARTS and part not in rules.rows}
 
 
 def _law_errors(rules: FilingRules, law: str) -> dict[str, list[str]]:

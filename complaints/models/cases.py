@@ -265,12 +265,25 @@ class OutputLocation(models.Model):
         return self.url
 
     @property
-    def copied_work_titles(self) -> list[str]:
-        """The works it copies, as the filer said (prefetch `works` for a list; a page of a
-        notice that names none marks its rows `names_no_works`, and they cost no query)."""
+    def copied_works(self) -> list:
+        """The works it copies, as the filer said, in the notice's order (prefetch `works`
+        for a list; a page of a notice that names none marks its rows `names_no_works`,
+        and case_submit hands over what it wrote as `works_as_filed`: no query)."""
         if getattr(self, "names_no_works", False):
             return []
-        return [work.title for work in self.works.all()]
+        works = getattr(self, "works_as_filed", None)
+        if works is None:
+            works = self.works.all()
+        return sorted(works, key=lambda work: (work.position, work.pk))
+
+    @property
+    def copied_work_titles(self) -> list[str]:
+        return [work.title for work in self.copied_works]
+
+    @property
+    def copied_work_numbers(self) -> list[int]:
+        """The works it copies by their numbers in the case's works, counting from 1."""
+        return [work.position + 1 for work in self.copied_works]
 
     @property
     def is_retracted(self) -> bool:

@@ -266,12 +266,15 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
                        prompt=loc.prompt)
         for i, (url, loc, _copies) in enumerate(kept_locations)
     )
+    # Two numbers may name one stored work (a work and its exact repeat, merged): each
+    # location is linked to each stored work once.
+    for location, (_url, _loc, copied) in zip(locations, kept_locations, strict=True):
+        location.works_as_filed = list({numbered[number - 1].pk: numbered[number - 1]
+                                        for number in copied
+                                        if 0 < number <= len(numbered)}.values())
     OutputLocation.works.through.objects.bulk_create(
-        OutputLocation.works.through(outputlocation_id=location.pk,
-                                     work_id=numbered[number - 1].pk)
-        for location, (_url, _loc, copied) in zip(locations, kept_locations, strict=True)
-        for number in dict.fromkeys(number_ for number_ in copied
-                                    if 0 < number_ <= len(numbered))
+        OutputLocation.works.through(outputlocation_id=location.pk, work_id=work.pk)
+        for location in locations for work in location.works_as_filed
     )
     questions = Question.objects.bulk_create(
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)

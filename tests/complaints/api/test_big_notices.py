@@ -380,3 +380,16 @@ def test_each_page_s_schema_names_its_own_rows(creator):
         assert takes({part: rows}) and not takes(wrong), part
         assert client.post(f"{base}{part}/", {part: rows}, format="json").status_code == 200
         assert client.post(f"{base}{part}/", wrong, format="json").status_code == 400
+
+def test_a_kind_without_locations_refuses_them_alike_in_every_channel(creator):
+    client = client_for(creator)
+    said = "A notice of this kind has no output locations."
+    opened = client.post(DRAFTS, {**inquiry(), "locations": locations(1)}, format="json")
+    filed = client.post(CASES, {**inquiry(), "locations": locations(1)}, format="json")
+    draft = client.post(DRAFTS, inquiry(), format="json").json()
+    added = client.post(f"{DRAFTS}{draft['id']}/locations/", {"locations": locations(1)},
+                        format="json")
+    for answer in (opened, filed, added):
+        assert answer.status_code == 400
+        assert answer.json()["fields"]["locations"] == [said]
+    assert Case.objects.count() == 0 and FilingDraft.objects.count() == 1

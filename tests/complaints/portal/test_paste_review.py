@@ -221,3 +221,17 @@ def test_one_bad_work_line_keeps_the_good_ones_and_their_numbers(client, creator
     page = client.post(URL, reviewing(data)).content.decode()
     assert "There is no work" not in page
     assert "Work 2 is line 2 of the pasted works, which could not be read" in page
+
+
+def test_a_location_naming_a_work_and_its_repeat_is_filed(client, creator):
+    client.force_login(creator)
+    client.raise_request_exception = False
+    data = portal_data.output_complaint(
+        works=[("Hoshizora Quest", "anime"), ("Hoshizora Quest", "anime")],
+        **{"locations-0-works": "1, 2"})
+    review = client.post(URL, reviewing(data))
+    assert review.status_code == 200
+    sent = client.post(URL, {**review_form_data(review.content.decode()), "send": "1"})
+    assert sent.status_code == 302
+    location = Case.objects.get().locations.get()
+    assert [w.title for w in location.works.all()] == ["Hoshizora Quest"]
