@@ -84,7 +84,7 @@ def _filing_page(request, spec: KindSpec, appeal_of=None):
     elif filing.bound and not filing.apply_row_action():
         if filing.is_valid():
             if review.is_send(data):
-                if (sent := review.filing_send(request, filing)) is not None:
+                if (sent := review.filing_send(request, filing, spec, appeal_of)) is not None:
                     return sent
             else:
                 filing.stage_new_files()
