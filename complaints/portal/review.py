@@ -15,10 +15,9 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from complaints.domain.duplicates import merged_notes
 from complaints.domain.notice_copy import notice_canonical, notice_sha256
