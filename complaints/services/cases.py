@@ -266,12 +266,12 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
                        prompt=loc.prompt)
         for i, (url, loc, _copies) in enumerate(kept_locations)
     )
+    # A work and its repeat are one work once merged: a location naming both copies it once.
     OutputLocation.works.through.objects.bulk_create(
-        OutputLocation.works.through(outputlocation_id=location.pk,
-                                     work_id=numbered[number - 1].pk)
+        OutputLocation.works.through(outputlocation_id=location.pk, work_id=work_id)
         for location, (_url, _loc, copied) in zip(locations, kept_locations, strict=True)
-        for number in dict.fromkeys(number_ for number_ in copied
-                                    if 0 < number_ <= len(numbered))
+        for work_id in dict.fromkeys(numbered[number - 1].pk for number in copied
+                                     if 0 < number <= len(numbered))
     )
     questions = Question.objects.bulk_create(
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)

@@ -155,3 +155,15 @@ def test_ten_thousand_locations_pasted_into_the_portal_are_one_case(client, crea
     refused = send(client, form, portal_data.reviewing(over))
     assert refused.status_code == 400
     assert "10,000" in refused.content.decode() and "leave out" in refused.content.decode()
+
+
+def test_a_location_naming_a_work_and_its_repeat_copies_it_once(client, creator):
+    client.force_login(creator)
+    data = portal_data.output_complaint(
+        works=[("Hoshizora Quest", "anime"), ("Hoshizora Quest", "anime")],
+        **{"locations-0-works": "1, 2"})
+    client.raise_request_exception = False
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]), data)
+    assert response.status_code == 302
+    location = Case.objects.get().locations.get()
+    assert [w.title for w in location.works.all()] == ["Hoshizora Quest"]
