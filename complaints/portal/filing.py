@@ -97,11 +97,10 @@ class Filing:
         self.bound = data is not None
         self.data = data
         self.files = files or {}
-        self.staged = list(
-            StagedUpload.objects.filter(
-                owner=user, public_id__in=self._ids(data.getlist("staged") if data else [])
-            ).exclude(public_id__in=self._ids(data.getlist("unstage") if data else []))
-        )
+        listed = set(self._ids(data.getlist("staged") if data else [])) - \
+            set(self._ids(data.getlist("unstage") if data else []))
+        self.staged = list(StagedUpload.objects.filter(owner=user, public_id__in=listed))
+        self.staged_gone = len(listed) > len(self.staged)  # purged (STAGED_KEEP), or not theirs
         self.form = spec.form_class(data, files, user=user) if self.bound else \
             spec.form_class(user=user)
         self.form.staged_bytes = sum(s.size for s in self.staged)

@@ -101,11 +101,13 @@ def notice_form_max_bytes() -> int:
 
 def notice_too_large(request, limit: int) -> HttpResponse:
     """Said before any view reads the form (nothing of it can be shown again): why, the
-    limits, and how to go on without typing it all again."""
+    limits, and how to go on without typing it all again. Signed out, the site's limit
+    is what stopped it, and logging in is the way on: not splitting the notice."""
     user = get_user(request)
     language = user.language if user.is_authenticated else translation.get_language()
     with translation.override(language):
         page = loader.render_to_string("complaints/notice_too_large.html", {
             "size": filesizeformat(limit), "limits": limit_help(),
+            "signed_in": user.is_authenticated, "form_path": request.path,
             "url_max": formats.number_format(URL_MAX, force_grouping=True)})
     return HttpResponse(page, status=413)

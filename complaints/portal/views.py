@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -84,7 +85,7 @@ def _filing_page(request, spec: KindSpec, appeal_of=None):
     elif filing.bound and not filing.apply_row_action():
         if filing.is_valid():
             if review.is_send(data):
-                if (sent := review.filing_send(request, filing)) is not None:
+                if (sent := review.filing_send(request, filing, spec, appeal_of)) is not None:
                     return sent
             else:
                 filing.stage_new_files()
@@ -330,6 +331,9 @@ def case_copy(request, reference):
         response = HttpResponse(case.content_as_sent, content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
         return response
+    back = reverse("complaints:case_detail", args=[case.reference]) \
+        if notice_copy.case_on_portal(request.user, case) \
+        else reverse("admin:complaints_case_change", args=[case.pk])
     return render(request, "complaints/case_copy.html", {
-        "case": case, "copy": notice_copy.case_notice_copy(case),
+        "case": case, "copy": notice_copy.case_notice_copy(case), "back": back,
         "algorithm": HASH_ALGORITHM})

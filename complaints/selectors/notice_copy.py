@@ -149,3 +149,9 @@ def case_get_for_copy(user, reference: str) -> Case:
     cases = Case.objects.all() if user.is_authenticated and user.is_staff \
         else cases_visible_to(user)
     return get_object_or_404(cases.select_related("filer"), reference=reference)
+
+
+def case_on_portal(user, case: Case) -> bool:
+    """Whether the user may open the case's portal page (its filer, their organisation);
+    staff who may not read it there on the desk."""
+    return case.filer_id == user.pk or cases_visible_to(user).filter(pk=case.pk).exists()

@@ -17,6 +17,7 @@ from complaints.domain.locations import ERROR_LOCATION_FORMAT, ERROR_NOT_EXACT
 from complaints.models import Case, Decision
 from complaints.services.decisions import decision_record
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import file_case
 from tests.support.pages import text_of
 
@@ -147,7 +148,7 @@ def _portal(client, invalid: Invalid, appeal_of) -> list[str]:
     data = {key: value for key, value in data.items() if value is not LEFT_OUT}
     url = (reverse("complaints:case_appeal", args=[appeal_of.reference]) if appeal_of
            else reverse("complaints:case_new", args=[invalid.kind]))
-    response = client.post(url, data)
+    response = send(client, url, data)
     assert response.status_code == 400, response.content[:300]
     return [text_of(response.content.decode())]
 
@@ -156,7 +157,7 @@ def _api(client, invalid: Invalid, appeal_of) -> list[str]:
     body = {**API[invalid.kind], **invalid.api}
     body = {key: value for key, value in body.items() if value is not LEFT_OUT}
     url = f"/api/v1/cases/{appeal_of.reference}/appeal/" if appeal_of else "/api/v1/cases/"
-    response = client.post(url, body, content_type="application/json")
+    response = send(client, url, body, content_type="application/json")
     assert response.status_code == 400, response.content[:300]
     return response.json()["fields"][invalid.field]
 
@@ -218,8 +219,8 @@ def test_a_whole_catalogue_needs_no_works_in_either_channel(client, creator, cha
     the API both file it (the API used to insist on a work)."""
     client.force_login(creator)
     if channel == "portal":
-        response = client.post(reverse("complaints:case_new", args=["training-objection"]),
-                               portal_data.training_objection())
+        response = send(client, reverse("complaints:case_new", args=["training-objection"]),
+                        portal_data.training_objection())
         assert response.status_code == 302, response.content[:300]
     else:
         body = {**API["training-objection"], "catalogue": {

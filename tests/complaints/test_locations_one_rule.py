@@ -6,6 +6,7 @@ from django.urls import reverse
 from complaints.domain.locations import ERROR_LOCATION_FORMAT, ERROR_NOT_EXACT
 from complaints.models import Case
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,8 @@ REFUSED = {
 
 
 def _portal(client, url):
-    response = client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                           portal_data.output_complaint(locations=[url]))
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]),
+                    portal_data.output_complaint(locations=[url]))
     return response
 
 

@@ -16,6 +16,7 @@ from complaints.domain.laws import accuracy_statement_text
 from complaints.models import Case, Work
 from complaints.services.cases import LocationData, WorkData
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import file_case
 from tests.support.pages import text_of
 
@@ -48,8 +49,8 @@ def _api(client, **overrides):
 
 
 def _portal(client, **overrides):
-    return client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                       portal_data.output_complaint(**overrides))
+    return send(client, reverse("complaints:case_new", args=["output-complaint"]),
+                portal_data.output_complaint(**overrides))
 
 
 def _portal_text(response) -> str:
@@ -130,7 +131,7 @@ def test_a_rights_holders_own_filing_keeps_no_principal_details(client, creator,
     if channel == "portal":
         url = reverse("complaints:case_new", args=["output-complaint"])
         data = portal_data.output_complaint(filed_as="rights_holder", **PRINCIPAL)
-        review = _portal_text(client.post(url, portal_data.reviewing(data)))
+        review = _portal_text(send(client, url, portal_data.reviewing(data)))
         assert "Your notice" in review
         assert not [v for v in PRINCIPAL.values() if v in review]
         with on_commit():

@@ -18,6 +18,7 @@ from complaints.domain.languages import (
 from complaints.models import Case
 from complaints.services.counter_notices import counter_notice_submit
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.complaints.services.test_counter_notices import data_for, removed_complaint
 from tests.complaints.test_notice_fields import _api, _portal
 from tests.factories import file_case
@@ -113,9 +114,9 @@ def test_the_desk_finds_unstated_languages_and_what_is_not_recorded(client, crea
     creator.language = "ja"
     creator.save()
     client.force_login(creator)
-    client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                portal_data.output_complaint(title="Japanese notice", notice_language=""),
-                HTTP_ACCEPT_LANGUAGE="ja")
+    send(client, reverse("complaints:case_new", args=["output-complaint"]),
+         portal_data.output_complaint(title="Japanese notice", notice_language=""),
+         HTTP_ACCEPT_LANGUAGE="ja")
     japanese = Case.objects.get(title="Japanese notice")
     old = file_case(filer=creator, title="Older notice")
     Case.objects.filter(pk=old.pk).update(notice_language="")  # filed before it was asked

@@ -19,6 +19,7 @@ from complaints.selectors.policies import policy_settings_current
 from complaints.services.decisions import decision_record
 from tests.complaints.api.test_api import client_for, complaint
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.complaints.services.test_policies import owned_complaint, remove
 from tests.factories import file_case
 
@@ -36,7 +37,7 @@ def test_the_portal_refuses_a_suspended_filers_notice_and_keeps_what_was_typed(c
     suspended(creator)
     client.force_login(creator)
     data = portal_data.output_complaint(title="A title I typed")
-    response = client.post(reverse("complaints:case_new", args=["output-complaint"]), data)
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "Processing of your notices is suspended until" in page
@@ -52,8 +53,8 @@ def test_a_suspended_filer_can_still_appeal_in_the_portal(client, creator, opera
                     automated_means=False)
     suspended(creator)
     client.force_login(creator)
-    response = client.post(reverse("complaints:case_appeal", args=[case.reference]),
-                           portal_data.appeal())
+    response = send(client, reverse("complaints:case_appeal", args=[case.reference]),
+                    portal_data.appeal())
     assert response.status_code == 302
     assert Case.objects.filter(kind="appeal", appeal_of=case).exists()
 
@@ -105,11 +106,11 @@ def test_the_desk_sees_the_flag_the_banner_and_records_the_action(client, operat
     add = reverse("admin:complaints_owneraccountaction_add")
     assert client.get(f"{add}?owner={flagged.pk}").status_code == 200
     now = timezone.localtime()
-    response = client.post(add, {"owner": flagged.pk, "action": "warned",
-                                 "taken_at_0": now.strftime("%Y-%m-%d"),
-                                 "taken_at_1": now.strftime("%H:%M:%S"),
-                                 "note": "The product warned the account.",
-                                 "removals_counted": 3})
+    response = send(client, add, {"owner": flagged.pk, "action": "warned",
+                          "taken_at_0": now.strftime("%Y-%m-%d"),
+                          "taken_at_1": now.strftime("%H:%M:%S"),
+                          "note": "The product warned the account.",
+                          "removals_counted": 3})
     assert response.status_code == 302
     action = OwnerAccountAction.objects.get()
     assert action.recorded_by == operator and action.action == "warned"
@@ -128,10 +129,10 @@ def settings_form(**changes):
 def test_supervisors_change_the_thresholds_and_operators_cannot(client, operator, supervisor):
     url = reverse("admin:complaints_policysettings_change", args=[policy_settings_current().pk])
     client.force_login(operator)
-    assert client.post(url, settings_form(owner_threshold=5)).status_code == 403
+    assert send(client, url, settings_form(owner_threshold=5)).status_code == 403
     assert PolicySettings.objects.get().owner_threshold == 3
     client.force_login(supervisor)
-    assert client.post(url, settings_form(owner_threshold=5)).status_code == 302
+    assert send(client, url, settings_form(owner_threshold=5)).status_code == 302
     assert PolicySettings.objects.get().owner_threshold == 5
 
 

@@ -91,3 +91,16 @@ def review_and_send(client, url, data, **extra):
     assert review.status_code == 200, review.content.decode()[:3000]
     assert "data-review" in review.content.decode()
     return client.post(url, {**review_form_data(review.content.decode()), "send": "1"})
+
+
+def send(client, url, data=None, **extra):
+    """Post a filing as a browser does when it sends: the form shows the review page, and
+    that page's Send sends (only it may). A post that does not send, or a form that does
+    not reach the review page (errors, a session that ended), is answered as it is."""
+    if not isinstance(data, dict) or not data.get("send"):
+        return client.post(url, data, **extra)
+    review = client.post(url, reviewing(data), **extra)
+    if review.status_code != 200 or "data-review" not in review.content.decode():
+        return review
+    return client.post(url, {**review_form_data(review.content.decode()), "send": "1"},
+                       **extra)

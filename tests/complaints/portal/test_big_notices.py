@@ -12,6 +12,7 @@ from complaints.domain.kinds import MAX_LOCATIONS, MAX_WORKS
 from complaints.models import Case, OutputOwner
 from complaints.services.owners import owner_link_path, owner_name
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import LocationData, WorkData, file_case
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +52,8 @@ def test_repeats_are_merged_and_the_filer_is_told(client, creator):
     data = portal_data.output_complaint(
         locations=[f"{URL}1", "dreamreel.example/v/1", f"{URL}2"],
         works=[("Hoshizora Quest", "anime"), ("Hoshizora Quest", "anime")])
-    response = client.post(reverse("complaints:case_new", args=["output-complaint"]), data,
-                           follow=True)
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]), data,
+                    follow=True)
     html = response.content.decode()
     assert "1 output location was given more than once and is stored once." in html
     assert "1 work was named more than once" in html
@@ -169,6 +170,18 @@ def test_ten_thousand_locations_pasted_into_the_portal_are_one_case(client, crea
     assert case.locations.count() == MAX_LOCATIONS
     # One line more is refused by its count, before any line is checked.
     over = portal_data.output_complaint(paste_locations=pasted + f"\n{URL}{MAX_LOCATIONS}")
-    refused = client.post(form, portal_data.reviewing(over))
+    refused = send(client, form, portal_data.reviewing(over))
     assert refused.status_code == 400
     assert "10,000" in refused.content.decode() and "leave out" in refused.content.decode()
+
+
+def test_a_location_naming_a_work_and_its_repeat_copies_it_once(client, creator):
+    client.force_login(creator)
+    data = portal_data.output_complaint(
+        works=[("Hoshizora Quest", "anime"), ("Hoshizora Quest", "anime")],
+        **{"locations-0-works": "1, 2"})
+    client.raise_request_exception = False
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]), data)
+    assert response.status_code == 302
+    location = Case.objects.get().locations.get()
+    assert [w.title for w in location.works.all()] == ["Hoshizora Quest"]

@@ -13,6 +13,7 @@ from complaints.services.audit import event_record
 from complaints.services.decisions import decision_record
 from complaints.services.desk import info_request, question_answer
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import file_case
 from tests.support.events import DUE
 from tests.support.pages import text_of
@@ -50,8 +51,8 @@ def test_an_inquiry_in_japanese_calls_the_asker_go_honnin(client, ja_creator, op
     assert "ご本人について" in form and "ご本人の立場" in form
     assert "申立人" not in form
 
-    assert client.post(reverse("complaints:case_new", args=["inquiry"]),
-                       portal_data.inquiry()).status_code == 302
+    assert send(client, reverse("complaints:case_new", args=["inquiry"]),
+                portal_data.inquiry()).status_code == 302
     case = Case.objects.get(kind="inquiry")
     info_request(case=case, actor=operator, body="どの作品についてのご質問かお知らせください。")
     event_record(case=case, actor=None, event_type=EventType.FILER_REMINDED,
@@ -108,8 +109,8 @@ def test_an_appeal_in_japanese_names_the_decision_in_one_sentence(client, ja_cre
                     actions=["no_action"], facts="類似していません。", ground="利用規約第3条",
                     automated_means=False)
     client.force_login(ja_creator)
-    assert client.post(reverse("complaints:case_appeal", args=[case.reference]),
-                       portal_data.appeal()).status_code == 302
+    assert send(client, reverse("complaints:case_appeal", args=[case.reference]),
+                portal_data.appeal()).status_code == 302
     appeal = Case.objects.get(kind="appeal")
     page = text_of(case_page(client, appeal))
     assert f"このケースは、{case.reference}の判断に対する不服申立てです。" in page
@@ -134,8 +135,8 @@ def test_an_answered_inquiry_speaks_of_answers_not_actions(client, ja_creator, o
     """The answers are the decision: no 「実施した措置：措置なし」, and the way to contest
     them names the answers."""
     client.force_login(ja_creator)
-    assert client.post(reverse("complaints:case_new", args=["inquiry"]),
-                       portal_data.inquiry()).status_code == 302
+    assert send(client, reverse("complaints:case_new", args=["inquiry"]),
+                portal_data.inquiry()).status_code == 302
     case = Case.objects.get(kind="inquiry")
     for question in case.questions.all():
         question_answer(question=question, actor=operator, category="no", text="いいえ。")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from complaints.models import Case, StagedUpload
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import PNG_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,8 @@ def test_an_anonymous_post_stages_at_most_the_cap(client, settings):
         return real_save(storage, name, content)
 
     with mock.patch.object(FileSystemStorage, "_save", spy):
-        response = client.post(URL, {**portal_data.output_complaint(), "evidence": files},
-                               follow=True)
+        response = send(client, URL, {**portal_data.output_complaint(), "evidence": files},
+                        follow=True)
     # 3 files and 8 MB kept, of 6 files and 16 MB sent; nothing over the cap was written.
     assert len(on_disk(settings)) == 3
     assert sum(p.stat().st_size for p in on_disk(settings)) == 8 * MB
@@ -76,8 +77,8 @@ def test_an_anonymous_post_stages_at_most_the_cap(client, settings):
 def test_the_message_is_in_japanese_too(client):
     client.cookies["django_language"] = "ja"
     files = [png(f"{n}.png", 1000) for n in "abcd"]
-    response = client.post(URL, {**portal_data.output_complaint(), "evidence": files},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="ja")
+    response = send(client, URL, {**portal_data.output_complaint(), "evidence": files},
+                    follow=True, HTTP_ACCEPT_LANGUAGE="ja")
     html = response.content.decode()
     assert "「d.png」は保存していません" in html
     assert StagedUpload.objects.count() == 3
@@ -86,15 +87,15 @@ def test_the_message_is_in_japanese_too(client):
 def test_the_session_holds_only_the_draft_id(client):
     for _ in range(5):
         typed = secrets.token_urlsafe(768 * 1024)  # 1 MB of text that does not compress
-        response = client.post(URL, portal_data.output_complaint(similarity=typed),
-                               follow=True)
+        response = send(client, URL, portal_data.output_complaint(similarity=typed),
+                        follow=True)
     size, held = session_stored(client)
     assert size < 1024
     assert set(held) <= {"kotae_draft"}
     # 1 MB of text is over the cap for someone not logged in: said so, and not kept.
     assert "What you typed was not kept: it comes to 1.0\xa0MB" in response.content.decode()
     # A small form is kept, in the database, not in the session.
-    client.post(URL, portal_data.output_complaint())
+    send(client, URL, portal_data.output_complaint())
     size, held = session_stored(client)
     assert size < 1024
     assert set(held) == {"kotae_draft"}
@@ -109,16 +110,16 @@ def test_an_account_stages_at_most_its_daily_allowance(client, creator, settings
     for name, value in limits.items():
         setattr(settings, name, value)
     client.force_login(creator)
-    first = client.post(URL, {**portal_data.output_complaint(signature=""),
-                              "evidence": [png("f-1.png", 1000), png("f-2.png", 1000)]})
+    first = send(client, URL, {**portal_data.output_complaint(signature=""),
+                       "evidence": [png("f-1.png", 1000), png("f-2.png", 1000)]})
     assert first.status_code == 400
     # The case is filed with those two: its staged rows go, the day's allowance does not.
     staged = [str(s.public_id) for s in StagedUpload.objects.all()]
     with on_commit():
-        client.post(URL, {**portal_data.output_complaint(), "staged": staged})
+        send(client, URL, {**portal_data.output_complaint(), "staged": staged})
     assert Case.objects.get().evidence.count() == 2
-    response = client.post(URL, {**portal_data.output_complaint(signature=""),
-                                 "evidence": [png("g-1.png", 1000), png("g-2.png", 1000)]})
+    response = send(client, URL, {**portal_data.output_complaint(signature=""),
+                          "evidence": [png("g-1.png", 1000), png("g-2.png", 1000)]})
     html = response.content.decode()
     assert response.status_code == 400
     assert f"“{refused}” was not kept: files kept for forms not yet sent may come to at most" \
@@ -145,8 +146,8 @@ def test_the_draft_survives_a_login(client, creator, on_commit):
     assert f'name="staged" value="{staged.public_id}"' in html
     assert Case.objects.count() == 0
     with on_commit():
-        client.post(URL, {**portal_data.output_complaint(title="Kept over a login"),
-                          "staged": [str(staged.public_id)]})
+        send(client, URL, {**portal_data.output_complaint(title="Kept over a login"),
+                           "staged": [str(staged.public_id)]})
     case = Case.objects.get()
     assert case.filer == creator and case.title == "Kept over a login"
     assert [e.original_name for e in case.evidence.all()] == ["frame-0412.png"]
@@ -157,8 +158,8 @@ def test_the_draft_survives_a_login(client, creator, on_commit):
 def test_a_draft_is_never_shown_to_another_session_or_user(client, creator, other_creator):
     from django.test import Client
 
-    client.post(URL, {**portal_data.output_complaint(title="Hanako's secret draft"),
-                      "evidence": [png("hanako.png", 2000)]})
+    send(client, URL, {**portal_data.output_complaint(title="Hanako's secret draft"),
+               "evidence": [png("hanako.png", 2000)]})
     draft_id = session_stored(client)[1]["kotae_draft"]
     # Another browser, logged in, on the same page: nothing of it.
     other = Client()
@@ -183,9 +184,9 @@ def test_a_draft_is_never_shown_to_another_session_or_user(client, creator, othe
 def test_a_path_no_filing_page_has_keeps_nothing_and_never_fails(client, creator):
     from complaints.models import FilingDraft
 
-    client.post(URL, portal_data.output_complaint(title="Kept"))
+    send(client, URL, portal_data.output_complaint(title="Kept"))
     long_path = reverse("complaints:case_new", args=["x" * 300])
-    response = client.post(long_path, portal_data.output_complaint(title="Not kept"))
+    response = send(client, long_path, portal_data.output_complaint(title="Not kept"))
     assert response.status_code == 302
     assert [d.data["title"] for d in FilingDraft.objects.all()] == [["Kept"]]
     assert client.get(response["Location"]).status_code == 200

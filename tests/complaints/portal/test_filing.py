@@ -13,6 +13,7 @@ from django.utils import timezone
 from complaints.models import Case, Decision, StagedUpload
 from complaints.services.decisions import decision_record
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import send
 from tests.factories import file_case, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_output_complaint_with_two_works_and_two_locations(client, creator, on_c
         locations=["https://dreamreel.example/v/abc123", "gen_7f3a9c2e11"],
     )
     with on_commit():
-        response = client.post(new_url("output-complaint"), {**data, "evidence": [png_upload()]})
+        response = send(client, new_url("output-complaint"), {**data, "evidence": [png_upload()]})
     assert response.status_code == 302
     case = Case.objects.get()
     assert [w.title for w in case.works.all()] == ["Hoshizora Quest", "Aki Character Sheet"]
@@ -41,7 +42,7 @@ def test_output_complaint_with_two_works_and_two_locations(client, creator, on_c
 
 def test_training_objection_for_a_whole_catalogue(client, creator):
     client.force_login(creator)
-    response = client.post(new_url("training-objection"), portal_data.training_objection())
+    response = send(client, new_url("training-objection"), portal_data.training_objection())
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.kind == "training_objection" and case.whole_catalogue
@@ -52,15 +53,15 @@ def test_training_objection_for_a_whole_catalogue(client, creator):
 
 def test_training_objection_without_catalogue_needs_works(client, creator):
     client.force_login(creator)
-    response = client.post(new_url("training-objection"),
-                           portal_data.training_objection(whole_catalogue=""))
+    response = send(client, new_url("training-objection"),
+                    portal_data.training_objection(whole_catalogue=""))
     assert response.status_code == 400
     assert "Name at least one of your works." in response.content.decode()
 
 
 def test_inquiry_with_several_questions(client, creator):
     client.force_login(creator)
-    response = client.post(new_url("inquiry"), portal_data.inquiry())
+    response = send(client, new_url("inquiry"), portal_data.inquiry())
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.questions.count() == 2
@@ -69,15 +70,15 @@ def test_inquiry_with_several_questions(client, creator):
 
 def test_agent_must_name_principal_and_authority(client, creator):
     client.force_login(creator)
-    response = client.post(new_url("output-complaint"),
-                           portal_data.output_complaint(filed_as="agent"))
+    response = send(client, new_url("output-complaint"),
+                    portal_data.output_complaint(filed_as="agent"))
     html = response.content.decode()
     assert response.status_code == 400
     assert "Name the rights holder you act for." in html
     assert "Say how you are authorised to act for them." in html
-    response = client.post(new_url("output-complaint"), portal_data.output_complaint(
-        filed_as="agent", principal_name="Studio Hoshizora",
-        authority_statement="Written mandate of 1 April 2026, ref. M-22."))
+    response = send(client, new_url("output-complaint"), portal_data.output_complaint(
+ filed_as="agent", principal_name="Studio Hoshizora",
+ authority_statement="Written mandate of 1 April 2026, ref. M-22."))
     assert response.status_code == 302
     assert Case.objects.get().principal_name == "Studio Hoshizora"
 
@@ -99,7 +100,7 @@ def test_appeal_within_six_months(client, creator, operator):
     client.force_login(creator)
     url = reverse("complaints:case_appeal", args=[case.reference])
     assert client.get(url).status_code == 200
-    response = client.post(url, portal_data.appeal())
+    response = send(client, url, portal_data.appeal())
     assert response.status_code == 302
     appeal = Case.objects.get(kind="appeal")
     assert appeal.appeal_of == case
@@ -126,7 +127,7 @@ def test_appeal_after_six_months_is_refused_clearly(client, creator, operator):
     creator.save()
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST",
                      client.get(url).content.decode())
-    response = client.post(url, portal_data.appeal())
+    response = send(client, url, portal_data.appeal())
     assert response.status_code == 400
     assert Case.objects.filter(kind="appeal").count() == 0
 
@@ -142,7 +143,7 @@ def test_an_undecided_case_cannot_be_appealed(client, creator):
 def test_add_a_row_without_javascript_keeps_everything(client, creator):
     client.force_login(creator)
     data = portal_data.output_complaint(add_row="works")
-    response = client.post(new_url("output-complaint"), data)
+    response = send(client, new_url("output-complaint"), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="works-TOTAL_FORMS" value="2"' in html
@@ -155,7 +156,7 @@ def test_remove_a_row_without_javascript(client, creator):
     client.force_login(creator)
     data = portal_data.output_complaint(
         works=[("Keep me", "anime"), ("Remove me", "game")], remove_row="works-1")
-    html = client.post(new_url("output-complaint"), data).content.decode()
+    html = send(client, new_url("output-complaint"), data).content.decode()
     assert 'name="works-TOTAL_FORMS" value="1"' in html
     assert "Keep me" in html and "Remove me" not in html
 
@@ -163,23 +164,23 @@ def test_remove_a_row_without_javascript(client, creator):
 def test_blank_rows_are_ignored(client, creator):
     client.force_login(creator)
     data = portal_data.output_complaint(**portal_data.management("works", 2))
-    assert client.post(new_url("output-complaint"), data).status_code == 302
+    assert send(client, new_url("output-complaint"), data).status_code == 302
     assert Case.objects.get().works.count() == 1
 
 
 def test_a_failed_form_keeps_the_uploaded_file(client, creator):
     client.force_login(creator)
-    response = client.post(new_url("output-complaint"),
-                           {**portal_data.output_complaint(signature=""),
-                            "evidence": [png_upload("frame-0412.png")]})
+    response = send(client, new_url("output-complaint"),
+                    {**portal_data.output_complaint(signature=""),
+                     "evidence": [png_upload("frame-0412.png")]})
     html = response.content.decode()
     assert response.status_code == 400
     staged = StagedUpload.objects.get(owner=creator)
     assert f'name="staged" value="{staged.public_id}"' in html
     assert "frame-0412.png" in html
     # The user fixes only the signature; the file goes with the case.
-    response = client.post(new_url("output-complaint"),
-                           {**portal_data.output_complaint(), "staged": [str(staged.public_id)]})
+    response = send(client, new_url("output-complaint"),
+                    {**portal_data.output_complaint(), "staged": [str(staged.public_id)]})
     assert response.status_code == 302
     evidence = Case.objects.get().evidence.get()
     assert evidence.original_name == "frame-0412.png"
@@ -189,12 +190,12 @@ def test_a_failed_form_keeps_the_uploaded_file(client, creator):
 
 def test_someone_elses_staged_file_is_not_taken(client, creator, other_creator):
     client.force_login(other_creator)
-    client.post(new_url("output-complaint"),
-                {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
+    send(client, new_url("output-complaint"),
+         {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
     theirs = StagedUpload.objects.get()
     client.force_login(creator)
-    response = client.post(new_url("output-complaint"),
-                           {**portal_data.output_complaint(), "staged": [str(theirs.public_id)]})
+    response = send(client, new_url("output-complaint"),
+                    {**portal_data.output_complaint(), "staged": [str(theirs.public_id)]})
     assert response.status_code == 302
     assert Case.objects.get().evidence.count() == 0
     assert client.get(reverse("complaints:staged_download", args=[theirs.public_id])
@@ -204,8 +205,8 @@ def test_someone_elses_staged_file_is_not_taken(client, creator, other_creator):
 def test_oversized_file_gets_a_clear_message(client, creator, settings):
     settings.KOTAE_MAX_UPLOAD_BYTES = 50
     client.force_login(creator)
-    response = client.post(new_url("output-complaint"),
-                           {**portal_data.output_complaint(), "evidence": [png_upload()]})
+    response = send(client, new_url("output-complaint"),
+                    {**portal_data.output_complaint(), "evidence": [png_upload()]})
     assert response.status_code == 400
     assert "a file may be at most 50" in response.content.decode()
 
@@ -214,8 +215,8 @@ def test_a_renamed_program_is_refused(client, creator):
     client.force_login(creator)
     fake = SimpleUploadedFile("frame.png", b"MZ\x90\x00\x03" + b"\x00" * 200,
                               content_type="image/png")
-    response = client.post(new_url("output-complaint"),
-                           {**portal_data.output_complaint(), "evidence": [fake]})
+    response = send(client, new_url("output-complaint"),
+                    {**portal_data.output_complaint(), "evidence": [fake]})
     assert response.status_code == 400
     assert "judging by its content" in response.content.decode()
     assert not StagedUpload.objects.exists()
@@ -224,7 +225,7 @@ def test_a_renamed_program_is_refused(client, creator):
 def test_session_expired_while_typing_files_after_login(client, creator, on_commit):
     """The form comes back filled in after login; the filer checks it and sends it."""
     url = new_url("output-complaint")
-    response = client.post(url, {**portal_data.output_complaint(), "evidence": [png_upload()]})
+    response = send(client, url, {**portal_data.output_complaint(), "evidence": [png_upload()]})
     assert response.status_code == 302
     login_url = response["Location"]
     assert login_url.startswith(reverse("accounts:login"))
@@ -237,8 +238,8 @@ def test_session_expired_while_typing_files_after_login(client, creator, on_comm
     assert f'name="staged" value="{staged.public_id}"' in html
     assert Case.objects.count() == 0  # nothing is sent in the filer's name unseen
     with on_commit():
-        response = client.post(url, {**portal_data.output_complaint(),
-                                     "staged": [str(staged.public_id)]})
+        response = send(client, url, {**portal_data.output_complaint(),
+                              "staged": [str(staged.public_id)]})
     case = Case.objects.get()
     assert response["Location"] == reverse("complaints:case_filed", args=[case.reference])
     assert case.filer == creator
@@ -250,8 +251,8 @@ def test_success_page_says_when_in_the_users_time_zone(client, creator):
     creator.time_zone = "Europe/London"
     creator.save()
     client.force_login(creator)
-    response = client.post(new_url("output-complaint"), portal_data.output_complaint(),
-                           follow=True)
+    response = send(client, new_url("output-complaint"), portal_data.output_complaint(),
+                    follow=True)
     html = response.content.decode()
     case = Case.objects.get()
     assert case.reference in html
@@ -263,8 +264,8 @@ def test_success_page_says_when_in_the_users_time_zone(client, creator):
 
 def test_files_of_filings_never_sent_are_purged(client, creator):
     client.force_login(creator)
-    client.post(new_url("output-complaint"),
-                {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
+    send(client, new_url("output-complaint"),
+         {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
     staged = StagedUpload.objects.get()
     path = staged.file.path
     from complaints.tasks import staged_uploads_purge_task

@@ -5,6 +5,7 @@ from django.urls import reverse
 from complaints.domain.laws import ACCURACY_STATEMENTS, Law
 from complaints.models import Case
 from tests.complaints.portal import data
+from tests.complaints.portal.data import send
 
 pytestmark = pytest.mark.django_db
 URL = reverse("complaints:case_new", args=["output-complaint"])
@@ -12,7 +13,7 @@ URL = reverse("complaints:case_new", args=["output-complaint"])
 
 def test_the_complaint_stores_the_law_chosen(client, creator):
     client.force_login(creator)
-    response = client.post(URL, data.output_complaint(law="japan"))
+    response = send(client, URL, data.output_complaint(law="japan"))
     assert response.status_code == 302
     assert Case.objects.get().law == "japan"
 
@@ -20,7 +21,7 @@ def test_the_complaint_stores_the_law_chosen(client, creator):
 @pytest.mark.parametrize("law", [Law.US_DMCA, Law.EU_DSA, Law.JAPAN])
 def test_the_accuracy_statement_follows_the_law(client, creator, law):
     client.force_login(creator)
-    response = client.post(URL, data.output_complaint(law=law, signature=""))
+    response = send(client, URL, data.output_complaint(law=law, signature=""))
     assert response.status_code == 400
     page = response.content.decode()
     assert str(ACCURACY_STATEMENTS[law]) in page
@@ -34,6 +35,6 @@ def test_an_objection_may_name_a_law_and_an_inquiry_is_not_asked(client, creator
     inquiry = client.get(reverse("complaints:case_new", args=["inquiry"]))
     assert 'name="law"' in objection.content.decode()
     assert 'name="law"' not in inquiry.content.decode()
-    response = client.post(reverse("complaints:case_new", args=["training-objection"]),
-                           data.training_objection())
+    response = send(client, reverse("complaints:case_new", args=["training-objection"]),
+                    data.training_objection())
     assert response.status_code == 302 and Case.objects.get().law == ""

@@ -387,3 +387,16 @@ def test_a_questions_copy_has_the_accuracy_statement_its_filer_confirmed(
         reverse("complaints:case_copy", args=[case.reference])).content.decode()))
     assert confirmed in page and confirmed in mail.outbox[0].body
     assert "I am the rights holder" not in page
+
+
+def test_the_copys_back_link_leads_where_the_reader_may_go(client, creator, operator):
+    case = file_case(filer=creator)
+    copy_url = reverse("complaints:case_copy", args=[case.reference])
+    portal_page = reverse("complaints:case_detail", args=[case.reference])
+    client.force_login(creator)
+    assert f'href="{portal_page}"' in client.get(copy_url).content.decode()
+    client.force_login(operator)  # staff: the desk's page, not a portal page that is a 404
+    page = client.get(copy_url).content.decode()
+    desk_page = reverse("admin:complaints_case_change", args=[case.pk])
+    assert f'href="{desk_page}"' in page and f'href="{portal_page}"' not in page
+    assert client.get(desk_page).status_code == 200

@@ -96,3 +96,28 @@ def test_ten_thousand_long_locations_over_5_mb_are_one_case(client, creator):
     sent = _send_as_a_browser(client, review.content.decode())
     assert sent.status_code == 302
     assert Case.objects.get().locations.count() == MAX_LOCATIONS
+
+
+def test_a_signed_out_visitor_over_the_sites_limit_is_told_to_log_in_not_to_split(
+        client, creator, settings, monkeypatch):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000  # the site's limit, small to be quick
+    data = reviewing(_complaint(_urls(200, 250)))  # 50 KB: within the limits of one notice
+    english = client.post(FORM, data)  # the session ended while pasting
+    page = english.content.decode()
+    assert english.status_code == 413
+    assert "You are not logged in" in page and "Log in" in page
+    assert "10,000 output locations" in page and "1,000 works" in page
+    assert "Back button" in page and "split" not in page
+    japanese = client.post(FORM, data, HTTP_ACCEPT_LANGUAGE="ja")
+    page = japanese.content.decode()
+    assert "ログインしていません" in page and "10,000件" in page and "「戻る」" in page
+    assert "分けて" not in page
+    # Logged in and over the real allowance: shorten or split, in either language.
+    monkeypatch.setattr(paste, "NOTICE_FORM_MAX_BYTES", 40_000)
+    client.force_login(creator)
+    page = client.post(FORM, data).content.decode()
+    assert "split the locations over two notices" in page and "not logged in" not in page
+    creator.language = "ja"
+    creator.save(update_fields=["language"])
+    page = client.post(FORM, data).content.decode()
+    assert "2件の申立てに分けて" in page and "ログインしていません" not in page

@@ -126,7 +126,11 @@ def test_a_key_from_someone_else_files_nothing_of_theirs(client, creator, other_
     client.post(URL, {**sent, "send": "1"})
     client.force_login(other_creator)
     response = client.post(URL, {**sent, "send": "1"})
-    assert Case.objects.filter(filer=other_creator).count() == 1  # their own, not a redirect
+    # Not a redirect to the other's case, nor a notice they never reviewed: theirs to review.
+    assert response.status_code == 200 and "data-review" in response.content.decode()
+    assert Case.objects.filter(filer=other_creator).count() == 0
+    response = client.post(URL, {**review_form_data(response.content.decode()), "send": "1"})
+    assert Case.objects.filter(filer=other_creator).count() == 1
     assert response["Location"] != reverse("complaints:case_filed",
                                            args=[Case.objects.get(filer=creator).reference])
 

@@ -28,6 +28,7 @@ from complaints.services.drafts import draft_keep_anonymous
 from complaints.services.evidence import staged_uploads_purge
 from config.storage import evidence_storage
 from tests.complaints.portal import data as portal_data
+from tests.complaints.portal.data import reviewing, send
 from tests.complaints.services.test_register import objection, picture_upload
 from tests.factories import PNG_BYTES, file_case, png_upload
 
@@ -104,9 +105,9 @@ def evidence_url(evidence) -> str:
 def test_portal_evidence_is_in_the_bucket_for_its_filer_and_staff_only(
         client, creator, other_creator, operator, bucket, settings):
     client.force_login(creator)
-    response = client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                           {**portal_data.output_complaint(),
-                            "evidence": [png_upload("frame-0412.png")]})
+    response = send(client, reverse("complaints:case_new", args=["output-complaint"]),
+                    {**portal_data.output_complaint(),
+                     "evidence": [png_upload("frame-0412.png")]})
     assert response.status_code == 302
     evidence = Case.objects.get().evidence.get()
     key = evidence.file.name
@@ -152,8 +153,8 @@ def test_a_staged_file_waits_in_the_bucket_and_becomes_the_evidence(
         client, creator, other_creator, bucket, settings):
     url = reverse("complaints:case_new", args=["output-complaint"])
     client.force_login(creator)
-    response = client.post(url, {**portal_data.output_complaint(signature=""),
-                                 "evidence": [png_upload("frame-0412.png")]})
+    response = send(client, url, {**portal_data.output_complaint(signature=""),
+                          "evidence": [png_upload("frame-0412.png")]})
     assert response.status_code == 400
     staged = StagedUpload.objects.get(owner=creator)
     assert bucket.keys() == [staged.file.name] and nothing_on_disk(settings)
@@ -163,8 +164,8 @@ def test_a_staged_file_waits_in_the_bucket_and_becomes_the_evidence(
     assert client.get(staged_url).status_code == 404
 
     client.force_login(creator)
-    response = client.post(url, {**portal_data.output_complaint(),
-                                 "staged": [str(staged.public_id)]})
+    response = send(client, url, {**portal_data.output_complaint(),
+                          "staged": [str(staged.public_id)]})
     assert response.status_code == 302
     evidence = Case.objects.get().evidence.get()
     assert evidence.file.name == staged.file.name and bucket.keys() == [staged.file.name]
@@ -174,8 +175,8 @@ def test_a_staged_file_waits_in_the_bucket_and_becomes_the_evidence(
 
 def test_the_purge_deletes_the_objects_of_filings_never_sent(client, creator, bucket):
     client.force_login(creator)
-    client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
+    send(client, reverse("complaints:case_new", args=["output-complaint"]),
+         {**portal_data.output_complaint(signature=""), "evidence": [png_upload()]})
     kept = file_case(filer=creator, uploads=[png_upload()]).evidence.get()
     assert len(bucket.keys()) == 2
     assert staged_uploads_purge() == 0  # still fresh
@@ -230,10 +231,10 @@ def test_a_store_that_is_down_is_a_clear_answer_not_a_500(
     assert "cannot be fetched just now" in response.content.decode()
 
     response = client.post(reverse("complaints:case_new", args=["output-complaint"]),
-                           {**portal_data.output_complaint(),
-                            "evidence": [png_upload("frame-0412.png")]})
-    assert response.status_code == 400
+                           reviewing({**portal_data.output_complaint(),
+                                      "evidence": [png_upload("frame-0412.png")]}))
     html = response.content.decode()
+    assert response.status_code == 200 and "data-review" in html  # nothing sent yet
     assert html.count("“frame-0412.png” could not be stored just now") == 1
     assert Case.objects.count() == 1  # nothing filed without its file
 
