@@ -97,9 +97,14 @@ class Filing:
         self.bound = data is not None
         self.data = data
         self.files = files or {}
-        listed = set(self._ids(data.getlist("staged") if data else [])) - \
-            set(self._ids(data.getlist("unstage") if data else []))
-        self.staged = list(StagedUpload.objects.filter(owner=user, public_id__in=listed))
+        unstaged = set(self._ids(data.getlist("unstage") if data else []))
+        listed = [i for i in dict.fromkeys(self._ids(data.getlist("staged") if data else []))
+                  if i not in unstaged]
+        # In the order the page listed them: their order is part of the notice reviewed
+        # (its digest) and of its copy; the database's own order is by their random ids.
+        found = {s.public_id: s for s in StagedUpload.objects.filter(owner=user,
+                                                                    public_id__in=listed)}
+        self.staged = [found[i] for i in listed if i in found]
         self.staged_gone = len(listed) > len(self.staged)  # purged (STAGED_KEEP), or not theirs
         self.form = spec.form_class(data, files, user=user) if self.bound else \
             spec.form_class(user=user)

@@ -1,6 +1,8 @@
 """What is sent is what was reviewed: the review page carries a signed digest of the
 notice it showed, and Send files nothing that differs from it, nor a notice whose kept
 files have gone since (issue 19 review)."""
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,22 @@ def test_the_messages_in_japanese(client, creator):
     gone = client.post(URL, {**fields, "send": "1"})
     assert "添付したファイルはもう保存されていません" in text_of(gone.content.decode())
     assert Case.objects.count() == 0
+
+
+def test_several_files_sent_unchanged_are_filed_the_first_time(client, creator):
+    # The files' order is part of what is reviewed: Send once read them back in the
+    # database's order (by their random ids) and said the notice had changed.
+    client.force_login(creator)
+    names = [f"frame-{i}.png" for i in range(5)]
+    fields = _review(client, evidence=[png_upload(name) for name in names])
+    # The database answers in an order of its own (by the random ids' index on
+    # PostgreSQL): here, stored again last-first.
+    rows = list(StagedUpload.objects.order_by("pk"))
+    StagedUpload.objects.all().delete()
+    for row in reversed(rows):
+        row.pk = None
+        row.save()
+    sent = client.post(URL, {**fields, "send": "1"})
+    assert sent.status_code == 302, text_of(sent.content.decode())[:300]
+    case = Case.objects.get()
+    assert [e["name"] for e in json.loads(case.content_as_sent)["evidence"]] == names
