@@ -17,6 +17,7 @@ from complaints.models import Case, CaseKind, Deadline, Decision, Notification
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_meet
+from complaints.services.quality import quality_tallies_kept
 from complaints.services.desk import questions_answer
 from complaints.services.dsa_statements import dsa_statements_for_decision
 from complaints.services.enforcement import enforcement_orders_for_decision
@@ -71,10 +72,17 @@ def _reasons_check(*, case: Case, outcome: str, actions: list[str], facts: str, 
                                 override_reason=override_reason)
 
 
-def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str], facts: str,
-                    ground: str, automated_means: bool, automated_detail: str = "",
-                    rejection_reason: str = "", override_reason: str = "",
-                    merged: bool = False) -> tuple[Decision, Notification]:
+def _decision_write(*, case: Case, **decision) -> tuple[Decision, Notification]:
+    """Decide the case (and its open merged duplicates), the answer-quality roll-ups kept
+    in step."""
+    with quality_tallies_kept(case_ids=[case.pk]):
+        return _decision_made(case=case, **decision)
+
+
+def _decision_made(*, case: Case, decided_by, outcome: str, actions: list[str], facts: str,
+                   ground: str, automated_means: bool, automated_detail: str = "",
+                   rejection_reason: str = "", override_reason: str = "",
+                   merged: bool = False) -> tuple[Decision, Notification]:
     case_require_open(case)
     override = _reasons_check(
         case=case, outcome=outcome, actions=actions, facts=facts, ground=ground,
