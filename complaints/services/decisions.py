@@ -17,7 +17,6 @@ from complaints.models import Case, CaseKind, Deadline, Decision, Notification
 from complaints.services.audit import event_record
 from complaints.services.cases import case_advance_to, case_require_open, case_transition
 from complaints.services.deadlines import deadline_meet
-from complaints.services.quality import quality_tallies_kept
 from complaints.services.desk import questions_answer
 from complaints.services.dsa_statements import dsa_statements_for_decision
 from complaints.services.enforcement import enforcement_orders_for_decision
@@ -25,6 +24,7 @@ from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
 from complaints.services.owners import owner_statements_send
 from complaints.services.policies import filer_misuse_review
+from complaints.services.quality import quality_tallies_kept
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(

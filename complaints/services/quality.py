@@ -59,11 +59,12 @@ def _upsert(changes: dict[Bucket, list[int]]) -> None:
     for (grain, starts_at, person, kind, category), counts in ordered:
         params += [grain, connection.ops.adapt_datetimefield_value(starts_at), person, kind,
                    category, *counts]
+    # Names from the model's own metadata; every value is a parameter.
+    values = ", ".join([row] * len(ordered))
+    sql = (f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+           f"ON CONFLICT (grain, starts_at, person_id, kind, category) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(ordered))} "
-            f"ON CONFLICT (grain, starts_at, person_id, kind, category) DO UPDATE SET {updates}",
-            params)
+        cursor.execute(sql, params)
 
 
 @contextmanager
