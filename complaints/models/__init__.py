@@ -36,6 +36,7 @@ from complaints.models.policies import (
     OwnerStanding,
     PolicySettings,
 )
+from complaints.models.quality import QualityTally
 from complaints.models.register import RegisterEntry
 from complaints.models.retractions import Retraction, RetractionUndo
 from complaints.models.sweep_runs import SweepRun
@@ -52,7 +53,8 @@ __all__ = [
     "OutputOwner", "FilerSuspension", "FilerWarning", "OwnerAccountAction", "OwnerStanding",
     "PolicySettings",
     "Priority",
-    "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo", "StagedUpload",
+    "QualityTally", "Question", "RegisterEntry", "Remedy", "Retraction", "RetractionUndo",
+    "StagedUpload",
     "StagingDay", "SweepRun", "TrainingUse", "TransparencySnapshot",
     "WebhookDelivery", "WebhookEndpoint", "Work", "audit_trail_unlocked", "evidence_upload_to",
     "staged_upload_to",

@@ -51,6 +51,8 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "clock"], name="deadline_case_clock_unique")
         ]
+        # The answer-quality screen counts the clocks met in a period's first and last hour.
+        indexes = [models.Index(fields=["clock", "met_at"], name="deadline_clock_met_idx")]
 
     def __str__(self):
         return f"{self.case_id} {self.clock} {self.due_at}"

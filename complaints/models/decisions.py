@@ -34,6 +34,8 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # The answer-quality screen counts the decisions of a period's first and last hour.
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at_idx")]
 
     def __str__(self):
         return f"{self.case_id}: {self.get_outcome_display()}"

@@ -29,6 +29,8 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["position", "id"]
+        # The answer-quality screen counts the answers of a period's first and last hour.
+        indexes = [models.Index(fields=["answered_at"], name="question_answered_at_idx")]
 
     def __str__(self):
         return self.text[:80]

@@ -1,8 +1,11 @@
 """The answer-quality figures of the supervisors' dashboard.
 
-Every figure is a grouped aggregate in the database, grouped by (person, kind of case);
-the few groups are then added up per operator, per kind and in all. Nothing here loops
-over cases, so the cost is the same for ten cases or a million: six queries.
+The screen reads the roll-ups (complaints.models.quality: counts per UTC day and hour,
+person, kind of case and answer category, kept by the services in the same transaction
+as each change): a period is whole days, whole hours at its ends and at most two pieces
+under an hour, which alone are counted from the cases. So the cost depends on the
+length of the period and the number of people, never on the number of cases, and the
+figures are exact. `quality_groups` is the one definition of every count, from the cases.
 
 What counts in a period (start inclusive, end exclusive; either may be open):
 - decisions made in it (Decision.decided_at), with their decision clock;
@@ -12,13 +15,35 @@ What counts in a period (start inclusive, end exclusive; either may be open):
 - inquiry questions answered in it (Question.answered_at, credited to answered_by).
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import TruncHour
 
 from accounts.models import User
 from complaints.domain.events import EventType
-from complaints.models import Case, CaseEvent, CaseKind, Deadline, Decision, Feedback, Question
+from complaints.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Deadline,
+    Decision,
+    Feedback,
+    QualityTally,
+    Question,
+)
+from complaints.models.quality import TALLY_COUNTS
 
 FIRST_RESPONSE = Deadline.Clock.FIRST_RESPONSE
 DECISION = Deadline.Clock.DECISION
@@ -71,13 +96,25 @@ class QualityFigures:
     total: QualityRow
 
 
-def _within(field_name: str, start: datetime | None, end: datetime | None) -> Q:
-    condition = Q()
-    if start is not None:
-        condition &= Q(**{f"{field_name}__gte": start})
-    if end is not None:
-        condition &= Q(**{f"{field_name}__lt": end})
-    return condition
+Range = tuple[datetime | None, datetime | None]  # [start, end); None is open
+Counts = dict[str, int]
+# A group: (UTC hour or None, person id or None, kind of case, answer category).
+GroupKey = tuple[datetime | None, int | None, str, str]
+
+
+def _within(field_name: str, ranges: list[Range]) -> Q:
+    """In any of the ranges (an empty list: in none)."""
+    either = Q(pk__in=[])
+    for start, end in ranges:
+        if start is None and end is None:
+            return Q()  # all time (an empty Q would drop out of the "or")
+        condition = Q()
+        if start is not None:
+            condition &= Q(**{f"{field_name}__gte": start})
+        if end is not None:
+            condition &= Q(**{f"{field_name}__lt": end})
+        either |= condition
+    return either
 
 
 def _first_responder():
@@ -90,57 +127,82 @@ def _first_responder():
     )
 
 
-def quality_figures(*, start: datetime | None = None,
-                    end: datetime | None = None) -> QualityFigures:
-    """The dashboard's figures for the period [start, end), per operator and per kind."""
-    decisions = (
-        Decision.objects.filter(_within("decided_at", start, end))
-        .values("decided_by_id", "case__kind")
-        .annotate(
-            decided=Count("pk", distinct=True),
-            # (case, clock) is unique, so each decision joins at most one decision clock.
-            timed=Count("case__deadlines", filter=Q(
-                case__deadlines__clock=DECISION, case__deadlines__met_at__isnull=False,
-                case__deadlines__due_at__isnull=False)),
-            on_time=Count("case__deadlines", filter=Q(
-                case__deadlines__clock=DECISION,
-                case__deadlines__met_at__lte=F("case__deadlines__due_at"))),
+def quality_groups(*, ranges: list[Range] | None = None, case_ids=None,
+                   by_hour: bool = False) -> dict[GroupKey, Counts]:
+    """The screen's counts from the cases themselves, grouped by person, kind and answer
+    category (and by UTC hour of the moment that places them in a period, if `by_hour`):
+    of the periods in `ranges`, or everything; of the cases in `case_ids`, or all. The one
+    definition of every figure: the roll-ups are built and kept from it."""
+    def select(queryset, field, case_field, person, kind, category=None, **counts):
+        if ranges is not None:
+            queryset = queryset.filter(_within(field, ranges))
+        if case_ids is not None:
+            queryset = queryset.filter(**{f"{case_field}__in": list(case_ids)})
+        # Every part has the same columns in the same order, so they go in one UNION ALL.
+        return queryset.annotate(
+            group_hour=TruncHour(field, tzinfo=UTC) if by_hour
+            else Value(None, DateTimeField()),
+            group_person=person, group_kind=F(kind),
+            group_category=F(category) if category else Value("", CharField()),
+        ).values("group_hour", "group_person", "group_kind", "group_category").annotate(
+            **{name: counts.get(name, Value(0, IntegerField())) for name in TALLY_COUNTS}
         ).order_by()
-    )
-    first_responses = (
-        Deadline.objects.filter(_within("met_at", start, end), clock=FIRST_RESPONSE,
-                                met_at__isnull=False, due_at__isnull=False)
-        .annotate(responder=_first_responder())
-        .values("responder", "case__kind")
-        .annotate(given=Count("pk"), on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))))
-        .order_by()
-    )
-    feedback = (
-        Feedback.objects.filter(_within("case__decision__decided_at", start, end),
-                                case__decision__isnull=False)
-        .values("case__decision__decided_by_id", "case__kind")
-        .annotate(given=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
-        .order_by()
-    )
-    appeals = (
-        Case.objects.filter(_within("appeal_of__decision__decided_at", start, end),
-                            kind=CaseKind.APPEAL, appeal_of__decision__isnull=False)
-        .values("appeal_of__decision__decided_by_id", "appeal_of__kind")
-        .annotate(
-            filed=Count("pk"),
-            decided=Count("decision"),
-            upheld=Count("decision", filter=Q(decision__outcome=Decision.Outcome.REVERSED)),
-        ).order_by()
-    )
-    answers = (
-        Question.objects.filter(_within("answered_at", start, end),
-                                answered_by__isnull=False)
-        .exclude(answer_category="")
-        .values("answered_by_id", "case__kind", "answer_category")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
 
+    decisions = select(
+        Decision.objects.all(), "decided_at", "case_id", F("decided_by_id"), "case__kind",
+        decided=Count("pk", distinct=True),
+        # (case, clock) is unique, so each decision joins at most one decision clock.
+        decision_timed=Count("case__deadlines", filter=Q(
+            case__deadlines__clock=DECISION, case__deadlines__met_at__isnull=False,
+            case__deadlines__due_at__isnull=False)),
+        decision_on_time=Count("case__deadlines", filter=Q(
+            case__deadlines__clock=DECISION,
+            case__deadlines__met_at__lte=F("case__deadlines__due_at"))))
+    first_responses = select(
+        Deadline.objects.filter(clock=FIRST_RESPONSE, met_at__isnull=False,
+                                due_at__isnull=False),
+        "met_at", "case_id", _first_responder(), "case__kind",
+        first_given=Count("pk"), first_on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))))
+    feedback = select(
+        Feedback.objects.filter(case__decision__isnull=False), "case__decision__decided_at",
+        "case_id", F("case__decision__decided_by_id"), "case__kind",
+        feedback_given=Count("pk"), feedback_helpful=Count("pk", filter=Q(helpful=True)))
+    appeals = select(
+        Case.objects.filter(kind=CaseKind.APPEAL, appeal_of__decision__isnull=False),
+        "appeal_of__decision__decided_at", "pk", F("appeal_of__decision__decided_by_id"),
+        "appeal_of__kind",
+        appeals_filed=Count("pk"), appeals_decided=Count("decision"),
+        appeals_upheld=Count("decision", filter=Q(decision__outcome=Decision.Outcome.REVERSED)))
+    answers = select(
+        Question.objects.filter(answered_by__isnull=False).exclude(answer_category=""),
+        "answered_at", "case_id", F("answered_by_id"), "case__kind", "answer_category",
+        answers=Count("pk"))
+    groups: dict[GroupKey, Counts] = {}
+    for group in decisions.union(first_responses, feedback, appeals, answers, all=True):
+        hour = group.pop("group_hour")
+        if isinstance(hour, str):  # SQLite gives a compound query's datetimes as text
+            hour = datetime.fromisoformat(hour).replace(tzinfo=UTC)
+        if hour is not None:
+            hour = hour.astimezone(UTC)
+        key = (hour, group.pop("group_person"), group.pop("group_kind"),
+               group.pop("group_category"))
+        counts = groups.setdefault(key, dict.fromkeys(TALLY_COUNTS, 0))
+        for name, value in group.items():
+            counts[name] += value
+    return groups
+
+
+def quality_figures_counted(*, start: datetime | None = None,
+                            end: datetime | None = None) -> QualityFigures:
+    """The figures of [start, end) counted from the cases (slow: every case in it)."""
+    return _figures(
+        (person, kind, category, counts)
+        for (_hour, person, kind, category), counts in
+        quality_groups(ranges=[(start, end)]).items())
+
+
+def _figures(groups) -> QualityFigures:
+    """Rows per operator, per kind and in all from (person, kind, category, counts)."""
     people: dict[object, QualityRow] = {}
     kinds = {value: QualityRow(key=value, label=str(label)) for value, label in CaseKind.choices}
     total = QualityRow(key=None, label="")
@@ -150,26 +212,16 @@ def quality_figures(*, start: datetime | None = None,
         # An unknown kind would be a bad row in the data: counted in the total only.
         return [person, kinds.get(kind, QualityRow(key=kind, label=kind)), total]
 
-    for group in decisions:
-        for row in rows_for(group["decided_by_id"], group["case__kind"]):
-            row.decided += group["decided"]
-            row.decision_on_time.add(group["on_time"], group["timed"])
-    for group in first_responses:
-        for row in rows_for(group["responder"], group["case__kind"]):
-            row.first_response_on_time.add(group["on_time"], group["given"])
-    for group in feedback:
-        for row in rows_for(group["case__decision__decided_by_id"], group["case__kind"]):
-            row.helpful.add(group["helpful"], group["given"])
-    for group in appeals:
-        for row in rows_for(group["appeal_of__decision__decided_by_id"],
-                            group["appeal_of__kind"]):
-            row.appeals_filed += group["filed"]
-            row.appeals_upheld.add(group["upheld"], group["decided"])
-    for group in answers:
-        for row in rows_for(group["answered_by_id"], group["case__kind"]):
-            row.answers[group["answer_category"]] = (
-                row.answers.get(group["answer_category"], 0) + group["count"])
-
+    for person_id, kind, category, counts in groups:
+        for row in rows_for(person_id or None, kind):
+            row.decided += counts["decided"]
+            row.decision_on_time.add(counts["decision_on_time"], counts["decision_timed"])
+            row.first_response_on_time.add(counts["first_on_time"], counts["first_given"])
+            row.helpful.add(counts["feedback_helpful"], counts["feedback_given"])
+            row.appeals_filed += counts["appeals_filed"]
+            row.appeals_upheld.add(counts["appeals_upheld"], counts["appeals_decided"])
+            if category:
+                row.answers[category] = row.answers.get(category, 0) + counts["answers"]
     names = {
         person["pk"]: person["display_name"] or person["email"]
         for person in User.objects.filter(pk__in=[pk for pk in people if pk is not None])
@@ -184,3 +236,67 @@ def quality_figures(*, start: datetime | None = None,
         total=total,
     )
 
+
+
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+
+def _floor(moment: datetime | None, step: timedelta) -> datetime | None:
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return moment.replace(hour=0) if step == DAY else moment
+
+
+def _ceil(moment: datetime | None, step: timedelta) -> datetime | None:
+    floor = _floor(moment, step)
+    return floor if floor is None or floor == moment else floor + step
+
+
+def _before(a: datetime | None, b: datetime | None) -> bool:
+    """a < b, where None is the open end on a's side (-inf) and on b's side (+inf)."""
+    return a is None or b is None or a < b
+
+
+def quality_pieces(start: datetime | None,
+                   end: datetime | None) -> tuple[list[Range], list[Range], list[Range]]:
+    """[start, end) as whole UTC days, whole UTC hours and pieces under an hour."""
+    if not _before(start, end):
+        return [], [], []
+    first_hour, last_hour = _ceil(start, HOUR), _floor(end, HOUR)
+    if not _before(first_hour, last_hour):
+        return [], [], [(start, end)]
+    raw = [piece for piece in ((start, first_hour), (last_hour, end))
+           if piece[0] is not None and piece[1] is not None and piece[0] < piece[1]]
+    first_day, last_day = _ceil(first_hour, DAY), _floor(last_hour, DAY)
+    if not _before(first_day, last_day):
+        return [], [(first_hour, last_hour)], raw
+    hours = [piece for piece in ((first_hour, first_day), (last_day, last_hour))
+             if piece[0] is not None and piece[1] is not None and piece[0] < piece[1]]
+    return [(first_day, last_day)], hours, raw
+
+
+def _tallies(days: list[Range], hours: list[Range]):
+    """(person, kind, category, counts) summed over the roll-up rows of those buckets."""
+    if not days and not hours:
+        return []
+    rows = (
+        QualityTally.objects.filter(
+            (Q(grain=QualityTally.Grain.DAY) & _within("starts_at", days))
+            | (Q(grain=QualityTally.Grain.HOUR) & _within("starts_at", hours)))
+        .values("person_id", "kind", "category")
+        .annotate(**{name: Sum(name) for name in TALLY_COUNTS})
+        .order_by()
+    )
+    return [(row.pop("person_id"), row.pop("kind"), row.pop("category"), row) for row in rows]
+
+
+def quality_figures(*, start: datetime | None = None,
+                    end: datetime | None = None) -> QualityFigures:
+    """The dashboard's figures for the period [start, end), per operator and per kind."""
+    days, hours, raw = quality_pieces(start, end)
+    groups = _tallies(days, hours)
+    if raw:
+        groups += [(person, kind, category, counts) for (_hour, person, kind, category), counts
+                   in quality_groups(ranges=raw).items()]
+    return _figures(groups)

@@ -23,6 +23,7 @@ from complaints.services.evidence import evidence_attach, evidence_from_staged
 from complaints.services.notice_copy import notice_record
 from complaints.services.outbox import filer_notify
 from complaints.services.policies import filing_suspension_check
+from complaints.services.quality import quality_tallies_add
 from complaints.services.register import register_entries_close, register_entries_from_filing
 from complaints.services.webhooks import webhooks_case_status_changed
 
@@ -280,6 +281,8 @@ def case_submit(*, filer, draft: CaseDraft, uploads=(), staged=()) -> Case:
         Question(case=case, position=i, text=text) for i, text in enumerate(draft.questions)
     )
     Deadline.objects.bulk_create(clocks)
+    if case.appeal_of_id:  # counted on the answer-quality screen under the decision
+        quality_tallies_add(case_ids=[case.pk])
     events_record(case=case, actor=filer, events=[
         {"event_type": EventType.CASE_SUBMITTED,
          "new": {"reference": case.reference, "kind": case.kind, "status": case.status}},

@@ -3,6 +3,7 @@
 How long a clock runs comes from a DeadlinePolicy (per kind, priority and clock, edited
 by supervisors) in business time of a BusinessCalendar, or in calendar time.
 """
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from complaints.domain.business_time import (
 from complaints.domain.events import EventType
 from complaints.models import BusinessCalendar, Case, Deadline, DeadlinePolicy
 from complaints.services.audit import event_record
+from complaints.services.quality import quality_tallies_kept
 
 
 def calendar_default() -> BusinessCalendar | None:
@@ -118,6 +120,18 @@ def deadline_next_check(deadline: Deadline) -> datetime | None:
 def deadline_start(*, case: Case, clock: str, actor=None,
                    due_at: datetime | None = None) -> Deadline:
     """Start (or restart) a clock: due as its policy says, or at `due_at`."""
+    with _counted(case, clock):
+        return _deadline_started(case=case, clock=clock, actor=actor, due_at=due_at)
+
+
+def _counted(case: Case, clock: str):
+    """The answer-quality roll-ups kept in step, for the clocks the screen counts."""
+    if clock in (Deadline.Clock.FIRST_RESPONSE, Deadline.Clock.DECISION):
+        return quality_tallies_kept(case_ids=[case.pk])
+    return nullcontext()
+
+
+def _deadline_started(*, case: Case, clock: str, actor, due_at: datetime | None) -> Deadline:
     now = timezone.now()
     amount, unit, calendar = _policy_terms(case, clock)
     spec = _spec(calendar) if unit.startswith("business") else None
@@ -195,6 +209,11 @@ def deadline_business_minutes(deadline: Deadline) -> int:
 
 def deadline_meet(*, case: Case, clock: str, actor=None) -> Deadline | None:
     """Mark a running clock as met now. A clock already met stays as it was."""
+    with _counted(case, clock):
+        return _deadline_met(case=case, clock=clock, actor=actor)
+
+
+def _deadline_met(*, case: Case, clock: str, actor) -> Deadline | None:
     deadline = Deadline.objects.filter(
         case=case, clock=clock, met_at__isnull=True, cancelled_at__isnull=True
     ).first()

@@ -24,6 +24,7 @@ from complaints.services.outbox import filer_notify
 from complaints.services.outbox.email import notification_render
 from complaints.services.owners import owner_statements_send
 from complaints.services.policies import filer_misuse_review
+from complaints.services.quality import quality_tallies_kept
 
 APPEAL_WINDOW = relativedelta(months=6)
 ERROR_REASONS_MISSING = gettext_lazy(
@@ -71,10 +72,17 @@ def _reasons_check(*, case: Case, outcome: str, actions: list[str], facts: str, 
                                 override_reason=override_reason)
 
 
-def _decision_write(*, case: Case, decided_by, outcome: str, actions: list[str], facts: str,
-                    ground: str, automated_means: bool, automated_detail: str = "",
-                    rejection_reason: str = "", override_reason: str = "",
-                    merged: bool = False) -> tuple[Decision, Notification]:
+def _decision_write(*, case: Case, **decision) -> tuple[Decision, Notification]:
+    """Decide the case (and its open merged duplicates), the answer-quality roll-ups kept
+    in step."""
+    with quality_tallies_kept(case_ids=[case.pk]):
+        return _decision_made(case=case, **decision)
+
+
+def _decision_made(*, case: Case, decided_by, outcome: str, actions: list[str], facts: str,
+                   ground: str, automated_means: bool, automated_detail: str = "",
+                   rejection_reason: str = "", override_reason: str = "",
+                   merged: bool = False) -> tuple[Decision, Notification]:
     case_require_open(case)
     override = _reasons_check(
         case=case, outcome=outcome, actions=actions, facts=facts, ground=ground,

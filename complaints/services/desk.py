@@ -17,6 +17,7 @@ from complaints.services.cases import case_advance_to, case_require_open, case_t
 from complaints.services.deadlines import deadline_pause, deadline_start
 from complaints.services.messages import message_post
 from complaints.services.outbox import filer_notify
+from complaints.services.quality import quality_tallies_kept
 
 ERROR_NOT_STAFF = gettext_lazy("Only operators and supervisors can be assigned cases.")
 ERROR_MERGE_SELF = gettext_lazy("A case cannot be merged into itself.")
@@ -129,8 +130,9 @@ def questions_answer(*, case: Case, actor, answers: dict[Question, tuple[str, st
                        "new": {"question_id": question.pk, "category": category.value}})
         question.answer_category, question.answer_text = category, text
         question.answered_by, question.answered_at = actor, now
-    Question.objects.bulk_update(list(answers), ["answer_category", "answer_text",
-                                                 "answered_by", "answered_at"])
+    with quality_tallies_kept(case_ids=[case.pk]):
+        Question.objects.bulk_update(list(answers), ["answer_category", "answer_text",
+                                                     "answered_by", "answered_at"])
     events_record(case=case, actor=actor, events=events)
 
 

@@ -31,6 +31,7 @@ from complaints.models import (
     Question,
     Work,
 )
+from complaints.services.quality import quality_tallies_rebuild
 
 PRODUCTS = ["DreamReel video", "Hikari Motion", "PixelMuse", "StoryLoom", "Kage Studio AI",
             "Sora-like Gen", "Anima Forge", "ToonSynth"]
@@ -91,6 +92,10 @@ class Command(BaseCommand):
             if made % 20_000 < BATCH or made == cases:
                 self.stdout.write(f"{made} cases ({time.monotonic() - started:.0f} s)")
         self._sequences_reset()
+        # The rows skipped the services, which keep the answer-quality roll-ups: count them.
+        tallies = quality_tallies_rebuild()
+        self.stdout.write(f"{tallies} answer-quality roll-up rows "
+                          f"({time.monotonic() - started:.0f} s)")
         self.stdout.write(self.style.SUCCESS(
             f"Added {cases} cases in {time.monotonic() - started:.1f} s."))
 
