@@ -299,12 +299,16 @@ def test_the_production_recipe_files_sweeps_and_delivers(
     assert logged_in.status_code == 302, logged_in.text[-2000:]
     portal_bytes = PNG_BYTES + b"portal"
     form = "/cases/new/output-complaint/"
-    sent = browser.post_form(form, portal_data.output_complaint(signature="Aiko Mori"),
-                             files=[("evidence", ("frame-0412.png", portal_bytes, "image/png"))])
+    review = browser.post_form(
+        form, portal_data.reviewing(portal_data.output_complaint(signature="Aiko Mori")),
+        files=[("evidence", ("frame-0412.png", portal_bytes, "image/png"))])
+    assert review.status_code == 200 and "data-review" in review.text, review.text[-2000:]
+    # Only the review page sends: its hidden fields, with Send.
+    sent = browser.post(form, data={**portal_data.review_form_data(review.text), "send": "1"})
     assert sent.status_code == 302, sent.text[-2000:]
     portal_case = re.search(r"/cases/(KT-[\d-]+)/filed/", sent.headers["Location"]).group(1)
     assert time.monotonic() - since < 5
-    timeline.step("portal: login, the form with evidence (302)", since)
+    timeline.step("portal: login, the form with evidence, its review, Send (302)", since)
 
     # --- The receipts arrive ---------------------------------------------------------------
     since = time.monotonic()

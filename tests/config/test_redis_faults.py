@@ -182,10 +182,15 @@ def test_filing_answers_in_time_and_its_receipt_waits_for_the_relay(
     # Each as the first request since the fault, which pays the timeouts.
     as_first_request()
     read, read_took = timed(lambda: agent.get("/api/v1/cases/"))
-    as_first_request()
-    portal, portal_took = timed(lambda: browser.post(
-        reverse("complaints:case_new", args=["output-complaint"]),
+    # The portal's review page files nothing (nor hands anything to the broker); its Send
+    # is the request timed.
+    form = reverse("complaints:case_new", args=["output-complaint"])
+    review = browser.post(form, portal_data.reviewing(
         portal_data.output_complaint(title="Filed in the portal")))
+    assert review.status_code == 200 and b"data-review" in review.content, review.content[:500]
+    as_first_request()
+    portal, portal_took = timed(lambda: browser.post(form, {
+        **portal_data.review_form_data(review.content.decode()), "send": "1"}))
     as_first_request()
     api, api_took = timed(lambda: file_through_api("Filed through the API"))
     # The next request of the same process does not pay them again, nor log them again.
