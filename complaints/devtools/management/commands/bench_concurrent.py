@@ -15,9 +15,11 @@ Celery workers (config/devrun.py) and beat with the sweep every `--sweep-seconds
 configured broker, and a local mail server that accepts every message. Then:
 
 1. each operator logs in as a person does (the login form, then the second step with the
-   code of their authenticator app), and every page is warmed (not counted);
+   code of their authenticator app), every page is warmed (not counted), and beat's first
+   sweep (which may find many clocks due in a seeded database) is waited for;
 2. single user: one operator alone, no API load, `--single-runs` views of each page kind:
-   the queue, the queue filtered, the queue searched, a case opened from the queue;
+   the queue, the queue filtered, the queue searched, a case opened from the queue; then
+   as many filings through the API, one at a time;
 3. concurrent use, for `--seconds`: `--operators` operators browse (a case from the list
    they saw, back to the queue, now and then a filter or a search), `--think` seconds
    between two page views each, while the API files `--api-rate` cases a second and beat
@@ -25,9 +27,10 @@ configured broker, and a local mail server that accepts every message. Then:
 
 It prints, per page kind, the count, p50 and p95 (ms) under concurrent use, the
 single-user p50 and the ratio p95(concurrent) / p50(single) (the goal: under 3); the API's
-achieved rate, the operators' page views a second, the sweeps run and how busy the machine
-was; then the same as one JSON object on the last line. Every request has a timeout, and
-every process is stopped however the command ends (error, Ctrl-C or SIGTERM).
+achieved rate (filings answered within the run) and p50/p95, the operators' page views a
+second, the sweeps run, how busy the machine was and the CPU each process used; then the
+same as one JSON object on the last line. Every request has a timeout, and every process
+is stopped however the command ends (error, Ctrl-C or SIGTERM).
 """
 import json
 import os
@@ -330,6 +333,10 @@ class Command(BaseCommand):
         single = operators[0]
         single_views = [single.view(kind) for _ in range(options["single_runs"])
                         for kind in PAGE_KINDS]
+        alone = ApiFiler(base=desk.base, token=token, complaint=_complaint, rate=1)
+        for n in range(options["single_runs"]):  # and a filing at a time, no page views
+            alone.file_one(first + n)
+        first += options["single_runs"]
         self._say(f"concurrent use now, for {options['seconds']:g} s")
 
         # Concurrent use: every operator browses and the API files; beat goes on.
@@ -339,6 +346,7 @@ class Command(BaseCommand):
         lock = threading.Lock()
         machine = _machine_jiffies()
         cpu = _cpu_seconds(processes, server)
+        cpu["bench_concurrent"] = time.process_time()  # the operators' and API's client
         start = time.monotonic()
         until = start + options["seconds"]
         threads = [threading.Thread(target=o.browse, daemon=True, kwargs={
@@ -354,6 +362,7 @@ class Command(BaseCommand):
             thread.join(max(0.0, until - time.monotonic()))
         machine_after = _machine_jiffies()
         cpu_after = _cpu_seconds(processes, server)
+        cpu_after["bench_concurrent"] = time.process_time()
         for thread in threads:
             thread.join(max(0.0, last - time.monotonic()))
         elapsed = min(time.monotonic(), until) - start
@@ -385,6 +394,7 @@ class Command(BaseCommand):
             "page_views_per_second": round(len(views) / elapsed, 2),
             "api": {"target_per_second": options["api_rate"],
                     **filer_client.figures(elapsed),
+                    "single_p50_ms": alone.figures(1)["p50_ms"],
                     "cases_written": Case.objects.filter(filer=filer).count() - filed_before},
             "sweep_every_s": options["sweep_seconds"],
             "sweeps": sweeps - sweeps_before,
@@ -419,7 +429,8 @@ class Command(BaseCommand):
         write(f"API: {api['filed']} filed of {api['sent']} sent, {api['per_second']}/s "
               f"answered within the run (target {api['target_per_second']}; "
               f"{api['filed_after_the_end']} answered after it), p50 {api['p50_ms']} ms, "
-              f"p95 {api['p95_ms']} ms, errors {api['errors'] or 'none'}")
+              f"p95 {api['p95_ms']} ms (one at a time: p50 {api['single_p50_ms']} ms), "
+              f"errors {api['errors'] or 'none'}")
         write(f"operators: {r['page_views']} page views, {r['page_views_per_second']}/s")
         write(f"sweeps run: {r['sweeps']} (the last took {r['last_sweep']['seconds']} s, "
               f"{r['last_sweep']['clocks']} clocks)")
