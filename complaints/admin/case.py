@@ -21,13 +21,16 @@ from accounts.models import User
 from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
 from complaints.admin.forms import DeskMessageForm
 from complaints.admin.owners import OwnerNameForm, OwnerNamingMixin
+from complaints.admin.queue_rows import DeskChangeList
 from complaints.admin.queue import (
+    BADGES,
     AIProductFilter,
     AssigneeFilter,
     DeadlineStateFilter,
     NoticeLanguageFilter,
     StatusFilter,
     deadline_state,
+    pk_among,
 )
 from complaints.domain.text import in_a_row, labelled, listing
 from complaints.models import (
@@ -58,12 +61,6 @@ from config.pagination import CappedCountPaginator
 SEARCH_CAP = 1000
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 REFERENCE = re.compile(r"KT-\d{4}-\d{6,}", re.IGNORECASE)
-BADGES = {
-    "overdue": gettext_lazy("Overdue"),
-    "today": gettext_lazy("Due today"),
-    "soon": gettext_lazy("Due soon"),
-    "paused": gettext_lazy("Paused"),
-}
 
 
 class ColleagueForm(forms.Form):
@@ -179,7 +176,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             self.message_user(request, _(
                 "Many cases match “%(term)s”; only some of them are shown. Add a word or a "
                 "filter to narrow the search.") % {"term": term}, messages.WARNING)
-        return queryset.filter(pk__in=ids), False
+        return queryset.filter(pk_among(ids)), False
 
     def get_ordering(self, request):
         if request.GET.get("q", "").strip():
@@ -337,6 +334,9 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "owner_url": reverse("admin:complaints_case_owner", args=[case.pk]),
             "owner_form": OwnerNameForm(),
         }
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList  # the same changelist, its rows written in one pass
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": _("Case queue"),

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,27 @@ from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
 
 DUE_SOON = timedelta(days=1)
+BADGES = {
+    "overdue": _("Overdue"),
+    "today": _("Due today"),
+    "soon": _("Due soon"),
+    "paused": _("Paused"),
+}
+
+
+class InArray(In):
+    """pk IN (…) for many ids, sent to PostgreSQL as one array (pk = ANY(%s)): a search's
+    2,000 ids cost a quarter of the time of 2,000 parameters, parsed and planned twice
+    (the count and the page). Other databases get the plain IN."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, [v for v in self.rhs if v is not None])
+
+
+def pk_among(ids):
+    """A filter: the row's primary key is one of ids."""
+    return InArray(F("pk"), list(ids))
 
 
 def deadline_state(case: Case, now=None) -> str:
