@@ -32,7 +32,9 @@ class InArray(In):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, [v for v in self.rhs if v is not None])
+        # One text parameter ("1,2,3"): psycopg writes it at once, not number by number.
+        ids = ",".join(str(int(v)) for v in self.rhs if v is not None)
+        return f"{lhs} = ANY(string_to_array(%s, ',')::bigint[])", (*lhs_params, ids)
 
 
 class KeysFirstPaginator(CappedCountPaginator):

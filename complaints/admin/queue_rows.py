@@ -16,6 +16,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS_3
 from django.utils.encoding import iri_to_uri
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
@@ -44,7 +45,7 @@ def escape(value) -> str:
 ROW_FIELDS = ("pk", "reference", "kind", "title", "status", "next_due_at", "priority",
               "assignee_id", "organisation_id", "filer__display_name", "filer__email",
               "assignee__display_name", "assignee__email", "organisation__name")
-DATE_LETTERS = set("dDjlNwSFmMnyYLtWzEoa")  # no time, no zone: a date part cached per day
+DAY_PARTS = "jdnmYM"  # the date letters MomentFormatter writes itself (Django's meanings)
 
 
 def _safe(value) -> str:
@@ -54,17 +55,17 @@ def _safe(value) -> str:
 
 class MomentFormatter:
     """formats.date_format(localtime(value), "DATETIME_FORMAT"), as the `when` filter writes
-    it, for one request: the zone and the format are read once, the date part is formatted
-    once per day, and a format ending in "H:i T" writes the time itself."""
+    it, for one request: the zone and the format are read once; a format of day, month and
+    year followed by "H:i T" (both of Kotae's) is written here, any other by Django."""
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
         self.format = get_format("DATETIME_FORMAT")
         head = self.format.removesuffix("H:i T")
-        lean = (head != self.format and "\\" not in head
-                and all(c in DATE_LETTERS for c in head if c.isascii() and c.isalpha()))
+        letters = {c for c in head if c.isascii() and c.isalpha()}
+        lean = head != self.format and "\\" not in head and letters <= set(DAY_PARTS)
         self.head = head if lean else None
-        self.days = {}
+        self.months = {m: str(MONTHS_3[m]).title() for m in range(1, 13)} if lean else {}
 
     def __call__(self, value) -> str:
         if not value:
@@ -72,10 +73,9 @@ class MomentFormatter:
         local = value.astimezone(self.zone)
         if self.head is None:
             return dateformat.format(local, self.format)
-        day = local.date()
-        head = self.days.get(day)
-        if head is None:
-            head = self.days[day] = dateformat.format(local, self.head)
+        parts = {"j": str(local.day), "d": f"{local.day:02d}", "n": str(local.month),
+                 "m": f"{local.month:02d}", "Y": str(local.year), "M": self.months[local.month]}
+        head = "".join(parts.get(c, c) for c in self.head)
         return f"{head}{local.hour:02d}:{local.minute:02d} {local.tzname()}"
 
 
