@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 
@@ -10,6 +11,23 @@ class KotaeAdminSite(admin.AdminSite):
     def has_permission(self, request):
         # Staff pass the second factor (accounts/two_factor.py) before any admin page opens.
         return super().has_permission(request) and request.user.is_verified()
+
+    def each_context(self, request):
+        """Django's, but the list of every app and model (reverse() twice a model, a permission
+        check each, sorted by translated name) is built only when a page reads it: it feeds the
+        nav sidebar, which the desk turns off, and took a tenth of the queue's time."""
+        script_name = request.META["SCRIPT_NAME"]
+        site_url = script_name if self.site_url == "/" and script_name else self.site_url
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
 
     def login(self, request, extra_context=None):
         """A signed-in staff member without the second factor goes on to it, not to

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
@@ -22,13 +22,17 @@ from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_f
 from complaints.admin.forms import DeskMessageForm
 from complaints.admin.owners import OwnerNameForm, OwnerNamingMixin
 from complaints.admin.queue import (
+    BADGES,
     AIProductFilter,
     AssigneeFilter,
     DeadlineStateFilter,
+    KeysFirstPaginator,
     NoticeLanguageFilter,
     StatusFilter,
     deadline_state,
+    pk_among,
 )
+from complaints.admin.queue_rows import DeskChangeList
 from complaints.domain.text import in_a_row, labelled, listing
 from complaints.models import (
     CannedResponse,
@@ -58,12 +62,6 @@ from config.pagination import CappedCountPaginator
 SEARCH_CAP = 1000
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 REFERENCE = re.compile(r"KT-\d{4}-\d{6,}", re.IGNORECASE)
-BADGES = {
-    "overdue": gettext_lazy("Overdue"),
-    "today": gettext_lazy("Due today"),
-    "soon": gettext_lazy("Due soon"),
-    "paused": gettext_lazy("Paused"),
-}
 
 
 class ColleagueForm(forms.Form):
@@ -170,16 +168,25 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             return queryset.filter(pk__in=at_location), False
         # Words: the matching ids first, each from its own (trigram-indexed) table, so the
         # queue is then read by primary key rather than by scanning every case.
-        ids = set(Case.objects.filter(title__icontains=term).order_by()
-                  .values_list("pk", flat=True)[:SEARCH_CAP])
-        ids |= set(Work.objects.filter(title__icontains=term).order_by()
-                   .values_list("case_id", flat=True)[:SEARCH_CAP])
-        ids |= set(at_location[:SEARCH_CAP])
+        parts = [Case.objects.filter(title__icontains=term).order_by()
+                 .values_list("pk", flat=True)[:SEARCH_CAP],
+                 Work.objects.filter(title__icontains=term).order_by()
+                 .values_list("case_id", flat=True)[:SEARCH_CAP],
+                 at_location[:SEARCH_CAP]]
+        if connection.features.supports_slicing_ordering_in_compound:  # one round trip
+            ids = set(parts[0].union(*parts[1:], all=True))
+        else:
+            ids = set().union(*parts)
         if len(ids) >= SEARCH_CAP:
             self.message_user(request, _(
                 "Many cases match “%(term)s”; only some of them are shown. Add a word or a "
                 "filter to narrow the search.") % {"term": term}, messages.WARNING)
-        return queryset.filter(pk__in=ids), False
+        return queryset.filter(pk_among(ids)), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        paginator = KeysFirstPaginator if request.GET.get("q", "").strip() else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_ordering(self, request):
         if request.GET.get("q", "").strip():
@@ -337,6 +344,9 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "owner_url": reverse("admin:complaints_case_owner", args=[case.pk]),
             "owner_form": OwnerNameForm(),
         }
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList  # the same changelist, its rows written in one pass
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": _("Case queue"),

@@ -5,15 +5,68 @@ from datetime import timedelta
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.languages import NOT_RECORDED, notice_language_label
 from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
+from config.pagination import COUNT_CAP, CappedCountPaginator
 
 DUE_SOON = timedelta(days=1)
+BADGES = {
+    "overdue": _("Overdue"),
+    "today": _("Due today"),
+    "soon": _("Due soon"),
+    "paused": _("Paused"),
+}
+
+
+class InArray(In):
+    """pk IN (…) for many ids, sent to PostgreSQL as one array (pk = ANY(%s)): a search's
+    2,000 ids cost a quarter of the time of 2,000 parameters, parsed and planned twice
+    (the count and the page). Other databases get the plain IN."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # One text parameter ("1,2,3"): psycopg writes it at once, not number by number.
+        ids = ",".join(str(int(v)) for v in self.rhs if v is not None)
+        return f"{lhs} = ANY(string_to_array(%s, ',')::bigint[])", (*lhs_params, ids)
+
+
+class KeysFirstPaginator(CappedCountPaginator):
+    """A search's pages: the matching cases' primary keys read once, in the queue's order
+    (narrow rows, a few thousand at most: the search caps them), which is the count too;
+    a page then reads its hundred rows by primary key. Counting and sorting the full,
+    joined rows of every match cost twice as much."""
+
+    @cached_property
+    def keys(self):
+        return list(self.object_list.values_list("pk", flat=True)[:COUNT_CAP])
+
+    @cached_property
+    def count(self):
+        return len(self.keys)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list.all()
+        # The keys passed the search and every filter already; the page is read by them
+        # alone (with the search's ids too, the planner expects one row and joins by scans).
+        rows.query.clear_where()
+        return self._get_page(rows.filter(pk_among(self.keys[bottom:top])), number, self)
+
+
+def pk_among(ids):
+    """A filter: the row's primary key is one of ids."""
+    return InArray(F("pk"), list(ids))
 
 
 def deadline_state(case: Case, now=None) -> str:

@@ -220,6 +220,24 @@ def test_queue_deadline_column_in_view_at_1440(new_page, live_server, transactio
     assert visible, "the 'Next deadline' column is scrolled out of view"
 
 
+def test_queue_rows_ticked_run_an_action(new_page, live_server, transactional_db, operator):
+    """The queue's rows are written in one pass (complaints/admin/queue_rows.py); the
+    admin's script still finds their checkboxes: ticking two and choosing an action
+    assigns those two, and only those."""
+    first, second, third = (file_case(title=f"Scene {n} copied") for n in range(3))
+    page = new_page(viewport={"width": WIDE, "height": 900})
+    log_in(page, operator.email)
+    page.goto(QUEUE)
+    for case in (first, second):
+        page.get_by_role("checkbox", name=re.compile(re.escape(case.reference))).check()
+    expect(page.locator(".action-counter")).to_contain_text("2")
+    page.locator("select[name=action]").select_option("assign_to_me")
+    page.locator("button[name=index]").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("2 cases assigned to you.")
+    assigned = set(Case.objects.filter(assignee=operator).values_list("pk", flat=True))
+    assert assigned == {first.pk, second.pk}
+
+
 # --- 4. Screenshots -----------------------------------------------------------------------
 
 def _busy_case(operator):
