@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -78,6 +79,33 @@ class PriorityForm(forms.Form):
 class MergeForm(forms.Form):
     primary = forms.ModelChoiceField(label=gettext_lazy("Keep this case; merge the others "
                                                         "into it"), queryset=Case.objects.none())
+
+
+class AssigneeSelect(AutocompleteSelect):
+    """The admin's autocomplete for the assignee, whose chosen option is the case's own
+    assignee, read with the case: no query for its label."""
+
+    def __init__(self, *args, assignee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee = assignee
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if v not in ("", None)]
+        if self.assignee is None or chosen != [str(self.assignee.pk)]:
+            return super().optgroups(name, value, attr)
+        groups = super().optgroups(name, [], attr)  # the empty choice; no query
+        label = self.choices.field.label_from_instance(self.assignee)
+        groups[0][1].append(self.create_option(name, self.assignee.pk, label, set(chosen),
+                                               len(groups[0][1])))
+        return groups
+
+
+def _owner_fields() -> str:
+    """The owner form's fields, rendered once for every location row of the page (the
+    same blank form in each: rendering its widgets a hundred times was most of a long
+    page's time)."""
+    return format_html_join("", "<label>{} {}</label> ",
+                            ((field.label, field) for field in OwnerNameForm().visible_fields()))
 
 
 @admin.register(Case)
@@ -195,6 +223,14 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             return [Coalesce("next_due_at", Value(FAR_FUTURE)).asc(), "pk"]
         return super().get_ordering(request)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        case = getattr(request, "_desk_case", None)
+        if db_field.name == "assignee" and case is not None:
+            kwargs["widget"] = AssigneeSelect(db_field, self.admin_site,
+                                              using=kwargs.get("using"),
+                                              assignee=case.assignee)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_add_permission(self, request):
         return False  # cases are filed by filers, through the portal or the API
 
@@ -311,9 +347,12 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
         return super().get_object(request, object_id, from_field)
 
     def _desk_context(self, request, case, **forms):
-        canned = canned_for_case(case=case)
         chosen = request.GET.get("canned", "")
         pages = case_rows_pages(case, request.GET, desk=True)
+        works = pages["works"]
+        # The canned responses name every work: the page of works holds them all, mostly.
+        every_work = (list(works) if works.number == 1 and not works.has_next() else None)
+        canned = canned_for_case(case=case, works=every_work)
         initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
         return {
             "case": case,
@@ -342,7 +381,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "answer_url": reverse("admin:complaints_case_answer", args=[case.pk]),
             "merge_url": reverse("admin:complaints_case_merge", args=[case.pk]),
             "owner_url": reverse("admin:complaints_case_owner", args=[case.pk]),
-            "owner_form": OwnerNameForm(),
+            "owner_fields": _owner_fields() if pages["locations"].object_list else "",
         }
 
     def get_changelist(self, request, **kwargs):

@@ -36,6 +36,9 @@ def may_override(case: Case, user) -> bool:
     may decide the appeal only with a reason)."""
     if case.kind != CaseKind.APPEAL or not case.appeal_of_id or user.role != Role.SUPERVISOR:
         return False
+    if Case.appeal_of.is_cached(case):  # the desk page read it, with its decision
+        first = getattr(case.appeal_of, "decision", None)
+        return first is not None and first.decided_by_id == user.pk
     return Decision.objects.filter(case_id=case.appeal_of_id, decided_by=user).exists()
 
 

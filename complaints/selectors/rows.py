@@ -2,9 +2,20 @@
 works (complaints.domain.kinds), so every page that shows them (the filer's, the owner's,
 the desk's, the API's) shows ROWS_PER_PAGE of each, with their count: two queries a list,
 whatever the case holds."""
+import functools
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, JSONObject
 
 from complaints.models import Case, OutputLocation, Work
 
@@ -26,15 +37,49 @@ def _count_of(model) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+@functools.cache
+def _row_counts() -> dict:
+    """with_row_counts' annotations, built once: annotate() resolves a copy of each."""
+    return {"locations_count": _count_of(OutputLocation), "works_count": _count_of(Work),
+            "has_owned_outputs": Exists(OutputLocation.objects.filter(
+                case=OuterRef("pk"), owner__isnull=False)),
+            "names_copied_works": Exists(OutputLocation.works.through.objects.filter(
+                outputlocation__case=OuterRef("pk")))}
+
+
 def with_row_counts(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with how many locations and works each holds, and whether an output of it
-    has a named owner, in the case's own query (a page of rows then costs one query)."""
-    return queryset.annotate(
-        locations_count=_count_of(OutputLocation), works_count=_count_of(Work),
-        has_owned_outputs=Exists(OutputLocation.objects.filter(
-            case=OuterRef("pk"), owner__isnull=False)),
-        names_copied_works=Exists(OutputLocation.works.through.objects.filter(
-            outputlocation__case=OuterRef("pk"))))
+    has a named owner or names the works it copies, in the case's own query (a page of
+    rows then costs one query)."""
+    return queryset.annotate(**_row_counts())
+
+
+class JSONList(Aggregate):
+    """The rows' values as one JSON array (PostgreSQL's JSONB_AGG, SQLite's
+    JSON_GROUP_ARRAY)."""
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def with_copied_works(locations: QuerySet[OutputLocation]) -> QuerySet[OutputLocation]:
+    """Locations with the works each copies (number and title), read in the locations'
+    own query: a page of them then costs one query, not one more for the works."""
+    copied = (OutputLocation.works.through.objects.filter(outputlocation_id=OuterRef("pk"))
+              .order_by().values("outputlocation_id")
+              .annotate(rows=JSONList(JSONObject(id="work_id", title="work__title",
+                                                 position="work__position")))
+              .values("rows"))
+    return locations.annotate(copied_as_read=Subquery(copied, output_field=JSONField()))
+
+
+def _hand_over_copied_works(location: OutputLocation) -> None:
+    """The works read by with_copied_works, as OutputLocation.copied_works reads them."""
+    location.works_as_filed = [
+        Work(pk=row["id"], case_id=location.case_id, title=row["title"],
+             position=row["position"]) for row in location.copied_as_read or ()]
 
 
 def rows_page(queryset: QuerySet, raw_number=1, *, per_page: int = ROWS_PER_PAGE,
@@ -63,15 +108,18 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, 
     locations = case.locations.all()
     if desk:  # the desk sees who owns each output
         locations = OutputLocation.objects.filter(case=case).select_related("owner")
-    # The works each location copies, for the page's rows only, and only when the notice
-    # says which (with_row_counts knows): otherwise no query.
+    # The works each location copies, in the same query, and only when the notice says
+    # which (with_row_counts knows).
     names_works = getattr(case, "names_copied_works", True)
     if names_works:
-        locations = locations.prefetch_related("works")
+        locations = with_copied_works(locations)
     locations_page = rows_page(locations, query.get(PAGE_PARAMETERS["locations"]),
                                count=getattr(case, "locations_count", None))
-    for location in locations_page.object_list if not names_works else ():
-        location.names_no_works = True
+    for location in locations_page.object_list:
+        if names_works:
+            _hand_over_copied_works(location)
+        else:
+            location.names_no_works = True
     return {"locations": locations_page,
             "works": rows_page(case.works.all(), query.get(PAGE_PARAMETERS["works"]),
                                count=getattr(case, "works_count", None))}

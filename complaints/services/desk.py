@@ -155,13 +155,16 @@ GREETING = re.compile(r"\A\s*(?:(?:Dear|Hello|Hi)\s+\{filer_name\}\s*,?|\{filer_
                       r"[ \t]*(?:\r?\n)+")
 
 
-def canned_render(*, canned: CannedResponse, case: Case) -> str:
+def canned_render(*, canned: CannedResponse, case: Case, titles: list[str] | None = None) -> str:
     """A canned response's text for this case; unknown placeholders stay as written. The
     work titles are listed as the response's language writes them, whatever the
     operator's: 「作品A」、「作品B」 / “Work A”, “Work B”. A greeting line of its own is
-    left out (the e-mail greets the filer)."""
+    left out (the e-mail greets the filer). `titles`: the case's work titles in order, when
+    already read."""
+    if titles is None:
+        titles = [work.title for work in case.works.all()]
     with translation.override(canned.language):
-        works = listing(quoted(w.title) for w in case.works.all())
+        works = listing(quoted(title) for title in titles)
     values = _Blank(filer_name=case.filer.display_name, reference=case.reference,
                     case_title=case.title, work_titles=works)
     body = GREETING.sub("", canned.body, count=1)
@@ -179,13 +182,18 @@ def canned_responses_changed() -> None:
     cache.delete_many([CANNED_CACHE_KEY.format(language=code) for code in ("ja", "en")])
 
 
-def canned_for_case(*, case: Case) -> list[tuple[CannedResponse, str]]:
+def canned_for_case(*, case: Case, works: list | None = None) -> list[tuple[CannedResponse, str]]:
     """The canned responses in the case's answer language (chosen at filing, whatever the
-    filer's account says now), each rendered for this case."""
+    filer's account says now), each rendered for this case: its works are read once for
+    them all, or not at all when `works` holds every one of them, in order."""
     key = CANNED_CACHE_KEY.format(language=case.language)
     responses = cache.get(key)
     if responses is None:
         responses = list(CannedResponse.objects.filter(active=True,
                                                        language=case.language))
         cache.set(key, responses, 300)
-    return [(canned, canned_render(canned=canned, case=case)) for canned in responses]
+    if not responses:
+        return []
+    titles = [work.title for work in (case.works.all() if works is None else works)]
+    return [(canned, canned_render(canned=canned, case=case, titles=titles))
+            for canned in responses]
