@@ -376,6 +376,6 @@ def test_queries_do_not_grow_with_cases_or_operators(client, supervisor, cases,
     assert response.status_code == 200
     assert row(response, "quality-kinds", "All kinds")[1] == str(cases)
     # A period starting mid-hour: its first part-hour is counted from the cases (one more).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(URL, {"period": "last_30"})
     assert row(response, "quality-kinds", "All kinds")[1] == str(cases)
