@@ -14,9 +14,13 @@ What counts in a period (start inclusive, end exclusive; either may be open):
 - feedback, and appeals, on the decisions made in it;
 - inquiry questions answered in it (Question.answered_at, credited to answered_by).
 """
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
+from django.db import connections, router
 from django.db.models import (
     CharField,
     Count,
@@ -127,12 +131,14 @@ def _first_responder():
     )
 
 
-def quality_groups(*, ranges: list[Range] | None = None, case_ids=None,
-                   by_hour: bool = False) -> dict[GroupKey, Counts]:
-    """The screen's counts from the cases themselves, grouped by person, kind and answer
-    category (and by UTC hour of the moment that places them in a period, if `by_hour`):
-    of the periods in `ranges`, or everything; of the cases in `case_ids`, or all. The one
-    definition of every figure: the roll-ups are built and kept from it."""
+# Stand-ins put where a period's ends and the case ids go when the query is compiled
+# (complaints.selectors.quality._compiled): values no real row or period ever has.
+_ID_STAND_IN = -7_000_000_000
+_MOMENT_STAND_IN = datetime(1001, 1, 1, tzinfo=UTC)
+
+
+def _groups_query(ranges: list[Range] | None, case_ids, by_hour: bool):
+    """The counts' query: one UNION ALL of a part per kind of count."""
     def select(queryset, field, case_field, person, kind, category=None, **counts):
         if ranges is not None:
             queryset = queryset.filter(_within(field, ranges))
@@ -177,18 +183,79 @@ def quality_groups(*, ranges: list[Range] | None = None, case_ids=None,
         Question.objects.filter(answered_by__isnull=False).exclude(answer_category=""),
         "answered_at", "case_id", F("answered_by_id"), "case__kind", "answer_category",
         answers=Count("pk"))
+    return decisions.union(first_responses, feedback, appeals, answers, all=True)
+
+
+@lru_cache(maxsize=64)
+def _compiled(alias: str, shape: tuple, ids: int, by_hour: bool):
+    """The counts' SQL for this database, this shape of periods (which ends are open), this
+    many case ids (-1: all cases) and grouping: compiled once per process (building the
+    five-part query through the ORM costs more than running it on a case or two). Returns
+    (sql, params) where a param is a fixed value or ("moment", i) / ("id", i), a slot filled
+    by `quality_groups` from its arguments."""
+    moments = iter(_MOMENT_STAND_IN + timedelta(seconds=i) for i in range(2 * len(shape or ())))
+    ranges = None if shape is None else [
+        (None if open_start else next(moments), None if open_end else next(moments))
+        for open_start, open_end in shape]
+    stand_ins = [_ID_STAND_IN - i for i in range(ids)]
+    query = _groups_query(ranges, None if ids < 0 else stand_ins, by_hour)
+    connection = connections[alias]
+    sql, params = query.query.get_compiler(using=alias).as_sql()
+    slots = {value: _Slot("ids", i) for i, value in enumerate(stand_ins)}
+    for i, moment in enumerate(
+            _MOMENT_STAND_IN + timedelta(seconds=i) for i in range(2 * len(shape or ()))):
+        slots[connection.ops.adapt_datetimefield_value(moment)] = _Slot("moments", i)
+    # A fixed param is never equal to a stand-in (no id is negative; no period is in 1001).
+    return sql, tuple(slots.get(param, param) if isinstance(param, Hashable) else param
+                      for param in params)
+
+
+class _Slot(NamedTuple):
+    """Where a compiled query takes one of its arguments: the i-th case id or period end."""
+
+    source: str  # "ids" or "moments"
+    index: int
+
+
+def quality_groups(*, ranges: list[Range] | None = None, case_ids=None,
+                   by_hour: bool = False) -> dict[GroupKey, Counts]:
+    """The screen's counts from the cases themselves, grouped by person, kind and answer
+    category (and by UTC hour of the moment that places them in a period, if `by_hour`):
+    of the periods in `ranges`, or everything; of the cases in `case_ids`, or all. The one
+    definition of every figure: the roll-ups are built and kept from it."""
+    if ranges is not None and not ranges:
+        return {}
+    if case_ids is not None:
+        case_ids = sorted(set(case_ids))
+        if not case_ids:
+            return {}
+    connection = connections[router.db_for_read(Decision)]
+    shape = None if ranges is None else tuple((start is None, end is None)
+                                              for start, end in ranges)
+    sql, template = _compiled(connection.alias, shape, -1 if case_ids is None else len(case_ids),
+                              by_hour)
+    moments = [connection.ops.adapt_datetimefield_value(moment)
+               for start, end in (ranges or ()) for moment in (start, end) if moment is not None]
+    given = {"ids": case_ids, "moments": moments}
+    params = [given[param.source][param.index] if isinstance(param, _Slot) else param
+              for param in template]
     groups: dict[GroupKey, Counts] = {}
-    for group in decisions.union(first_responses, feedback, appeals, answers, all=True):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    for row in rows:
+        group = dict(zip(columns, row, strict=True))
         hour = group.pop("group_hour")
         if isinstance(hour, str):  # SQLite gives a compound query's datetimes as text
             hour = datetime.fromisoformat(hour).replace(tzinfo=UTC)
-        if hour is not None:
-            hour = hour.astimezone(UTC)
+        if hour is not None:  # truncated in UTC; a raw cursor may give it without a zone
+            hour = hour.replace(tzinfo=UTC) if hour.tzinfo is None else hour.astimezone(UTC)
         key = (hour, group.pop("group_person"), group.pop("group_kind"),
                group.pop("group_category"))
         counts = groups.setdefault(key, dict.fromkeys(TALLY_COUNTS, 0))
         for name, value in group.items():
-            counts[name] += value
+            counts[name] += value or 0
     return groups
 
 
