@@ -1,6 +1,7 @@
 """The queue (case changelist) and the case page of the operator desk.
 
 Reads are here; every write goes through complaints.services."""
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -15,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
@@ -100,12 +101,18 @@ class AssigneeSelect(AutocompleteSelect):
         return groups
 
 
+@functools.lru_cache(maxsize=16)
+def _owner_fields_in(language: str) -> str:
+    return format_html_join("", "<label>{} {}</label> ",
+                            ((field.label, field) for field in OwnerNameForm().visible_fields()))
+
+
 def _owner_fields() -> str:
     """The owner form's fields, rendered once for every location row of the page (the
     same blank form in each: rendering its widgets a hundred times was most of a long
-    page's time)."""
-    return format_html_join("", "<label>{} {}</label> ",
-                            ((field.label, field) for field in OwnerNameForm().visible_fields()))
+    page's time), and once per process in each language (the labels are its only
+    words)."""
+    return _owner_fields_in(get_language())
 
 
 @admin.register(Case)

@@ -25,6 +25,7 @@ from complaints.models import (
     StagedUpload,
     Work,
 )
+from complaints.selectors.queries import CompiledQuery, prefetched
 from complaints.selectors.rows import case_rows_pages, with_row_counts
 
 
@@ -214,22 +215,31 @@ def staged_upload_get(user, public_id) -> StagedUpload:
     return get_object_or_404(StagedUpload, owner=user, public_id=public_id)
 
 
+_DESK_CASE = CompiledQuery(Case, lambda pk: with_row_counts(Case.objects.filter(pk=pk))
+                           .select_related("filer", "assignee", "organisation", "decision",
+                                           "decision__decided_by")
+                           .annotate(duplicate_of_reference=F("duplicate_of__reference")))
+_DESK_DEADLINES = CompiledQuery(Deadline, lambda pk: Deadline.objects.filter(case_id=pk))
+_DESK_EVIDENCE = CompiledQuery(
+    Evidence, lambda pk: Evidence.objects.filter(case_id=pk).order_by("uploaded_at", "pk"))
+_DESK_MESSAGES = CompiledQuery(
+    Message, lambda pk: Message.objects.filter(case_id=pk).select_related("author"))
+_DESK_EVENTS = CompiledQuery(
+    CaseEvent, lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor"))
+
+
 def case_get_for_desk(pk) -> Case:
     """A case with everything its desk page shows, in a fixed number of queries (its works
-    and locations a page at a time: complaints.selectors.rows)."""
-    case = get_object_or_404(
-        with_row_counts(Case.objects.all()).select_related(
-            "filer", "assignee", "organisation", "decision", "decision__decided_by",
-        ).annotate(duplicate_of_reference=F("duplicate_of__reference")).prefetch_related(
-            "deadlines",
-            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
-            Prefetch("messages", queryset=Message.objects.select_related("author"),
-                     to_attr="desk_messages"),
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor"),
-                     to_attr="desk_events"),
-        ),
-        pk=pk,
-    )
+    and locations a page at a time: complaints.selectors.rows), each compiled once per
+    process (complaints.selectors.queries)."""
+    found = _DESK_CASE.list(pk)
+    if not found:
+        raise Http404
+    case = found[0]
+    prefetched(case, "deadlines", _DESK_DEADLINES.list(pk))
+    prefetched(case, "evidence", _DESK_EVIDENCE.list(pk))
+    case.desk_messages = _DESK_MESSAGES.list(pk)
+    case.desk_events = _DESK_EVENTS.list(pk)
     # Read only for an appeal: joined to every case's query, the columns of the case
     # appealed (and of the case a duplicate was merged into, of which the page shows only
     # the reference: `duplicate_of_reference`) made it half again as long to build.
@@ -276,21 +286,32 @@ def _information_requests(case: Case) -> dict[int, datetime | None]:
     return asked
 
 
-def cases_related(case: Case, limit: int = 20) -> list[Case]:
-    """Other cases naming the same output location or the same work, and linked ones.
+def cases_related(case: Case) -> list[Case]:
+    """Other cases naming the same output location or the same work, and linked ones (the
+    latest `RELATED_SHOWN`).
 
     One query: the ids from a UNION ALL of indexed lookups, the cases then by primary key
-    (an OR of subqueries would make the database read every case).
+    (an OR of subqueries would make the database read every case); compiled once.
     """
+    return _RELATED.list(case.pk)
+
+
+RELATED_SHOWN = 20
+
+
+def _related(pk) -> QuerySet[Case]:
     sql, params = _related_ids_sql()
     # The ORM wrote the SQL; every value is a parameter.
-    ids = RawSQL(sql, [case.pk if p == _ANY_CASE else p for p in params])  # noqa: S611
-    return list(
-        Case.objects.filter(pk__in=ids).exclude(pk=case.pk).select_related("filer")
+    ids = RawSQL(sql, [pk if p == _ANY_CASE else p for p in params])  # noqa: S611
+    return (
+        Case.objects.filter(pk__in=ids).exclude(pk=pk).select_related("filer")
         # What the desk's list of them shows, and no more: twenty whole cases took longer.
         .only("reference", "status", "title", "duplicate_of_id", "submitted_at", "filer__email")
-        .order_by("-submitted_at")[:limit]
+        .order_by("-submitted_at")[:RELATED_SHOWN]
     )
+
+
+_RELATED = CompiledQuery(Case, _related)
 
 
 _ANY_CASE = -2_000_000_001  # stands for the case's id in the SQL built once

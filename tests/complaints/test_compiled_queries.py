@@ -1,0 +1,105 @@
+"""A query compiled once (complaints.selectors.queries) reads what the ORM reads: the same
+rows, the same values, select_related objects and annotations, for every id it is given,
+from any thread; and the case page built from such queries shows what it showed."""
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from complaints.models import Case, CaseEvent, Message
+from complaints.selectors.cases import case_get_for_desk, cases_related
+from complaints.selectors.queries import CompiledQuery
+from complaints.services.cases import LocationData
+from complaints.services.desk import case_assign
+from complaints.services.messages import message_post
+from tests.factories import file_case
+
+pytestmark = pytest.mark.django_db
+
+MESSAGES = CompiledQuery(
+    Message, lambda pk: Message.objects.filter(case_id=pk).select_related("author"))
+CASE_WITH_COUNTS = CompiledQuery(Case, lambda pk: Case.objects.filter(pk=pk).select_related(
+    "filer", "assignee").annotate(message_count=Count("messages")))
+
+
+def fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.fixture
+def cases(creator, operator):
+    made = []
+    for n in range(3):
+        case = file_case(filer=creator, title=f"Case {n}",
+                         locations=[LocationData(url="https://dreamreel.example/v/same")])
+        if n:
+            case_assign(case=case, actor=operator, assignee=operator)
+        for m in range(n + 1):
+            message_post(case=case, author=operator, body=f"Reply {n}.{m}")
+        made.append(case)
+    return made
+
+
+def test_each_id_reads_the_rows_the_orm_reads(cases):
+    for case in cases:
+        expected = list(Message.objects.filter(case_id=case.pk).select_related("author"))
+        with CaptureQueriesContext(connection) as ctx:
+            got = MESSAGES.list(case.pk)
+            authors = [message.author.email for message in got]  # joined: no query
+        assert len(ctx.captured_queries) == 1
+        assert [fields(m) for m in got] == [fields(m) for m in expected]
+        assert authors == [m.author.email for m in expected]
+        assert len(got) == int(case.title.split()[-1]) + 1
+
+    [case] = CASE_WITH_COUNTS.list(cases[2].pk)
+    assert (case.title, case.message_count, case.assignee.email) == (
+        "Case 2", 3, cases[2].assignee.email)
+    assert CASE_WITH_COUNTS.list(cases[0].pk)[0].assignee is None
+    assert CASE_WITH_COUNTS.list(10**9) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the other thread's connection sees the rows
+def test_a_query_compiled_in_one_thread_runs_in_another(cases):
+    MESSAGES.list(cases[0].pk)  # compiled here, with this thread's connection
+    seen, failures = [], []
+
+    def other():
+        try:
+            seen.append([m.body for m in MESSAGES.list(cases[1].pk)])
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    worker.join(timeout=30)
+    assert not failures
+    assert seen == [["Reply 1.0", "Reply 1.1"]]
+
+
+def test_a_build_that_does_not_use_its_id_is_refused():
+    query = CompiledQuery(Message, lambda pk: Message.objects.all())
+    with pytest.raises(TypeError):
+        query.list(1)
+
+
+def test_the_desk_case_and_its_related_cases(cases, operator):
+    case = case_get_for_desk(cases[2].pk)
+    with CaptureQueriesContext(connection) as ctx:
+        bodies = [m.body for m in case.desk_messages]
+        events = [e.event_type for e in case.desk_events]
+        deadlines = [d.clock for d in case.deadlines.all()]
+        evidence = list(case.evidence.all())
+        owners = {d.case.pk for d in case.deadlines.all()}
+    assert not ctx.captured_queries  # all read with the case
+    assert bodies == ["Reply 2.0", "Reply 2.1", "Reply 2.2"]
+    assert events == list(CaseEvent.objects.filter(case=cases[2]).values_list(
+        "event_type", flat=True))
+    assert sorted(deadlines) == sorted(cases[2].deadlines.values_list("clock", flat=True))
+    assert evidence == [] and owners <= {cases[2].pk}
+    assert (case.assignee, case.filer.email, case.locations_count) == (
+        operator, cases[2].filer.email, 1)
+    assert [other.title for other in cases_related(case)] == ["Case 1", "Case 0"]
