@@ -45,6 +45,7 @@ from complaints.models import (
 )
 from complaints.selectors.cases import case_get_for_desk, cases_related
 from complaints.selectors.counter_notices import counter_notices_for_desk
+from complaints.selectors.enforcement import enforcement_orders_of_case
 from complaints.selectors.policies import owners_flagged
 from complaints.selectors.rows import case_owner_ids, case_rows_pages
 from complaints.services.desk import (
@@ -113,6 +114,16 @@ def _owner_fields() -> str:
     page's time), and once per process in each language (the labels are its only
     words)."""
     return _owner_fields_in(get_language())
+
+
+def _with_desk_urls(cases: list[Case]) -> list[Case]:
+    """Each case with its desk page's address as `desk_url` (the admin's URL pattern
+    reversed once, not once a row)."""
+    pattern = reverse("admin:complaints_case_change", args=[0])
+    head, tail = pattern.rsplit("/0/", 1)
+    for case in cases:
+        case.desk_url = f"{head}/{case.pk}/{tail}"
+    return cases
 
 
 @admin.register(Case)
@@ -378,7 +389,8 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "decision_form": forms.get("decision_form") or decision_form_for(case,
                                                                               request.user),
             "answer_form": forms.get("answer_form") or answer_form_for(case),
-            "related": cases_related(case),
+            "related": _with_desk_urls(cases_related(case)),
+            "orders": enforcement_orders_of_case(case),
             # Shown, never edited: the owner's statements are theirs (no admin form has them).
             **counter_notices_for_desk(case),
             "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id

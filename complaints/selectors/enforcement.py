@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from complaints.domain.enforcement import EnforcementState
 from complaints.models import EnforcementOrder
+from complaints.selectors.queries import CompiledQuery
 
 
 def enforcement_orders() -> QuerySet:
@@ -47,3 +48,13 @@ def enforcement_figures(now: datetime | None = None) -> EnforcementFigures:
     oldest = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
     return EnforcementFigures(waiting=row["waiting"], overdue=row["overdue"],
                               oldest_waiting_seconds=max(oldest, 0.0))
+
+
+_CASE_ORDERS = CompiledQuery(
+    EnforcementOrder, lambda pk: EnforcementOrder.objects.filter(case_id=pk))
+
+
+def enforcement_orders_of_case(case) -> list[EnforcementOrder]:
+    """A decided case's orders to the AI product, latest first (a case with no decision
+    has none: no query)."""
+    return _CASE_ORDERS.list(case.pk) if getattr(case, "decision", None) is not None else []
