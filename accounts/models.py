@@ -1,5 +1,5 @@
+import functools
 import secrets
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,9 +8,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.time_zones import available_time_zones
 
-def _time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+@functools.cache
+def _time_zone_choices() -> tuple:
+    return tuple((name, name) for name in sorted(available_time_zones()))
 
 
 class Language(models.TextChoices):

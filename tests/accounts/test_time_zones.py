@@ -41,3 +41,22 @@ def test_the_desk_picks_a_users_zone_the_same_way(admin_client):
     html = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert '<option value="Asia/Tokyo" selected>Tokyo</option>' in html
     assert '"Etc/GMT+9"' not in html
+
+
+def test_the_users_list_reads_the_machines_time_zones_once(client, monkeypatch):
+    """zoneinfo reads its 600 names from the disk at each call: asked twice a row, the
+    users' list took 3 s a page with 2,000 users (issue 20)."""
+    from accounts import time_zones
+
+    calls = []
+    real = time_zones.zoneinfo.available_timezones
+    monkeypatch.setattr(time_zones.zoneinfo, "available_timezones",
+                        lambda: calls.append(1) or real())
+    for n in range(30):
+        UserFactory(email=f"person{n}@example.com", time_zone=("Asia/Tokyo", "UTC")[n % 2])
+    admin = UserFactory(email="root@kotae.example", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for _ in range(2):
+        html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+        assert html.count(">Asia/Tokyo</td>") == 16  # and the admin
+    assert len(calls) <= 1
