@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from complaints.models import Notification, WebhookDelivery
@@ -16,10 +16,13 @@ def rows_waiting(model: type[models.Model]) -> models.QuerySet:
     """Rows of an outbox table still to be delivered: new ones, failed ones with an
     attempt to come (an e-mail given up stays "failed" with none: it waits for nobody but
     the desk), and e-mails sent but not confirmed, waiting to be sent once more."""
+    return model.objects.filter(_waiting(model))
+
+
+def _waiting(model: type[models.Model]) -> Q:
     status = model.Status
     again = [status.FAILED, *([status.UNCERTAIN] if hasattr(status, "UNCERTAIN") else [])]
-    return model.objects.filter(
-        Q(status=status.PENDING) | Q(status__in=again, next_attempt_at__isnull=False))
+    return Q(status=status.PENDING) | Q(status__in=again, next_attempt_at__isnull=False)
 
 
 def oldest_waiting_age(model: type[models.Model]) -> float | None:
@@ -60,22 +63,35 @@ class OutboxFigures:
 
 
 def outbox_figures() -> OutboxFigures:
-    """The outbox's figures, each an indexed count (status, next attempt)."""
-    failed_for_good = Notification.objects.filter(status=Notification.Status.FAILED,
-                                                  next_attempt_at__isnull=True)
+    """The outbox's figures: one query per table, over the rows not yet delivered or ever
+    unconfirmed (indexed: few among millions), each figure a filtered aggregate."""
+    status = Notification.Status
+    waiting = _waiting(Notification)  # the one definition of "waiting"
+    failed_for_good = Q(status=status.FAILED, next_attempt_at__isnull=True)
+    emails = Notification.objects.filter(
+        Q(status__in=[status.PENDING, status.FAILED, status.UNCERTAIN])
+        | Q(uncertain_at__isnull=False)).aggregate(
+        waiting=Count("pk", filter=waiting),
+        retrying=Count("pk", filter=Q(status=status.FAILED, next_attempt_at__isnull=False)),
+        failed_for_good=Count("pk", filter=failed_for_good),
+        uncertain=Count("pk", filter=Q(status=status.UNCERTAIN)),
+        resent=Sum("uncertain_resends", filter=Q(uncertain_at__isnull=False)),
+        oldest_waiting=Min("created_at", filter=waiting),
+        last_failed_at=Max("failed_at", filter=failed_for_good))
+    hooks = WebhookDelivery.objects.filter(
+        Q(status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.FAILED,
+                      WebhookDelivery.Status.GAVE_UP])).aggregate(
+        waiting=Count("pk", filter=_waiting(WebhookDelivery)),
+        given_up=Count("pk", filter=Q(status=WebhookDelivery.Status.GAVE_UP)))
+    oldest = emails["oldest_waiting"]
     return OutboxFigures(
-        emails_waiting=rows_waiting(Notification).count(),
-        emails_retrying=Notification.objects.filter(status=Notification.Status.FAILED,
-                                                    next_attempt_at__isnull=False).count(),
-        emails_failed_for_good=failed_for_good.count(),
-        emails_uncertain=Notification.objects.filter(
-            status=Notification.Status.UNCERTAIN).count(),
-        # Summed over the rows ever unconfirmed only (indexed): few among millions.
-        emails_resent_after_uncertain=Notification.objects.filter(
-            uncertain_at__isnull=False).aggregate(n=Sum("uncertain_resends"))["n"] or 0,
-        oldest_waiting_seconds=oldest_waiting_age(Notification),
-        last_failed_at=(failed_for_good.order_by("-failed_at")
-                        .values_list("failed_at", flat=True).first()),
-        webhooks_waiting=rows_waiting(WebhookDelivery).count(),
-        webhooks_given_up=WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.GAVE_UP).count())
+        emails_waiting=emails["waiting"],
+        emails_retrying=emails["retrying"],
+        emails_failed_for_good=emails["failed_for_good"],
+        emails_uncertain=emails["uncertain"],
+        emails_resent_after_uncertain=emails["resent"] or 0,
+        oldest_waiting_seconds=(None if oldest is None
+                                else (timezone.now() - oldest).total_seconds()),
+        last_failed_at=emails["last_failed_at"],
+        webhooks_waiting=hooks["waiting"],
+        webhooks_given_up=hooks["given_up"])

@@ -3,14 +3,16 @@
     python manage.py bench_desk --runs 30
 
 Pages: the queue (default order), the queue filtered, the queue searched (by words of a
-title and by a reference), and one case page. For each: p50 and p95 in milliseconds and
-the number of SQL queries.
+title and by a reference), and one case page; with `--every-page`, also the answer-quality
+screen, the health screen and every other list of the admin. For each: p50 and p95 in
+milliseconds and the number of SQL queries.
 """
 import json
 import statistics
 import time
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -33,8 +35,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--every-page", action="store_true",
+                            help="also every other staff page (issue 20: each at most 12 "
+                                 "queries, flat from 100,000 to 1,000,000 cases)")
 
-    def handle(self, *args, runs, **options):
+    def handle(self, *args, runs, every_page=False, **options):
         case = (Case.objects.filter(kind="output_complaint", messages__isnull=False)
                 .order_by("-pk").first() or Case.objects.order_by("-pk").first())
         if case is None:
@@ -55,6 +60,8 @@ class Command(BaseCommand):
             "queue_reference": f"{queue}?q={case.reference}",
             "case_page": reverse("admin:complaints_case_change", args=[case.pk]),
         }
+        if every_page:
+            pages |= _every_other_page()
         result = {"cases": Case.objects.count(), "database": connection.vendor,
                   "runs": runs, "pages": {}}
         for name, url in pages.items():
@@ -75,3 +82,14 @@ class Command(BaseCommand):
                 "queries": len(queries.captured_queries),
             }
         self.stdout.write(json.dumps(result, indent=2))
+
+
+def _every_other_page() -> dict[str, str]:
+    """The supervisors' screens and every list of the admin but the queue."""
+    pages = {"quality": reverse("admin:answer_quality"), "health": reverse("admin:health")}
+    for model in admin.site._registry:
+        meta = model._meta
+        if (meta.app_label, meta.model_name) != ("complaints", "case"):
+            pages[f"list_{meta.app_label}_{meta.model_name}"] = reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_changelist")
+    return pages
