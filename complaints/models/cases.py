@@ -158,7 +158,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["next_due_at", "id"], name="case_next_due_idx"),
             models.Index(fields=["assignee", "next_due_at"], name="case_assignee_idx"),
-            models.Index(fields=["status", "next_due_at"], name="case_queue_idx"),
+            # With the id, a status's cases come in the queue's order straight from the
+            # index: decided cases (no due date) were sorted by id, 250,000 of them at a
+            # million cases, 0.4 s a page.
+            models.Index(fields=["status", "next_due_at", "id"], name="case_status_queue_idx"),
+            # The few escalated cases, in the queue's order.
+            models.Index(fields=["next_due_at", "id"], condition=models.Q(escalated=True),
+                         name="case_escalated_idx"),
             models.Index(fields=["filer", "-last_activity_at"], name="case_filer_idx"),
             models.Index(fields=["organisation", "-last_activity_at"], name="case_org_idx"),
         ]
