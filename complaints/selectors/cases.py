@@ -240,6 +240,8 @@ def case_get_for_desk(pk) -> Case:
     prefetched(case, "evidence", _DESK_EVIDENCE.list(pk))
     case.desk_messages = _DESK_MESSAGES.list(pk)
     case.desk_events = _DESK_EVENTS.list(pk)
+    for row in (*case.desk_messages, *case.desk_events):
+        row._meta.get_field("case").set_cached_value(row, case)  # as a prefetch does
     # Read only for an appeal: joined to every case's query, the columns of the case
     # appealed (and of the case a duplicate was merged into, of which the page shows only
     # the reference: `duplicate_of_reference`) made it half again as long to build.

@@ -21,6 +21,7 @@ from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql.constants import MULTI
 
 _STAND_IN = -3_000_000_000
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a 64-bit id column's range
 
 
 class _Slot(int):
@@ -49,12 +50,15 @@ class CompiledQuery:
                          and not isinstance(param, bool) else param for param in params)
         if sum(isinstance(param, _Slot) for param in template) < self.arity:
             raise TypeError("every argument must appear in the compiled query")
+        compiler.connection = None  # each call gives its own thread's (no thread's is kept)
         return compiler, sql, template
 
     def list(self, *ids: int) -> list[Model]:
         if len(ids) != self.arity:
             raise TypeError(f"expected {self.arity} ids")
         ids = tuple(int(value) for value in ids)
+        if any(not _ID_MIN <= value <= _ID_MAX for value in ids):
+            return []  # no row has such an id (and the database would refuse the number)
         alias = router.db_for_read(self.model)
         compiled = self._compiled.get(alias)
         if compiled is None:

@@ -14,7 +14,7 @@ from complaints.selectors.queries import CompiledQuery
 from complaints.services.cases import LocationData
 from complaints.services.desk import case_assign
 from complaints.services.messages import message_post
-from tests.factories import file_case
+from tests.factories import file_case, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -86,20 +86,36 @@ def test_a_build_that_does_not_use_its_id_is_refused():
         query.list(1)
 
 
-def test_the_desk_case_and_its_related_cases(cases, operator):
+def test_the_desk_case_and_its_related_cases(cases, operator, creator):
     case = case_get_for_desk(cases[2].pk)
     with CaptureQueriesContext(connection) as ctx:
         bodies = [m.body for m in case.desk_messages]
         events = [e.event_type for e in case.desk_events]
-        deadlines = [d.clock for d in case.deadlines.all()]
-        evidence = list(case.evidence.all())
-        owners = {d.case.pk for d in case.deadlines.all()}
-    assert not ctx.captured_queries  # all read with the case
+        assert {m.case for m in case.desk_messages} == {case}
+    assert not ctx.captured_queries
     assert bodies == ["Reply 2.0", "Reply 2.1", "Reply 2.2"]
     assert events == list(CaseEvent.objects.filter(case=cases[2]).values_list(
         "event_type", flat=True))
-    assert sorted(deadlines) == sorted(cases[2].deadlines.values_list("clock", flat=True))
-    assert evidence == [] and owners <= {cases[2].pk}
     assert (case.assignee, case.filer.email, case.locations_count) == (
         operator, cases[2].filer.email, 1)
     assert [other.title for other in cases_related(case)] == ["Case 1", "Case 0"]
+
+    with_files = file_case(filer=creator, uploads=[png_upload("b.png"), png_upload("a.png")])
+    case = case_get_for_desk(with_files.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        evidence = [file.original_name for file in case.evidence.all()]
+        deadlines = [d.clock for d in case.deadlines.all()]
+        owners = {row.case for row in (*case.deadlines.all(), *case.evidence.all(),
+                                       *case.desk_events)}
+    assert not ctx.captured_queries  # all read with the case, each row's case too
+    assert evidence == ["b.png", "a.png"]  # in the order they came
+    assert deadlines == list(with_files.deadlines.values_list("clock", flat=True))
+    assert owners == {case}
+
+
+def test_an_id_no_case_has_is_not_found(client, operator, cases):
+    """Found in review: an id past 64 bits made SQLite refuse the number (a 500)."""
+    client.force_login(operator)
+    for case_id in (10**9, 10**20):
+        assert client.get(f"/admin/complaints/case/{case_id}/change/").status_code == 404
+    assert CASE_WITH_COUNTS.list(10**20) == [] == CASE_WITH_COUNTS.list(-(10**20))
