@@ -53,8 +53,7 @@ MIDDLEWARE = [
     "config.logs.RequestIdMiddleware",
     # Requests by view, method and status, and their latency, for /metrics (config/metrics.py).
     "config.metrics.RequestMetricsMiddleware",
-    # Then, so that every answer carries the policy: static files, 400s refused by the
-    # middleware below, and the error pages.
+    # Then, so every answer (static files, the 400s below, error pages) has the policy.
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,11 +121,11 @@ else:
     # host that does not answer); a request gives up after 5 s (README "Every wait
     # bounded"). A `?connect_timeout=` in DATABASE_URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # No JIT compiling: the desk's queries read a few rows by index, yet a plan costed
-    # over the planner's threshold (the related cases' UNION, on a million cases) spent
-    # 29 ms compiling to run in 6. An `?options=` in DATABASE_URL wins.
-    if "postgresql" in DATABASES["default"]["ENGINE"]:
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # No JIT: a desk query costed over its threshold spent 29 ms compiling to run in 6
+    # (README "Speed"). Added to any `?options=` of DATABASE_URL that does not set jit.
+    options = DATABASES["default"]["OPTIONS"].get("options", "")
+    if "postgresql" in DATABASES["default"]["ENGINE"] and "jit" not in options:
+        DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c jit=off".strip()
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,8 +138,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Staff two-factor (accounts/two_factor.py): the name authenticator apps show, and how
-# many 30-second steps a code may be early or late.
+# Staff two-factor (accounts/two_factor.py): the name apps show; 30-second steps allowed.
 OTP_TOTP_ISSUER = "Kotae"
 KOTAE_TOTP_TOLERANCE = 1
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,8 +155,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Attempts are rows in the database: shared by every web process, on a laptop too
-# (where the cache is each process's own memory).
+# Attempts are database rows, shared by every web process (a laptop's cache is not).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Locked: this account name from this address, never the account everywhere (so nobody can
 # lock a known user out) nor the address for everyone (an office behind one address).
@@ -193,8 +190,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Who speaks: the signature block of every e-mail -------------------------
-# The company that runs the desk and the desk's name, in each language (Japanese falls
-# back to the English name when none is set).
+# The company that runs the desk and its name, per language (ja falls back to en).
 KOTAE_COMPANY_NAME = {"en": env.str("COMPANY_NAME", default="Kotae Demo Inc.")}
 KOTAE_COMPANY_NAME["ja"] = env.str("COMPANY_NAME_JA", default=KOTAE_COMPANY_NAME["en"])
 KOTAE_DESK_NAME = {"en": env.str("DESK_NAME", default="Creator and Rights Holder Desk"),
