@@ -61,6 +61,7 @@ class Command(BaseCommand):
             "case_page": reverse("admin:complaints_case_change", args=[case.pk]),
         }
         if every_page:
+            pages |= {f"queue_{name}": f"{queue}?{query}" for name, query in QUEUE_VIEWS.items()}
             pages |= _every_other_page()
         result = {"cases": Case.objects.count(), "database": connection.vendor,
                   "runs": runs, "pages": {}}
@@ -82,6 +83,13 @@ class Command(BaseCommand):
                 "queries": len(queries.captured_queries),
             }
         self.stdout.write(json.dumps(result, indent=2))
+
+
+# More of the queue's views an operator opens: a status, a kind, a deadline state, the
+# unassigned, the escalated.
+QUEUE_VIEWS = {"decided": "status=decided", "all": "status=all", "appeals": "kind=appeal",
+               "due_today": "deadline=today", "paused": "deadline=paused",
+               "unassigned": "assigned=none", "escalated": "status=all&escalated__exact=1"}
 
 
 def _every_other_page() -> dict[str, str]:
