@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.domain.languages import NOT_RECORDED, notice_language_label
 from complaints.domain.status import DESK_CHOICES, OPEN_STATUSES, Status
 from complaints.models import Case
-from config.pagination import COUNT_CAP, CappedCountPaginator
+from config.pagination import CappedCountPaginator
 
 DUE_SOON = timedelta(days=1)
 BADGES = {
@@ -45,10 +45,10 @@ class KeysFirstPaginator(CappedCountPaginator):
 
     @cached_property
     def keys(self):
-        return list(self.object_list.values_list("pk", flat=True)[:COUNT_CAP])
+        return list(self.object_list.values_list("pk", flat=True)[:self.cap + 1])
 
     @cached_property
-    def count(self):
+    def counted(self) -> int:
         return len(self.keys)
 
     def page(self, number):

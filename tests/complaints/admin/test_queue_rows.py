@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from complaints.models import Case
 from complaints.services.cases import WorkData
 from tests.factories import UserFactory, file_case, staff_user
+from tests.support.pages import text_of
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:complaints_case_changelist")
@@ -127,3 +128,34 @@ def test_a_search_pages_through_its_matches_in_deadline_order(client, operator, 
     assert references.findall(first) == [cases[1].reference, cases[2].reference]
     assert references.findall(second) == [cases[0].reference]
     assert "3 cases" in first
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_past_the_count_cap_the_queue_says_more_than_it_counted(client, operator, monkeypatch,
+                                                                language):
+    """Issue 20: the queue counts at most 1,000 matches (flat from 100,000 to a million
+    cases). Past the cap it must not give the cap as the number of cases, in its count, its
+    search count or its "select all" (which acts on every match)."""
+    monkeypatch.setattr("config.pagination.COUNT_CAP", 3)
+    monkeypatch.setattr(admin.site._registry[Case], "list_per_page", 2)
+    operator.language = language
+    operator.save(update_fields=["language"])
+    cases = [file_case(title=f"Hoshizora scene {i}") for i in range(5)]
+    client.force_login(operator)
+    queue = text_of(client.get(QUEUE).content.decode())
+    searched = text_of(client.get(QUEUE, {"q": "Hoshizora"}).content.decode())
+    if language == "en":
+        assert "More than 3 cases" in queue and "5 cases" not in queue
+        assert "Select all the matching cases (more than 3)" in queue
+        assert "More than 3 results" in searched
+    else:
+        assert "ケース3件超" in queue
+        assert "該当するケースをすべて（3件超）選択" in queue
+        assert "該当3件超" in searched
+    assert not re.search(r"(?<!More than )3 cases|ケース3件(?!超)", queue)  # no bare count
+    # Two pages of two (the first three counted); the rest are reached by filtering.
+    assert client.get(QUEUE, {"p": "2"}).status_code == 200
+    Case.objects.filter(pk__in=[case.pk for case in cases[:3]]).update(status="closed")
+    fewer = text_of(client.get(QUEUE).content.decode())
+    assert ("2 cases" if language == "en" else "ケース2件") in fewer
+    assert "More than" not in fewer and "件超" not in fewer
