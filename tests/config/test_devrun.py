@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from config.devrun import commands
+from tests.support.worker import processes_with
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
@@ -26,19 +27,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def processes_with(marker: str) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if marker.encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 def command_lines(pids: list[int]) -> list[str]:

@@ -82,6 +82,21 @@ class Worker:
         self.log.close()
 
 
+def processes_with(marker: str) -> list[int]:
+    """The pids of the processes whose environment holds `marker` (a test sets it in its
+    own environment, so every process it starts inherits it)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def mails_written(email_dir: Path) -> list:
     """Every message the file backend wrote (one file may hold several)."""
     messages = []

@@ -3,7 +3,6 @@ database; operators logged in with both factors browse while the API files; the 
 printed are there and plausible, and no process is left behind."""
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,20 +10,10 @@ from django.core.management import call_command
 from complaints.devtools.desk_load import PAGE_KINDS
 from complaints.devtools.management.commands.bench_concurrent import FILER_EMAIL
 from complaints.models import Case
+from tests.support.worker import processes_with
 
 # About a minute on a busy 2-CPU machine (four processes to start and stop).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.slow]
-
-
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and marker.encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 def test_bench_concurrent_prints_the_pages_the_rates_and_the_sweeps(capsys, monkeypatch):
@@ -70,4 +59,4 @@ def test_bench_concurrent_prints_the_pages_the_rates_and_the_sweeps(capsys, monk
     # Beat sent the sweep and the worker ran it; every process is gone.
     assert result["sweeps"] >= 1
     assert f"sweeps run: {result['sweeps']}" in table
-    assert _processes_with(marker) == []
+    assert processes_with(marker) == []

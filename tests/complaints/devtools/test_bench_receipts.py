@@ -2,25 +2,14 @@
 phases measured, one JSON line out, and no worker left behind."""
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from complaints.models import Notification
+from tests.support.worker import processes_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
-
-
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and marker.encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 def test_bench_receipts_measures_receipts_with_and_without_a_sweep(capsys, monkeypatch):
@@ -42,4 +31,4 @@ def test_bench_receipts_measures_receipts_with_and_without_a_sweep(capsys, monke
     assert busy["sweep_emails"] == 20 * 4 and busy["sweep_s"] > 0
     assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
     assert set(result["workers"]) == {"worker", "bulk"}
-    assert _processes_with(marker) == []
+    assert processes_with(marker) == []
