@@ -46,6 +46,7 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.services import api_token_create, api_token_revoke
+from complaints.devtools.stopping import Stopped, sigterm_raises_stopped, sigterm_restore
 from complaints.models import Case
 from complaints.selectors import cases as selectors
 
@@ -132,8 +133,6 @@ def _machine_jiffies() -> tuple[int, int] | None:
     return sum(values) - idle, sum(values)
 
 
-class _Stop(Exception):
-    pass
 
 
 class Gunicorn:
@@ -214,6 +213,14 @@ class Gunicorn:
 
     def remove_log(self) -> None:
         Path(self.log.name).unlink(missing_ok=True)
+
+    def finish(self, *, ok: bool, say) -> None:
+        """Stop; keep the log, and `say` where it is, only when the run failed."""
+        self.stop()
+        if ok:
+            self.remove_log()
+        else:
+            say(f"gunicorn's log: {self.log.name}")
 
 
 def _warm_total(warmup: int, concurrency: int) -> int:
@@ -385,11 +392,7 @@ class Command(BaseCommand):
         api_headers = {**headers, "Authorization": f"Bearer {token}"}
 
         port = port or _free_port()
-        previous_handler = None
-        if threading.current_thread() is threading.main_thread():
-            def on_term(signum, frame):
-                raise _Stop
-            previous_handler = signal.signal(signal.SIGTERM, on_term)
+        previous_handler = sigterm_raises_stopped()
         server = None
         ok = False
         abort = threading.Event()
@@ -405,18 +408,13 @@ class Command(BaseCommand):
             listing = _phase(method="GET", path=LIST, body_for=None, expect=200,
                              headers=api_headers, **common)
             ok = True
-        except (KeyboardInterrupt, _Stop):
+        except (KeyboardInterrupt, Stopped):
             raise CommandError("interrupted; gunicorn stopped") from None
         finally:
             abort.set()  # client threads still running stop at their next request
             if server is not None:
-                server.stop()
-                if ok:
-                    server.remove_log()
-                else:
-                    self.stderr.write(f"gunicorn's log: {server.log.name}")
-            if previous_handler is not None:
-                signal.signal(signal.SIGTERM, previous_handler)
+                server.finish(ok=ok, say=self.stderr.write)
+            sigterm_restore(previous_handler)
             api_token_revoke(token=row)
 
         result = {

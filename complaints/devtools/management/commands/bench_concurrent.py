@@ -73,6 +73,7 @@ from complaints.devtools.management.commands.bench_api import (
     _machine_jiffies,
 )
 from complaints.devtools.management.commands.bench_receipts import _MailServer, _wait, _Worker
+from complaints.devtools.stopping import Stopped, sigterm_raises_stopped, sigterm_restore
 from complaints.models import Case, SweepRun
 from complaints.services.sweep_runs import DEADLINES
 from config.devrun import WORKERS, worker_command
@@ -82,8 +83,6 @@ FILER_EMAIL = "bench-concurrent-filer@example.com"
 GOAL = 3.0  # p95 under concurrent use, at most this many times the single-user p50
 
 
-class _Stop(Exception):
-    pass
 
 
 class _Gunicorn(Gunicorn):
@@ -216,11 +215,7 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         self.stderr.write(f"bench_concurrent writes real cases to the {connection.vendor} "
                           f"database {connection.settings_dict['NAME']}.")
-        previous_handler = None
-        if threading.current_thread() is threading.main_thread():
-            def on_term(signum, frame):
-                raise _Stop
-            previous_handler = signal.signal(signal.SIGTERM, on_term)
+        previous_handler = sigterm_raises_stopped()
         abort = threading.Event()
         processes, server, mail, token_row, ok = [], None, None, None, False
         scratch = tempfile.TemporaryDirectory(prefix="bench_concurrent-")
@@ -261,7 +256,7 @@ class Command(BaseCommand):
                                  port=port, server=server, processes=processes,
                                  abort=abort, sweeps_before=sweeps_before)
             ok = True
-        except (KeyboardInterrupt, _Stop):
+        except (KeyboardInterrupt, Stopped):
             raise CommandError("interrupted; every process stopped") from None
         except LoginFailed as exc:
             raise CommandError(f"an operator could not log in: {exc}") from exc
@@ -272,18 +267,13 @@ class Command(BaseCommand):
             for process in processes:
                 process.stop()
             if server is not None:
-                server.stop()
-                if ok:
-                    server.remove_log()
-                else:
-                    self.stderr.write(f"gunicorn's log: {server.log.name}")
+                server.finish(ok=ok, say=self.stderr.write)
             if mail is not None:
                 mail.stop()
             if token_row is not None:
                 api_token_revoke(token=token_row)
             scratch.cleanup()
-            if previous_handler is not None:
-                signal.signal(signal.SIGTERM, previous_handler)
+            sigterm_restore(previous_handler)
         self._report(result)
 
     def _say(self, what: str) -> None:

@@ -34,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -49,6 +48,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import roles_ensure, user_role_set
 from complaints.devtools.management.commands.bench_api import _database_url, _percentile
+from complaints.devtools.stopping import Stopped, sigterm_raises_stopped, sigterm_restore
 from complaints.domain.status import Status
 from complaints.models import Case, Deadline, Notification
 from complaints.services.cases import CaseDraft, LocationData, WorkData, case_submit
@@ -62,8 +62,6 @@ PEOPLE = {"filer": None, "operator": Role.OPERATOR, "supervisor-1": Role.SUPERVI
 SWEEP_TASK = "complaints.tasks.deadlines_sweep_task"
 
 
-class _Stop(Exception):
-    pass
 
 
 class _MailServer:
@@ -224,11 +222,7 @@ class Command(BaseCommand):
             raise CommandError("--due and --filings must be positive, --pace not negative")
         self.stderr.write(f"bench_receipts writes real cases to the {connection.vendor} "
                           f"database {connection.settings_dict['NAME']}.")
-        previous_handler = None
-        if threading.current_thread() is threading.main_thread():
-            def on_term(signum, frame):
-                raise _Stop
-            previous_handler = signal.signal(signal.SIGTERM, on_term)
+        previous_handler = sigterm_raises_stopped()
         eager = celery_app.conf.task_always_eager
         celery_app.conf.task_always_eager = False  # the test settings run tasks in-process
         mail, workers = None, []
@@ -252,7 +246,7 @@ class Command(BaseCommand):
                   what="the workers to be ready", workers=workers)
             result = self._bench(people, workers, due=due, filings=filings, pace=pace,
                                  timeout=timeout)
-        except _Stop as exc:
+        except Stopped as exc:
             raise CommandError("stopped (SIGTERM)") from exc
         finally:
             celery_app.conf.task_always_eager = eager
@@ -260,8 +254,7 @@ class Command(BaseCommand):
                 worker.stop()
             if mail is not None:
                 mail.stop()
-            if previous_handler is not None:
-                signal.signal(signal.SIGTERM, previous_handler)
+            sigterm_restore(previous_handler)
         result.update({"database": connection.vendor, "due_clocks": due, "pace_s": pace,
                        "smtp_ms": smtp_ms,
                        "workers": {name: [settings.KOTAE_QUEUES[q] for q in queues]
