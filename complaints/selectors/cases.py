@@ -1,5 +1,4 @@
 """Reads that more than one caller needs. Each owns its joins and prefetches."""
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -302,9 +301,8 @@ RELATED_SHOWN = 20
 
 
 def _related(pk) -> QuerySet[Case]:
-    sql, params = _related_ids_sql()
-    # The ORM wrote the SQL; every value is a parameter.
-    ids = RawSQL(sql, [pk if p == _ANY_CASE else p for p in params])  # noqa: S611
+    # The ORM wrote the UNION's SQL; every value in it is a parameter.
+    ids = RawSQL(*_related_ids(pk).query.sql_with_params())  # noqa: S611
     return (
         Case.objects.filter(pk__in=ids).exclude(pk=pk).select_related("filer")
         # What the desk's list of them shows, and no more: twenty whole cases took longer.
@@ -313,25 +311,21 @@ def _related(pk) -> QuerySet[Case]:
     )
 
 
-_RELATED = CompiledQuery(Case, _related)
-
-
-_ANY_CASE = -2_000_000_001  # stands for the case's id in the SQL built once
-
-
-@functools.cache
-def _related_ids_sql() -> tuple[str, tuple]:
-    """cases_related's UNION, built by the ORM once (building it took longer than running
-    it); the case's id is a parameter, `_ANY_CASE` until then."""
+def _related_ids(pk) -> QuerySet:
+    """The ids of the cases linked to case `pk` or naming its outputs or works: a UNION
+    ALL of indexed lookups."""
     # The case's own rows as subqueries: a notice of 10,000 locations is not read here.
-    urls = OutputLocation.objects.filter(case_id=_ANY_CASE).values("url")
-    titles = Work.objects.filter(case_id=_ANY_CASE).values("title")
-    identifiers = Work.objects.filter(case_id=_ANY_CASE).exclude(identifier="").values(
-        "identifier")
-    parts = [Case.linked_cases.through.objects.filter(from_case_id=_ANY_CASE)
+    urls = OutputLocation.objects.filter(case_id=pk).values("url")
+    titles = Work.objects.filter(case_id=pk).values("title")
+    identifiers = Work.objects.filter(case_id=pk).exclude(identifier="").values("identifier")
+    parts = [Case.linked_cases.through.objects.filter(from_case_id=pk)
              .values_list("to_case_id", flat=True),
              OutputLocation.objects.filter(url__in=urls).values_list("case_id", flat=True),
              Work.objects.filter(title__in=titles).values_list("case_id", flat=True),
              Work.objects.filter(identifier__in=identifiers).values_list("case_id", flat=True)]
     parts = [part.order_by() for part in parts]  # a compound query has no per-part order
-    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    return parts[0].union(*parts[1:], all=True)
+
+
+# Built and compiled once per process (building it took longer than running it).
+_RELATED = CompiledQuery(Case, _related)
