@@ -10,15 +10,20 @@ compiling is saved.
 
 A stand-in is a negative id no row has, so no fixed parameter of the query can be taken
 for one; the build must use each argument only as an id to compare with.
+
+On PostgreSQL the query is also prepared on the server, once per connection: its SQL never
+changes, and planning the case page's joins took longer than running them (1.6 ms against
+0.9 for the case itself). Only these queries are prepared; Django's own cursors stay as the
+settings make them.
 """
 import copy
 import threading
 from collections.abc import Callable, Hashable
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
-from django.db.models.sql.constants import MULTI
 
 _STAND_IN = -3_000_000_000
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a 64-bit id column's range
@@ -68,17 +73,44 @@ class CompiledQuery:
         prototype, sql, template = compiled
         params = tuple(ids[param] if isinstance(param, _Slot) else param
                        for param in template)
-        # A copy per call: this thread's connection, and the SQL already written.
+        connection = connections[alias]
+        with _preparing_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        # A copy per call: this thread's connection for the converters.
         compiler = copy.copy(prototype)
-        compiler.connection = connections[alias]
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        return list(_instances(compiler, alias))
+        compiler.connection = connection
+        return list(_instances(compiler, alias, rows))
 
 
-def _instances(compiler, alias: str):
+def _preparing_cursor(connection: BaseDatabaseWrapper):
+    """Django's cursor (its execute wrappers, query log and error translation), over a
+    psycopg cursor that binds parameters on the server and prepares every statement it
+    runs, where the database is PostgreSQL; the connection's own cursor elsewhere."""
+    if connection.vendor != "postgresql" or _Preparing is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # Django's own step for wrapping a new cursor (BaseDatabaseWrapper._cursor); it
+        # has no public way to ask for a cursor of another class.
+        return connection._prepare_cursor(_Preparing(connection.connection))
+
+
+try:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # no psycopg 3 installed
+    _Preparing = None
+else:
+    class _Preparing(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _instances(compiler, alias: str, rows: list[tuple]):
     """The rows as model instances, select_related objects and annotations included: the
     steps of ModelIterable.__iter__ on an already compiled query."""
-    results = compiler.execute_sql(MULTI)
+    results = [rows]
     select, klass_info = compiler.select, compiler.klass_info
     annotation_col_map = compiler.annotation_col_map
     model_cls = klass_info["model"]

@@ -99,21 +99,13 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 # PostgreSQL in production; a SQLite file on a laptop when DATABASE_URL is unset.
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: WAL and IMMEDIATE transactions avoid
     # "database is locked" when two processes write at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+        {"transaction_mode": "IMMEDIATE", "timeout": 20,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -126,6 +118,11 @@ else:
     options = DATABASES["default"]["OPTIONS"].get("options", "")
     if "postgresql" in DATABASES["default"]["ENGINE"] and "jit" not in options:
         DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c jit=off".strip()
+    # The case page's compiled queries (complaints/selectors/queries.py) are prepared on the
+    # server; Django's own cursors bind on the client and never are. DATABASE_PREPARED=false
+    # for a pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    if env.bool("DATABASE_PREPARED", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

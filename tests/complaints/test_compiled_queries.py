@@ -119,3 +119,22 @@ def test_an_id_no_case_has_is_not_found(client, operator, cases):
     for case_id in (10**9, 10**20):
         assert client.get(f"/admin/complaints/case/{case_id}/change/").status_code == 404
     assert CASE_WITH_COUNTS.list(10**20) == [] == CASE_WITH_COUNTS.list(-(10**20))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are "
+                    "PostgreSQL's")
+def test_on_postgresql_the_server_plans_a_compiled_query_once_per_connection(cases):
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for case in cases:
+        assert [fields(m) for m in MESSAGES.list(case.pk)] == [
+            fields(m) for m in Message.objects.filter(case_id=case.pk)]
+    messages_table = [sql for sql in prepared() if '"complaints_message"' in sql]
+    assert len(messages_table) == 1  # one statement for every id: bound, not written in
+    assert "$1" in messages_table[0]
+    # Django's own queries are not prepared: the deployment's pooler may not keep them.
+    list(Message.objects.filter(case_id=cases[0].pk))
+    assert len([sql for sql in prepared() if '"complaints_message"' in sql]) == 1
