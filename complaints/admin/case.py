@@ -249,6 +249,14 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
                                               assignee=case.assignee)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "assignee":
+            # Choosing a colleague only: without the admin's links to add, change, delete
+            # or view a user beside it (and their rendering).
+            formfield.widget = formfield.widget.widget
+        return formfield
+
     def has_add_permission(self, request):
         return False  # cases are filed by filers, through the portal or the API
 
