@@ -121,6 +121,26 @@ def test_desk_fields_change_through_services(client, operator):
         case.events.values_list("event_type", flat=True))
 
 
+def test_the_assignee_is_chosen_not_edited_and_a_bad_priority_is_named(client, operator):
+    """Beside the assignee: no link to add, change, delete or view a user (a case page is
+    no place to delete a colleague). A refused value is named by its field, kept on the
+    page."""
+    case = file_case()
+    client.force_login(operator)
+    html = page(client, case)
+    assert 'class="admin-autocomplete' in html and 'name="assignee"' in html
+    for link in ("add-related", "change-related", "delete-related", "view-related"):
+        assert link not in html
+    assert reverse("admin:accounts_user_add") not in html
+    response = client.post(reverse("admin:complaints_case_change", args=[case.pk]),
+                           {"assignee": "", "priority": "soonest"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'form-row errors field-priority' in html and "soonest is not one of" in html
+    case.refresh_from_db()
+    assert case.priority != "soonest"
+
+
 def test_audit_trail_names_what_the_sweep_and_the_register_wrote(client, operator, creator):
     """The demo's first case runs out within minutes of `make run`, and withdrawn
     objections close their register entries: the trail names those steps in words."""
