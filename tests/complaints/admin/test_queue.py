@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Case
+from complaints.services.cases import WorkData
 from complaints.services.desk import case_assign
 from complaints.services.messages import message_post
 from tests.factories import UserFactory, file_case
@@ -97,6 +98,28 @@ def test_search_by_what_the_term_looks_like(client, operator, other_creator):
     assert rows(queue(client, q="opening")[0]) == [a.reference]
     assert set(rows(queue(client, q="hoshizora")[0])) == {a.reference, b.reference}  # work
     assert rows(queue(client, q="no such thing")[0]) == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_common_word_shows_some_matches_and_says_so(client, operator, monkeypatch, language):
+    """At most SEARCH_CAP matches in all (titles first; the works are then not read), and
+    the operator is told that only some are shown; under the cap, every match and no
+    word of warning."""
+    monkeypatch.setattr("complaints.admin.case.SEARCH_CAP", 3)
+    by_title = [file_case(title=f"Kaze opening {i}") for i in range(3)]
+    by_work = file_case(title="Something else", works=[  # a match by its work only
+        WorkData(title="Kaze Quest", kind="anime", rights_holder="Studio Kaze")])
+    operator.language = language
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+    warning = {"en": "only some of them are shown", "ja": "一部のみを表示"}[language]
+    html = queue(client, q="kaze")[0]
+    assert sorted(rows(html)) == sorted(case.reference for case in by_title)
+    assert warning in html
+    html = queue(client, q="hoshizora")[0]  # the works of the others: 3, all shown
+    assert len(rows(html)) == 3 and warning in html
+    html = queue(client, q="kaze quest")[0]
+    assert rows(html) == [by_work.reference] and warning not in html
 
 
 def test_queue_shows_filer_and_organisation(client, operator, creator):
