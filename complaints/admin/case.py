@@ -5,9 +5,7 @@ import functools
 import re
 from datetime import UTC, datetime
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -19,9 +17,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
-from complaints.admin.forms import DeskMessageForm
+from complaints.admin.forms import (
+    AssigneeSelect,
+    ColleagueForm,
+    DeskMessageForm,
+    MergeForm,
+    PriorityForm,
+)
 from complaints.admin.owners import OwnerNameForm, OwnerNamingMixin
 from complaints.admin.queue import (
     BADGES,
@@ -40,7 +43,6 @@ from complaints.models import (
     CannedResponse,
     Case,
     OutputLocation,
-    Priority,
     Work,
 )
 from complaints.selectors.cases import case_get_for_desk, cases_related
@@ -65,41 +67,6 @@ from config.pagination import CappedCountPaginator
 SEARCH_CAP = 1000
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 REFERENCE = re.compile(r"KT-\d{4}-\d{6,}", re.IGNORECASE)
-
-
-class ColleagueForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        label=gettext_lazy("Assign to"),
-        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name"),
-    )
-
-
-class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices)
-
-
-class MergeForm(forms.Form):
-    primary = forms.ModelChoiceField(label=gettext_lazy("Keep this case; merge the others "
-                                                        "into it"), queryset=Case.objects.none())
-
-
-class AssigneeSelect(AutocompleteSelect):
-    """The admin's autocomplete for the assignee, whose chosen option is the case's own
-    assignee, read with the case: no query for its label."""
-
-    def __init__(self, *args, assignee=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assignee = assignee
-
-    def optgroups(self, name, value, attr=None):
-        chosen = [str(v) for v in value if v not in ("", None)]
-        if self.assignee is None or chosen != [str(self.assignee.pk)]:
-            return super().optgroups(name, value, attr)
-        groups = super().optgroups(name, [], attr)  # the empty choice; no query
-        label = self.choices.field.label_from_instance(self.assignee)
-        groups[0][1].append(self.create_option(name, self.assignee.pk, label, set(chosen),
-                                               len(groups[0][1])))
-        return groups
 
 
 @functools.lru_cache(maxsize=16)

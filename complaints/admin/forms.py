@@ -1,9 +1,12 @@
-"""Forms of the operator desk's compose area."""
+"""Forms of the operator desk: its compose area, its actions on chosen cases, and the
+case page's assignee."""
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from complaints.domain.kinds import DECISIONS
-from complaints.models import Decision, Message, Question
+from complaints.models import Case, Decision, Message, Priority, Question
 
 
 class DeskMessageForm(forms.Form):
@@ -112,3 +115,38 @@ class InquiryAnswerForm(forms.Form):
     def answers(self) -> dict[int, tuple[str, str]]:
         return {q.pk: (self.cleaned_data[f"q{q.pk}_category"],
                        self.cleaned_data[f"q{q.pk}_text"]) for q in self.questions}
+
+
+class ColleagueForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("display_name"),
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class MergeForm(forms.Form):
+    primary = forms.ModelChoiceField(label=_("Keep this case; merge the others "
+                                                        "into it"), queryset=Case.objects.none())
+
+
+class AssigneeSelect(AutocompleteSelect):
+    """The admin's autocomplete for the assignee, whose chosen option is the case's own
+    assignee, read with the case: no query for its label."""
+
+    def __init__(self, *args, assignee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee = assignee
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if v not in ("", None)]
+        if self.assignee is None or chosen != [str(self.assignee.pk)]:
+            return super().optgroups(name, value, attr)
+        groups = super().optgroups(name, [], attr)  # the empty choice; no query
+        label = self.choices.field.label_from_instance(self.assignee)
+        groups[0][1].append(self.create_option(name, self.assignee.pk, label, set(chosen),
+                                               len(groups[0][1])))
+        return groups
