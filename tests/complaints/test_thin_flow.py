@@ -2,6 +2,7 @@
 gets a receipt, an operator answers in the admin, the creator sees it on the page and
 by e-mail."""
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -136,7 +137,8 @@ def test_form_error_keeps_what_was_typed(client, creator):
     assert response.status_code == 400
     assert "error-summary" in html
     assert "exact output" in html  # the home page of a site is refused, with what is needed
-    assert "The character&#x27;s face, hair and costume are reproduced." in html
+    # What was typed, as the browser shows it (a form field writes ' as &#39;).
+    assert "The character's face, hair and costume are reproduced." in unescape(html)
     assert "Hoshizora Quest" in html
     assert Case.objects.count() == 0
 
