@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 
 from complaints.models import Case, OutputLocation, Work
+from complaints.selectors.queries import CompiledQuery
 
 ROWS_PER_PAGE = 100
 PAGE_PARAMETERS = {"locations": "locations_page", "works": "works_page"}
@@ -83,15 +84,45 @@ def _hand_over_copied_works(location: OutputLocation) -> None:
 
 
 def rows_page(queryset: QuerySet, raw_number=1, *, per_page: int = ROWS_PER_PAGE,
-              count: int | None = None) -> Page:
+              count: int | None = None, first=None) -> Page:
     """One page of `queryset` (in position order), past the last page the last one;
-    `count` when the rows were already counted (with_row_counts)."""
+    `count` when the rows were already counted (with_row_counts); `first()` the first
+    page's rows, when a compiled query reads them (the page most opened)."""
     paginator = Paginator(queryset.order_by("position", "pk"), per_page)
     if count is not None:
         paginator.count = count  # a cached property: no COUNT query
     page = paginator.get_page(_number(raw_number))
-    page.object_list = list(page.object_list)
+    use_first = first is not None and count and page.number == 1  # none: no query
+    page.object_list = first() if use_first else list(page.object_list)
     return page
+
+
+def _first_page(queryset: QuerySet) -> QuerySet:
+    return queryset.order_by("position", "pk")[:ROWS_PER_PAGE]
+
+
+# A case's first page of each list, compiled once per process (complaints.selectors.
+# queries): for the desk (with each output's owner) or not, and with the works each
+# location copies or not.
+def _first_locations(desk: bool, copies: bool) -> CompiledQuery:
+    def build(pk):
+        rows = OutputLocation.objects.filter(case_id=pk)
+        if desk:
+            rows = rows.select_related("owner")
+        return _first_page(with_copied_works(rows) if copies else rows)
+    return CompiledQuery(OutputLocation, build)
+
+
+_FIRST_LOCATIONS = {(desk, copies): _first_locations(desk, copies)
+                    for desk in (False, True) for copies in (False, True)}
+_FIRST_WORKS = CompiledQuery(Work, lambda pk: _first_page(Work.objects.filter(case_id=pk)))
+
+
+def _of_case(case: Case, rows: list) -> list:
+    """The rows with their case already set, as `case.locations.all()` hands them."""
+    for row in rows:
+        row._meta.get_field("case").set_cached_value(row, case)
+    return rows
 
 
 def rows_page_of(rows: list, *, per_page: int = ROWS_PER_PAGE) -> Page:
@@ -113,8 +144,10 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, 
     names_works = getattr(case, "names_copied_works", True)
     if names_works:
         locations = with_copied_works(locations)
+    first_locations = _FIRST_LOCATIONS[desk, bool(names_works)]
     locations_page = rows_page(locations, query.get(PAGE_PARAMETERS["locations"]),
-                               count=getattr(case, "locations_count", None))
+                               count=getattr(case, "locations_count", None),
+                               first=lambda: _of_case(case, first_locations.list(case.pk)))
     for location in locations_page.object_list:
         if names_works:
             _hand_over_copied_works(location)
@@ -122,7 +155,8 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, 
             location.names_no_works = True
     return {"locations": locations_page,
             "works": rows_page(case.works.all(), query.get(PAGE_PARAMETERS["works"]),
-                               count=getattr(case, "works_count", None))}
+                               count=getattr(case, "works_count", None),
+                               first=lambda: _of_case(case, _FIRST_WORKS.list(case.pk)))}
 
 
 def page_summary(page: Page) -> dict:

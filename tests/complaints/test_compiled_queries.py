@@ -138,3 +138,37 @@ def test_on_postgresql_the_server_plans_a_compiled_query_once_per_connection(cas
     # Django's own queries are not prepared: the deployment's pooler may not keep them.
     list(Message.objects.filter(case_id=cases[0].pk))
     assert len([sql for sql in prepared() if '"complaints_message"' in sql]) == 1
+
+
+@pytest.mark.parametrize("desk", [False, True])
+def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk):
+    """The first page of locations and of works (compiled): the same rows in the same
+    order, each location's owner (the desk's) and the works it copies, its case already
+    in hand; no query to read any of them."""
+    from complaints.selectors.cases import case_get_for_desk
+    from complaints.selectors.rows import case_rows_pages, with_copied_works
+    from complaints.services.cases import WorkData
+    from complaints.services.owners import owner_name
+
+    case = file_case(works=[WorkData(title=f"Work {n}", kind="anime") for n in range(3)],
+                     locations=[LocationData(url=f"https://dreamreel.example/v/{n}",
+                                             works=(3, 1) if n == 1 else ())
+                                for n in range(4)])
+    located = list(case.locations.order_by("position", "pk"))
+    owner_name(location=located[2], ai_product="DreamReel", account_id="u-77", actor=operator)
+    case = case_get_for_desk(case.pk)  # counted, as every page reads it
+    case_rows_pages(case, {}, desk=desk)  # compiled (the database's features read) once
+    with CaptureQueriesContext(connection) as ctx:
+        pages = case_rows_pages(case, {}, desk=desk)
+        shown = [(loc.url, loc.case.reference, loc.copied_work_titles,
+                  loc.owner.account_id if desk and loc.owner else None)
+                 for loc in pages["locations"]]
+        works = [(work.title, work.case.reference) for work in pages["works"]]
+    assert len(ctx.captured_queries) == 2
+    orm = with_copied_works(case.locations.select_related("owner").order_by("position", "pk"))
+    assert [fields(loc) for loc in pages["locations"]] == [fields(loc) for loc in orm]
+    assert shown == [(f"https://dreamreel.example/v/{n}", case.reference,
+                      ["Work 0", "Work 2"] if n == 1 else [],
+                      "u-77" if desk and n == 2 else None) for n in range(4)]
+    assert works == [(f"Work {n}", case.reference) for n in range(3)]
+    assert pages["locations"].paginator.count == 4 and pages["works"].number == 1
