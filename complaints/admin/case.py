@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from complaints.admin.deciding import DecidingMixin, answer_form_for, decision_form_for
 from complaints.admin.forms import (
     AssigneeSelect,
+    CaseDeskForm,
     ColleagueForm,
     DeskMessageForm,
     MergeForm,
@@ -115,6 +116,8 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
     actions = ["assign_to_me", "assign_to_colleague", "set_priority", "link_cases",
                "merge_duplicates"]
     change_form_template = "admin/complaints/case/change_form.html"
+    form = CaseDeskForm
+    _desk_forms: dict = {}  # CaseAdmin.get_form's, built once each
     # The case page's own form holds only what an operator sets directly; everything the
     # filer sent is shown by the desk template, read-only.
     fields = ["assignee", "priority"]
@@ -215,12 +218,22 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
         return super().get_ordering(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        case = getattr(request, "_desk_case", None)
-        if db_field.name == "assignee" and case is not None:
+        if db_field.name == "assignee":
             kwargs["widget"] = AssigneeSelect(db_field, self.admin_site,
-                                              using=kwargs.get("using"),
-                                              assignee=case.assignee)
+                                              using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form class built once per language (the autocomplete's), the fields asked
+        for, and whether the viewer may change the case (the admin leaves out the fields
+        of one who may only view it): the admin builds it anew for every page."""
+        key = (get_language(), change, tuple(kwargs.get("fields") or ()),
+               tuple(self.get_readonly_fields(request, obj)),
+               self.has_change_permission(request, obj), tuple(sorted(kwargs)))
+        form = self._desk_forms.get(key)
+        if form is None:
+            form = self._desk_forms[key] = super().get_form(request, obj, change, **kwargs)
+        return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -129,17 +129,15 @@ class PriorityForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    primary = forms.ModelChoiceField(label=_("Keep this case; merge the others "
-                                                        "into it"), queryset=Case.objects.none())
+    primary = forms.ModelChoiceField(label=_("Keep this case; merge the others into it"),
+                                     queryset=Case.objects.none())
 
 
 class AssigneeSelect(AutocompleteSelect):
     """The admin's autocomplete for the assignee, whose chosen option is the case's own
-    assignee, read with the case: no query for its label."""
+    assignee, read with the case (CaseDeskForm hands it over): no query for its label."""
 
-    def __init__(self, *args, assignee=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assignee = assignee
+    assignee = None
 
     def optgroups(self, name, value, attr=None):
         chosen = [str(v) for v in value if v not in ("", None)]
@@ -150,3 +148,13 @@ class AssigneeSelect(AutocompleteSelect):
         groups[0][1].append(self.create_option(name, self.assignee.pk, label, set(chosen),
                                                len(groups[0][1])))
         return groups
+
+
+class CaseDeskForm(forms.ModelForm):
+    """The case page's own form (CaseAdmin.fields: assignee and priority)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = getattr(self.fields.get("assignee"), "widget", None)
+        if isinstance(widget, AssigneeSelect) and Case.assignee.is_cached(self.instance):
+            widget.assignee = self.instance.assignee  # this form's own copy of the widget

@@ -1,4 +1,5 @@
 """The desk's case page: compose, request information, answer questions, decide."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -139,6 +140,33 @@ def test_the_assignee_is_chosen_not_edited_and_a_bad_priority_is_named(client, o
     assert 'form-row errors field-priority' in html and "soonest is not one of" in html
     case.refresh_from_db()
     assert case.priority != "soonest"
+
+
+def test_the_case_form_is_each_viewers_own(client, operator):
+    """The case page's form class is built once and kept, per language (the assignee's
+    autocomplete speaks the viewer's) and per right: a colleague who may only view cases
+    gets no fields to change, whoever opened the page before."""
+    from django.contrib.auth.models import Permission
+
+    case = file_case()
+    client.force_login(operator)
+    def assignee_select(html):
+        return re.search(r'<select[^>]*name="assignee"[^>]*>', html).group(0)
+
+    html = page(client, case)
+    assert 'lang="en"' in assignee_select(html) and 'name="priority"' in html
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    html = page(client, case)
+    assert 'lang="ja"' in assignee_select(html) and 'name="priority"' in html
+    viewer = UserFactory(is_staff=True, email="vera@kotae.example")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_case"))
+    client.force_login(viewer)
+    html = page(client, case)
+    assert case.reference in html and 'name="priority"' not in html
+    assert 'name="assignee"' not in html
+    client.force_login(operator)
+    assert 'name="priority"' in page(client, case)
 
 
 def test_audit_trail_names_what_the_sweep_and_the_register_wrote(client, operator, creator):
