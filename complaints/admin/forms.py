@@ -140,18 +140,25 @@ class AssigneeSelect(AutocompleteSelect):
     assignee = None
 
     def optgroups(self, name, value, attr=None):
+        """AutocompleteSelect.optgroups' groups, without its query when the chosen user
+        is already in hand (or none is chosen): the empty choice, then the chosen one."""
         chosen = [str(v) for v in value if v not in ("", None)]
-        if self.assignee is None or chosen != [str(self.assignee.pk)]:
+        if chosen and (self.assignee is None or chosen != [str(self.assignee.pk)]):
             return super().optgroups(name, value, attr)
-        groups = super().optgroups(name, [], attr)  # the empty choice; no query
-        label = self.choices.field.label_from_instance(self.assignee)
-        groups[0][1].append(self.create_option(name, self.assignee.pk, label, set(chosen),
-                                               len(groups[0][1])))
-        return groups
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        if chosen:
+            label = self.choices.field.label_from_instance(self.assignee)
+            options.append(self.create_option(name, self.assignee.pk, label, set(chosen),
+                                              len(options)))
+        return [(None, options, 0)]
 
 
 class CaseDeskForm(forms.ModelForm):
     """The case page's own form (CaseAdmin.fields: assignee and priority)."""
+
+    class Meta:
+        model = Case
+        fields = ["assignee", "priority"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
