@@ -39,6 +39,7 @@ from complaints.admin.queue import (
     pk_among,
 )
 from complaints.admin.queue_rows import DeskChangeList
+from complaints.admin.related import related_for_desk
 from complaints.domain.text import in_a_row, labelled, listing
 from complaints.models import (
     CannedResponse,
@@ -46,7 +47,7 @@ from complaints.models import (
     OutputLocation,
     Work,
 )
-from complaints.selectors.cases import case_get_for_desk, cases_related
+from complaints.selectors.cases import case_get_for_desk
 from complaints.selectors.counter_notices import counter_notices_for_desk
 from complaints.selectors.enforcement import enforcement_orders_of_case
 from complaints.selectors.policies import owners_flagged
@@ -82,16 +83,6 @@ def _owner_fields() -> str:
     page's time), and once per process in each language (the labels are its only
     words)."""
     return _owner_fields_in(get_language())
-
-
-def _with_desk_urls(cases: list[Case]) -> list[Case]:
-    """Each case with its desk page's address as `desk_url` (the admin's URL pattern
-    reversed once, not once a row)."""
-    pattern = reverse("admin:complaints_case_change", args=[0])
-    head, tail = pattern.rsplit("/0/", 1)
-    for case in cases:
-        case.desk_url = f"{head}/{case.pk}/{tail}"
-    return cases
 
 
 @admin.register(Case)
@@ -383,7 +374,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "decision_form": forms.get("decision_form") or decision_form_for(case,
                                                                               request.user),
             "answer_form": forms.get("answer_form") or answer_form_for(case),
-            "related": _with_desk_urls(cases_related(case)),
+            **related_for_desk(case),
             "orders": enforcement_orders_of_case(case),
             # Shown, never edited: the owner's statements are theirs (no admin form has them).
             **counter_notices_for_desk(case),

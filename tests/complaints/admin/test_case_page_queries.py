@@ -96,3 +96,37 @@ def test_an_appeal_and_a_merged_duplicate_name_their_other_case(client, creator,
     assert queries <= MOST
     merged = reverse("admin:complaints_case_change", args=[primary.pk])
     assert f'Merged into: <a href="{merged}">{primary.reference}</a>' in html
+
+
+@pytest.mark.parametrize("language, merged_here, dot", [("en", "merged here", " · "),
+                                                         ("ja", "このケースに統合済み", "・")])
+def test_the_related_cases_can_be_chosen_only_while_open(client, creator, operator, language,
+                                                           merged_here, dot):
+    """Each related case links to its page under its title (cut at 50 characters) with its
+    filer and status; only an open case not yet merged has a box to tick, and a duplicate
+    merged into this case says so."""
+    from complaints.services.cases import case_withdraw
+    from complaints.services.desk import cases_merge
+
+    long_title = "A very long title about the same stolen opening sequence, again"
+    primary = file_case(filer=creator)
+    merged, open_one = file_case(filer=creator), file_case(filer=creator, title=long_title)
+    closed = file_case(filer=creator)
+    cases_merge(primary=primary, duplicates=[merged], actor=operator)
+    case_withdraw(case=closed, actor=creator)
+    operator.language = language
+    operator.save(update_fields=["language"])
+    client.force_login(operator)
+
+    html, _ = desk_page(client, primary)
+    rows = dict(re.findall(r'<li><label><input type="checkbox" name="duplicate" value="(\d+)"'
+                           r'(.*?)</li>', html, re.S))
+    assert set(rows) == {str(merged.pk), str(open_one.pk), str(closed.pk)}
+    assert rows[str(open_one.pk)].startswith("> <a href=")
+    assert rows[str(merged.pk)].startswith(" disabled>")
+    assert rows[str(closed.pk)].startswith(" disabled>")
+    page = reverse("admin:complaints_case_change", args=[open_one.pk])
+    assert f'<a href="{page}">{open_one.reference}</a></label> {long_title[:49]}…' in html
+    assert f"{dot}{merged_here}</small>" in rows[str(merged.pk)]
+    assert merged_here not in rows[str(open_one.pk)] + rows[str(closed.pk)]
+    assert creator.email in rows[str(closed.pk)]
