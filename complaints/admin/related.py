@@ -1,7 +1,10 @@
 """The case page's related cases: the other cases naming the same output or work, each
 with a box to tick for a merge, its desk page, title, filer and status."""
+import unicodedata
+from html import escape
+
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,17 +22,25 @@ def related_for_desk(case: Case) -> dict:
 def _related_rows(related: list[Case], case: Case) -> str:
     """The related cases' list items, written here in one pass (twenty rows of a dozen
     lookups each were the longest loop of the page's template): a box to tick for a
-    merge, the case's desk page, its title, filer and status."""
-    dot = pgettext("between the parts of a line", " · ")
-    merged_here = _("merged here")
-    return format_html_join("", (
-        '<li><label><input type="checkbox" name="duplicate" value="{}"{}> <a href="{}">{}</a>'
-        '</label> {}<br><small class="quiet">{}{}{}{}</small></li>'), (
-        (other.pk, " disabled" if not other.is_open or other.duplicate_of_id else "",
-         other.desk_url, other.reference, Truncator(other.title).chars(50),
-         other.filer.email, dot, other.get_desk_status_display(),
-         format_html("{}{}", dot, merged_here) if other.duplicate_of_id == case.pk else "")
+    merge, the case's desk page, its title (cut as the truncatechars filter cuts it), filer
+    and status. Every value is escaped as Django's escape does (html.escape)."""
+    dot = escape(pgettext("between the parts of a line", " · "))
+    merged_here = f"{dot}{escape(_('merged here'))}"
+    return mark_safe("".join(  # noqa: S308 (every text through escape)
+        f'<li><label><input type="checkbox" name="duplicate" value="{other.pk}"'
+        f'{" disabled" if not other.is_open or other.duplicate_of_id else ""}> '
+        f'<a href="{escape(other.desk_url)}">{escape(other.reference)}</a></label> '
+        f'{escape(_cut(other.title, 50))}<br><small class="quiet">{escape(other.filer.email)}'
+        f'{dot}{escape(str(other.get_desk_status_display()))}'
+        f'{merged_here if other.duplicate_of_id == case.pk else ""}</small></li>'
         for other in related))
+
+
+def _cut(text: str, length: int) -> str:
+    """Django's truncatechars: a text already short enough (after NFC, as Truncator counts)
+    is kept whole without counting its characters one by one."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _with_desk_urls(cases: list[Case]) -> list[Case]:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from complaints.models import CannedResponse
 from complaints.services.cases import LocationData, WorkData
@@ -108,7 +109,7 @@ def test_the_related_cases_can_be_chosen_only_while_open(client, creator, operat
     from complaints.services.cases import case_withdraw
     from complaints.services.desk import cases_merge
 
-    long_title = "A very long title about the same stolen opening sequence, again"
+    long_title = "The same <i>stolen</i> opening & it's the filer's again, frame by frame"
     primary = file_case(filer=creator)
     merged, open_one = file_case(filer=creator), file_case(filer=creator, title=long_title)
     closed = file_case(filer=creator)
@@ -126,7 +127,8 @@ def test_the_related_cases_can_be_chosen_only_while_open(client, creator, operat
     assert rows[str(merged.pk)].startswith(" disabled>")
     assert rows[str(closed.pk)].startswith(" disabled>")
     page = reverse("admin:complaints_case_change", args=[open_one.pk])
-    assert f'<a href="{page}">{open_one.reference}</a></label> {long_title[:49]}…' in html
+    assert (f'<a href="{page}">{open_one.reference}</a></label> '
+            f"{escape(long_title[:49])}…<br>") in html
     assert f"{dot}{merged_here}</small>" in rows[str(merged.pk)]
     assert merged_here not in rows[str(open_one.pk)] + rows[str(closed.pk)]
     assert creator.email in rows[str(closed.pk)]
