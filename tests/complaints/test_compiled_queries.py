@@ -172,3 +172,26 @@ def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk):
                       "u-77" if desk and n == 2 else None) for n in range(4)]
     assert works == [(f"Work {n}", case.reference) for n in range(3)]
     assert pages["locations"].paginator.count == 4 and pages["works"].number == 1
+
+
+def test_the_latest_twenty_related_cases_are_shown_newest_first(creator):
+    """A case whose output 22 others also name shows the newest 20 of them, each with its
+    filer's address, and not itself."""
+    from datetime import timedelta
+
+    from complaints.models import Case
+    from complaints.selectors.cases import RELATED_SHOWN
+
+    location = [LocationData(url="https://dreamreel.example/v/shared")]
+    case = file_case(filer=creator, title="The first", locations=location)
+    others = [file_case(filer=creator, title=f"Other {n}", locations=location)
+              for n in range(RELATED_SHOWN + 2)]
+    hours = {other.pk: (n * 7) % len(others) + 1 for n, other in enumerate(others)}
+    for other in others:  # submitted in a shuffled order, an hour apart
+        Case.objects.filter(pk=other.pk).update(
+            submitted_at=case.submitted_at + timedelta(hours=hours[other.pk]))
+    newest = sorted(others, key=lambda other: hours[other.pk], reverse=True)[:RELATED_SHOWN]
+
+    related = cases_related(case)
+    assert [other.title for other in related] == [other.title for other in newest]
+    assert {other.filer.email for other in related} == {creator.email}
