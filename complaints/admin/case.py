@@ -179,18 +179,22 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
         # not read (at a million cases the database scans for a common word rather than
         # gathering its every match from the index; README "Speed").
         parts = [Case.objects.filter(title__icontains=term).order_by()
-                 .values_list("pk", flat=True)[:SEARCH_CAP],
+                 .values_list("pk", flat=True)[:SEARCH_CAP + 1],
+                 # Each case once: a catalogue of a thousand works with the word in their
+                 # titles would fill the cap with one case.
                  Work.objects.filter(title__icontains=term).order_by()
-                 .values_list("case_id", flat=True)[:SEARCH_CAP],
-                 at_location[:SEARCH_CAP]]
+                 .values_list("case_id", flat=True).distinct()[:SEARCH_CAP + 1],
+                 at_location[:SEARCH_CAP + 1]]
+        # One more than the cap is read, to know whether any match is left out.
         if connection.features.supports_slicing_ordering_in_compound:  # one round trip
-            found = list(parts[0].union(*parts[1:], all=True)[:SEARCH_CAP])
+            found = list(parts[0].union(*parts[1:], all=True)[:SEARCH_CAP + 1])
         else:
             found = []
             for part in parts:
-                found += list(part[:SEARCH_CAP - len(found)]) if len(found) < SEARCH_CAP else []
-        ids = set(found)
-        if len(found) >= SEARCH_CAP:
+                if len(found) <= SEARCH_CAP:
+                    found += list(part[:SEARCH_CAP + 1 - len(found)])
+        ids = set(found[:SEARCH_CAP])
+        if len(found) > SEARCH_CAP:
             self.message_user(request, _(
                 "Many cases match “%(term)s”; only some of them are shown. Add a word or a "
                 "filter to narrow the search.") % {"term": term}, messages.WARNING)
@@ -223,7 +227,11 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
                self.has_change_permission(request, obj), tuple(sorted(kwargs)))
         form = self._desk_forms.get(key)
         if form is None:
-            form = self._desk_forms[key] = super().get_form(request, obj, change, **kwargs)
+            form = super().get_form(request, obj, change, **kwargs)
+            # Its fields are built: the callback that built them holds this request (its
+            # user, session and data), which the kept class would hold for good.
+            form.Meta.formfield_callback = form._meta.formfield_callback = None
+            self._desk_forms[key] = form
         return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

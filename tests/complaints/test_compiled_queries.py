@@ -190,6 +190,8 @@ def test_the_latest_twenty_related_cases_are_shown_newest_first(creator):
     for other in others:  # submitted in a shuffled order, an hour apart
         Case.objects.filter(pk=other.pk).update(
             submitted_at=case.submitted_at + timedelta(hours=hours[other.pk]))
+    Case.objects.filter(pk=case.pk).update(  # the newest of all, yet not its own relation
+        submitted_at=case.submitted_at + timedelta(hours=len(others) + 1))
     newest = sorted(others, key=lambda other: hours[other.pk], reverse=True)[:RELATED_SHOWN]
 
     related = cases_related(case)

@@ -1,6 +1,7 @@
 """The desk's case page: compose, request information, answer questions, decide."""
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -148,8 +149,12 @@ def test_the_case_form_is_each_viewers_own(client, operator):
     gets no fields to change, whoever opened the page before."""
     from django.contrib.auth.models import Permission
 
+    from complaints.services.desk import case_assign
+
     case = file_case()
+    case_assign(case=case, actor=operator, assignee=operator)
     client.force_login(operator)
+
     def assignee_select(html):
         return re.search(r'<select[^>]*name="assignee"[^>]*>', html).group(0)
 
@@ -165,8 +170,34 @@ def test_the_case_form_is_each_viewers_own(client, operator):
     html = page(client, case)
     assert case.reference in html and 'name="priority"' not in html
     assert 'name="assignee"' not in html
+    # What may not be changed is shown as it is: the assignee and the priority.
+    readonly = re.findall(r'<label>([^<]*)</label>\s*<div class="readonly">(.*?)</div>', html)
+    assert [(label, unescape(re.sub(r"<[^>]+>", "", value))) for label, value in readonly] == [
+        ("Assignee:", "Olivia Operator <olivia@kotae.example>"), ("Priority:", "Normal")]
     client.force_login(operator)
     assert 'name="priority"' in page(client, case)
+
+
+def test_the_kept_case_form_keeps_no_request(rf, operator):
+    """The case form class is kept for the process; the request it was first built for
+    (its user, session and data) is not kept with it."""
+    import gc
+    import weakref
+
+    from django.contrib import admin
+
+    from complaints.models import Case
+
+    case = file_case()
+    request = rf.get(f"/admin/complaints/case/{case.pk}/change/")
+    request.user = operator
+    case_admin = admin.site._registry[Case]
+    form = case_admin.get_form(request, case, change=True)
+    assert case_admin.get_form(request, case, change=True) is form  # built once
+    gone = weakref.ref(request)
+    del request
+    gc.collect()
+    assert gone() is None
 
 
 def test_audit_trail_names_what_the_sweep_and_the_register_wrote(client, operator, creator):

@@ -117,9 +117,26 @@ def test_a_common_word_shows_some_matches_and_says_so(client, operator, monkeypa
     assert sorted(rows(html)) == sorted(case.reference for case in by_title)
     assert warning in html
     html = queue(client, q="hoshizora")[0]  # the works of the others: 3, all shown
-    assert len(rows(html)) == 3 and warning in html
+    assert len(rows(html)) == 3 and warning not in html
     html = queue(client, q="kaze quest")[0]
     assert rows(html) == [by_work.reference] and warning not in html
+    monkeypatch.setattr("complaints.admin.case.SEARCH_CAP", 2)  # titles only, one too many
+    html = queue(client, q="kaze opening")[0]
+    assert len(rows(html)) == 2 and warning in html
+
+
+def test_a_catalogue_of_matching_works_counts_as_one_case(client, operator, monkeypatch):
+    """A notice listing more works with the word than the cap is one match: the other
+    cases naming it are shown too, with no word of warning."""
+    monkeypatch.setattr("complaints.admin.case.SEARCH_CAP", 4)
+    catalogue = file_case(title="Our catalogue", works=[
+        WorkData(title=f"Mizuiro Tales {n}", kind="anime") for n in range(5)])
+    others = [file_case(title=f"Other {n}", works=[WorkData(title="Mizuiro Tales",
+                                                            kind="anime")]) for n in range(2)]
+    client.force_login(operator)
+    html = queue(client, q="mizuiro")[0]
+    assert sorted(rows(html)) == sorted(c.reference for c in (catalogue, *others))
+    assert "only some of them are shown" not in html
 
 
 def test_queue_shows_filer_and_organisation(client, operator, creator):
