@@ -141,7 +141,7 @@ def test_on_postgresql_the_server_plans_a_compiled_query_once_per_connection(cas
 
 
 @pytest.mark.parametrize("desk", [False, True])
-def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk):
+def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk, monkeypatch):
     """The first page of locations and of works (compiled): the same rows in the same
     order, each location's owner (the desk's) and the works it copies, its case already
     in hand; no query to read any of them."""
@@ -158,6 +158,11 @@ def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk):
     owner_name(location=located[2], ai_product="DreamReel", account_id="u-77", actor=operator)
     case = case_get_for_desk(case.pk)  # counted, as every page reads it
     case_rows_pages(case, {}, desk=desk)  # compiled (the database's features read) once
+    from complaints.selectors.rows import _FIRST_LOCATIONS, _FIRST_WORKS
+
+    ran, run = [], CompiledQuery.list
+    monkeypatch.setattr(CompiledQuery, "list", lambda query, *ids: ran.append(query)
+                        or run(query, *ids))
     with CaptureQueriesContext(connection) as ctx:
         pages = case_rows_pages(case, {}, desk=desk)
         shown = [(loc.url, loc.case.reference, loc.copied_work_titles,
@@ -165,6 +170,7 @@ def test_a_cases_first_page_of_rows_reads_what_the_orm_reads(operator, desk):
                  for loc in pages["locations"]]
         works = [(work.title, work.case.reference) for work in pages["works"]]
     assert len(ctx.captured_queries) == 2
+    assert ran == [_FIRST_LOCATIONS[desk, True], _FIRST_WORKS]  # not the ORM's two
     orm = with_copied_works(case.locations.select_related("owner").order_by("position", "pk"))
     assert [fields(loc) for loc in pages["locations"]] == [fields(loc) for loc in orm]
     assert shown == [(f"https://dreamreel.example/v/{n}", case.reference,

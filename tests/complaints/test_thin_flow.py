@@ -2,7 +2,6 @@
 gets a receipt, an operator answers in the admin, the creator sees it on the page and
 by e-mail."""
 import re
-from html import unescape
 
 import pytest
 from django.core import mail
@@ -11,6 +10,7 @@ from django.urls import reverse
 from complaints.models import Case, Decision, Notification
 from tests.complaints.portal.data import review_and_send
 from tests.factories import png_upload
+from tests.support.pages import written_back
 from tests.support.two_factor import totp_code, totp_device_enrolled
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +137,7 @@ def test_form_error_keeps_what_was_typed(client, creator):
     assert response.status_code == 400
     assert "error-summary" in html
     assert "exact output" in html  # the home page of a site is refused, with what is needed
-    # What was typed, as the browser shows it (a form field writes ' as &#39;).
-    assert "The character's face, hair and costume are reproduced." in unescape(html)
+    assert written_back("The character's face, hair and costume are reproduced.", html)
     assert "Hoshizora Quest" in html
     assert Case.objects.count() == 0
 

@@ -1,7 +1,6 @@
 """Filing every kind of case through the portal, and losing nothing on the way."""
 import re
 from datetime import timedelta
-from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from complaints.services.decisions import decision_record
 from tests.complaints.portal import data as portal_data
 from tests.complaints.portal.data import send
 from tests.factories import file_case, png_upload
+from tests.support.pages import written_back
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_add_a_row_without_javascript_keeps_everything(client, creator):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="works-TOTAL_FORMS" value="2"' in html
-    assert "Hoshizora Quest" in html and "The character's face" in unescape(html)
+    assert "Hoshizora Quest" in html and written_back("The character's face", html)
     assert "error-summary" not in html  # adding a row is not an error
     assert Case.objects.count() == 0
 
