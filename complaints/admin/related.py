@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from complaints.models import Case
 from complaints.selectors.cases import cases_related
+from complaints.templatetags.kotae import dot as dot_between
 
 
 def related_for_desk(case: Case) -> dict:
@@ -24,7 +24,7 @@ def _related_rows(related: list[Case], case: Case) -> str:
     lookups each were the longest loop of the page's template): a box to tick for a
     merge, the case's desk page, its title (cut as the truncatechars filter cuts it), filer
     and status. Every value is escaped as Django's escape does (html.escape)."""
-    dot = escape(pgettext("between the parts of a line", " · "))
+    dot = escape(dot_between())  # the template's {% dot %}
     merged_here = f"{dot}{escape(_('merged here'))}"
     return mark_safe("".join(  # noqa: S308 (every text through escape)
         f'<li><label><input type="checkbox" name="duplicate" value="{other.pk}"'
