@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
@@ -45,13 +45,13 @@ from complaints.models import (
     CannedResponse,
     Case,
     OutputLocation,
-    Work,
 )
 from complaints.selectors.cases import case_get_for_desk
 from complaints.selectors.counter_notices import counter_notices_for_desk
 from complaints.selectors.enforcement import enforcement_orders_of_case
 from complaints.selectors.policies import owners_flagged
 from complaints.selectors.rows import case_owner_ids, case_rows_pages
+from complaints.selectors.search import case_ids_by_words
 from complaints.services.desk import (
     canned_for_case,
     canned_responses_changed,
@@ -171,32 +171,13 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             return queryset.filter(reference=term.upper()), False
         if "@" in term and " " not in term:
             return queryset.filter(filer__email=term.lower()), False
-        at_location = (OutputLocation.objects.filter(url=term).order_by()
-                       .values_list("case_id", flat=True))
         if "://" in term:
-            return queryset.filter(pk__in=at_location), False
+            return queryset.filter(pk__in=OutputLocation.objects.filter(url=term)
+                                   .values_list("case_id", flat=True)), False
         # Words: the matching ids first, each from its own (trigram-indexed) table, so the
-        # queue is then read by primary key rather than by scanning every case. At most
-        # SEARCH_CAP in all: a common word's titles alone fill it, and the works are then
-        # not read (at a million cases the database scans for a common word rather than
-        # gathering its every match from the index; README "Speed").
-        parts = [Case.objects.filter(title__icontains=term).order_by()
-                 .values_list("pk", flat=True)[:SEARCH_CAP + 1],
-                 # Each case once: a catalogue of a thousand works with the word in their
-                 # titles would fill the cap with one case.
-                 Work.objects.filter(title__icontains=term).order_by()
-                 .values_list("case_id", flat=True).distinct()[:SEARCH_CAP + 1],
-                 at_location[:SEARCH_CAP + 1]]
-        # One more than the cap is read, to know whether any match is left out.
-        if connection.features.supports_slicing_ordering_in_compound:  # one round trip
-            found = list(parts[0].union(*parts[1:], all=True)[:SEARCH_CAP + 1])
-        else:
-            found = []
-            for part in parts:
-                if len(found) <= SEARCH_CAP:
-                    found += list(part[:SEARCH_CAP + 1 - len(found)])
-        ids = set(found[:SEARCH_CAP])
-        if len(found) > SEARCH_CAP:
+        # queue is then read by primary key rather than by scanning every case.
+        ids, left_out = case_ids_by_words(term, SEARCH_CAP)
+        if left_out:
             self.message_user(request, _(
                 "Many cases match “%(term)s”; only some of them are shown. Add a word or a "
                 "filter to narrow the search.") % {"term": term}, messages.WARNING)

@@ -125,6 +125,16 @@ def test_a_common_word_shows_some_matches_and_says_so(client, operator, monkeypa
     assert len(rows(html)) == 2 and warning in html
 
 
+def test_a_common_word_shows_its_newest_matches(client, operator, monkeypatch):
+    """When more cases match than are shown, the ones shown are the newest filed."""
+    monkeypatch.setattr("complaints.admin.case.SEARCH_CAP", 2)
+    cases = [file_case(title=f"Sora opening {i}") for i in range(4)]
+    client.force_login(operator)
+    html = queue(client, q="sora opening")[0]
+    assert sorted(rows(html)) == sorted(case.reference for case in cases[2:])
+    assert "only some of them are shown" in html
+
+
 def test_a_catalogue_of_matching_works_counts_as_one_case(client, operator, monkeypatch):
     """A notice listing more works with the word than the cap is one match: the other
     cases naming it are shown too, with no word of warning."""
