@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from complaints.domain.labels import choice_display
 from complaints.domain.languages import notice_language_label
 from complaints.domain.lateness import late_clock
 from complaints.domain.laws import Law
@@ -48,6 +49,7 @@ class TrainingUse(models.TextChoices):
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True)
     kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices, db_index=True)
+    get_kind_display = choice_display("kind")
     status = models.CharField(
         # Plain values as defaults: a migration then names "submitted", not the domain's enum.
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED.value,
@@ -225,6 +227,7 @@ class Work(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="works")
     title = models.CharField(_("title of the work"), max_length=300, db_index=True)
     kind = models.CharField(_("kind of work"), max_length=16, choices=Kind.choices)
+    get_kind_display = choice_display("kind")  # read for every row of the case page
     rights_holder = models.CharField(_("rights holder"), max_length=200, blank=True)
     identifier = models.CharField(
         _("official URL or identifier"), max_length=500, blank=True, db_index=True

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from complaints.domain.labels import choice_display
 from complaints.domain.lateness import clock_is_late
 from complaints.models.calendars import BusinessCalendar
 from complaints.models.cases import Case, CaseKind, Priority
@@ -20,6 +21,7 @@ class Deadline(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     clock = models.CharField(_("clock"), max_length=16, choices=Clock.choices)
+    get_clock_display = choice_display("clock")  # read for every clock of the case page
     started_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due at"), null=True, db_index=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.decisions import Action, Outcome, RejectionReason
+from complaints.domain.labels import choice_display
 from complaints.models.cases import Case
 
 
@@ -17,6 +18,7 @@ class Decision(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    get_outcome_display = choice_display("outcome")
     actions = models.JSONField(_("actions taken"), default=list)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=24, blank=True,
                                         choices=RejectionReason.choices)
