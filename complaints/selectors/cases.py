@@ -24,7 +24,7 @@ from complaints.models import (
     StagedUpload,
     Work,
 )
-from complaints.selectors.queries import CompiledQuery, prefetched
+from complaints.selectors.queries import CompiledQuery, list_together, prefetched
 from complaints.selectors.rows import case_rows_pages, with_row_counts
 
 
@@ -231,14 +231,15 @@ def case_get_for_desk(pk) -> Case:
     """A case with everything its desk page shows, in a fixed number of queries (its works
     and locations a page at a time: complaints.selectors.rows), each compiled once per
     process (complaints.selectors.queries)."""
-    found = _DESK_CASE.list(pk)
+    found, deadlines, evidence, messages, events = list_together(
+        *((query, (pk,)) for query in (_DESK_CASE, _DESK_DEADLINES, _DESK_EVIDENCE,
+                                       _DESK_MESSAGES, _DESK_EVENTS)))
     if not found:
         raise Http404
     case = found[0]
-    prefetched(case, "deadlines", _DESK_DEADLINES.list(pk))
-    prefetched(case, "evidence", _DESK_EVIDENCE.list(pk))
-    case.desk_messages = _DESK_MESSAGES.list(pk)
-    case.desk_events = _DESK_EVENTS.list(pk)
+    prefetched(case, "deadlines", deadlines)
+    prefetched(case, "evidence", evidence)
+    case.desk_messages, case.desk_events = messages, events
     for row in (*case.desk_messages, *case.desk_events):
         row._meta.get_field("case").set_cached_value(row, case)  # as a prefetch does
     # Read only for an appeal: joined to every case's query, the columns of the case

@@ -16,6 +16,7 @@ changes, and planning the case page's joins took longer than running them (1.6 m
 0.9 for the case itself). Only these queries are prepared; Django's own cursors stay as the
 settings make them.
 """
+import contextlib
 import copy
 import threading
 from collections.abc import Callable, Hashable
@@ -59,11 +60,16 @@ class CompiledQuery:
         return compiler, sql, template
 
     def list(self, *ids: int) -> list[Model]:
+        return list_together((self, ids))[0]
+
+    def _statement(self, ids: tuple) -> tuple | None:
+        """The alias, compiler, SQL and parameters that read the rows of `ids` (None: no
+        row can have such an id, and the database would refuse the number)."""
         if len(ids) != self.arity:
             raise TypeError(f"expected {self.arity} ids")
         ids = tuple(int(value) for value in ids)
         if any(not _ID_MIN <= value <= _ID_MAX for value in ids):
-            return []  # no row has such an id (and the database would refuse the number)
+            return None
         alias = router.db_for_read(self.model)
         compiled = self._compiled.get(alias)
         if compiled is None:
@@ -73,14 +79,49 @@ class CompiledQuery:
         prototype, sql, template = compiled
         params = tuple(ids[param] if isinstance(param, _Slot) else param
                        for param in template)
+        return alias, prototype, sql, params
+
+
+def list_together(*calls: tuple[CompiledQuery, tuple]) -> list[list[Model]]:
+    """`[query.list(*ids) for query, ids in calls]`, the queries sent to PostgreSQL in one
+    pipeline: one round trip for all of them instead of one each (the case page's five
+    queries of a case's own rows waited 0.1 ms each for the network, more than they ran)."""
+    statements = [query._statement(tuple(ids)) for query, ids in calls]
+    rows: list[list[tuple]] = [[] for _ in statements]
+    sent = [i for i, statement in enumerate(statements) if statement is not None]
+    for alias in dict.fromkeys(statements[i][0] for i in sent):
         connection = connections[alias]
-        with _preparing_cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        mine = [i for i in sent if statements[i][0] == alias]
+        with _pipeline(connection, len(mine)):
+            cursors = [_preparing_cursor(connection) for _ in mine]
+            try:
+                for i, cursor in zip(mine, cursors, strict=True):
+                    cursor.execute(statements[i][2], statements[i][3])
+                for i, cursor in zip(mine, cursors, strict=True):
+                    rows[i] = cursor.fetchall()
+            finally:
+                for cursor in cursors:
+                    cursor.close()
+    results = []
+    for statement, found in zip(statements, rows, strict=True):
+        if statement is None:
+            results.append([])
+            continue
+        alias, prototype, _sql, _params = statement
         # A copy per call: this thread's connection for the converters.
         compiler = copy.copy(prototype)
-        compiler.connection = connection
-        return list(_instances(compiler, alias, rows))
+        compiler.connection = connections[alias]
+        results.append(list(_instances(compiler, alias, found)))
+    return results
+
+
+def _pipeline(connection: BaseDatabaseWrapper, queries: int):
+    """psycopg's pipeline mode for more than one query on PostgreSQL; nothing elsewhere."""
+    if queries < 2 or connection.vendor != "postgresql" or _Preparing is None:
+        return contextlib.nullcontext()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    return connection.connection.pipeline()
 
 
 def _preparing_cursor(connection: BaseDatabaseWrapper):

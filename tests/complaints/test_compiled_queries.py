@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Case, CaseEvent, Message
 from complaints.selectors.cases import case_get_for_desk, cases_related
-from complaints.selectors.queries import CompiledQuery
+from complaints.selectors.queries import CompiledQuery, list_together
 from complaints.services.cases import LocationData
 from complaints.services.desk import case_assign
 from complaints.services.messages import message_post
@@ -138,6 +138,31 @@ def test_on_postgresql_the_server_plans_a_compiled_query_once_per_connection(cas
     # Django's own queries are not prepared: the deployment's pooler may not keep them.
     list(Message.objects.filter(case_id=cases[0].pk))
     assert len([sql for sql in prepared() if '"complaints_message"' in sql]) == 1
+
+
+def test_queries_sent_together_read_what_each_reads_alone(cases, monkeypatch):
+    """The case page sends its case's own queries together (one pipeline on PostgreSQL):
+    each gets its own rows, in order, and an id no row can have gets none."""
+    pipelines = []
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        real = type(connection.connection).pipeline
+        monkeypatch.setattr(type(connection.connection), "pipeline",
+                            lambda self: pipelines.append(1) or real(self))
+    for case in cases:
+        with CaptureQueriesContext(connection) as ctx:
+            messages, [with_counts], none, again = list_together(
+                (MESSAGES, (case.pk,)), (CASE_WITH_COUNTS, (case.pk,)),
+                (MESSAGES, (10**20,)), (MESSAGES, [case.pk]))
+        assert len(ctx.captured_queries) == 3  # each logged and counted as before
+        alone = MESSAGES.list(case.pk)
+        assert [fields(m) for m in messages] == [fields(m) for m in alone] == [
+            fields(m) for m in again]
+        assert [m.author.email for m in messages] == [m.author.email for m in alone]
+        assert (with_counts.title, with_counts.message_count) == (case.title, len(alone))
+        assert none == []
+    assert len(pipelines) == (len(cases) if connection.vendor == "postgresql" else 0)
+    assert list_together() == []
 
 
 @pytest.mark.parametrize("desk", [False, True])
