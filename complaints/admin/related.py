@@ -9,13 +9,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from complaints.models import Case
-from complaints.selectors.cases import cases_related
 from complaints.templatetags.kotae import dot as dot_between
 
 
-def related_for_desk(case: Case) -> dict:
-    """The template's `related` (the cases) and `related_rows` (their list items)."""
-    related = _with_desk_urls(cases_related(case))
+def related_for_desk(case: Case, related: list[Case]) -> dict:
+    """The template's `related` (the cases, as cases_related reads them) and
+    `related_rows` (their list items)."""
+    related = _with_desk_urls(related)
     return {"related": related, "related_rows": _related_rows(related, case)}
 
 

@@ -298,6 +298,11 @@ def cases_related(case: Case) -> list[Case]:
     return _RELATED.list(case.pk)
 
 
+def cases_related_call(case: Case) -> tuple:
+    """cases_related's compiled query and ids, to be sent with others (list_together)."""
+    return _RELATED, (case.pk,)
+
+
 RELATED_SHOWN = 20
 
 

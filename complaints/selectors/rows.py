@@ -132,10 +132,29 @@ def rows_page_of(rows: list, *, per_page: int = ROWS_PER_PAGE) -> Page:
     return page
 
 
-def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, Page]:
-    """The page of locations and the page of works that `query` (request.GET, or a dict
-    of `locations_page`/`works_page`) asks for."""
+def first_rows_calls(case: Case, query=None, *, desk: bool = False) -> dict[str, tuple]:
+    """The compiled queries `case_rows_pages(case, query)` would run for the first pages
+    it shows (of the lists that have rows), to be sent with other queries
+    (complaints.selectors.queries.list_together) and their rows handed back to it as
+    `first_rows`."""
     query = query or {}
+    names_works = bool(getattr(case, "names_copied_works", True))
+    compiled = {"locations": _FIRST_LOCATIONS[desk, names_works], "works": _FIRST_WORKS}
+    calls = {}
+    for name, first in compiled.items():
+        count = getattr(case, f"{name}_count", None)
+        if count and (count <= ROWS_PER_PAGE or _number(query.get(PAGE_PARAMETERS[name])) == 1):
+            calls[name] = (first, (case.pk,))
+    return calls
+
+
+def case_rows_pages(case: Case, query=None, *, desk: bool = False,
+                    first_rows: dict[str, list] | None = None) -> dict[str, Page]:
+    """The page of locations and the page of works that `query` (request.GET, or a dict
+    of `locations_page`/`works_page`) asks for; `first_rows` the first pages already read
+    (first_rows_calls)."""
+    query = query or {}
+    first_rows = first_rows or {}
     locations = case.locations.all()
     if desk:  # the desk sees who owns each output
         locations = OutputLocation.objects.filter(case=case).select_related("owner")
@@ -147,7 +166,9 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, 
     first_locations = _FIRST_LOCATIONS[desk, bool(names_works)]
     locations_page = rows_page(locations, query.get(PAGE_PARAMETERS["locations"]),
                                count=getattr(case, "locations_count", None),
-                               first=lambda: _of_case(case, first_locations.list(case.pk)))
+                               first=lambda: _of_case(case, first_rows["locations"]
+                                                      if "locations" in first_rows
+                                                      else first_locations.list(case.pk)))
     for location in locations_page.object_list:
         if names_works:
             _hand_over_copied_works(location)
@@ -156,7 +177,9 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False) -> dict[str, 
     return {"locations": locations_page,
             "works": rows_page(case.works.all(), query.get(PAGE_PARAMETERS["works"]),
                                count=getattr(case, "works_count", None),
-                               first=lambda: _of_case(case, _FIRST_WORKS.list(case.pk)))}
+                               first=lambda: _of_case(case, first_rows["works"]
+                                                      if "works" in first_rows
+                                                      else _FIRST_WORKS.list(case.pk)))}
 
 
 def page_summary(page: Page) -> dict:
