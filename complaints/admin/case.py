@@ -25,6 +25,7 @@ from complaints.admin.forms import (
     DeskMessageForm,
     MergeForm,
     PriorityForm,
+    media_rendered_once,
 )
 from complaints.admin.owners import OwnerNameForm, OwnerNamingMixin
 from complaints.admin.queue import (
@@ -404,6 +405,10 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
                    "title": f"{case.reference} · {case.title}", "subtitle": None,
                    **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = media_rendered_once(context["media"])
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def _back_with_errors(self, request, case, **forms):
         for form in forms.values():

@@ -341,3 +341,35 @@ def test_each_request_keeps_its_own_reply_by_date(client, operator, creator):
         assert f"Reply by {when(first_due)}" in _thread_article(html, "First question")
         assert f"Reply by {when(second_due)}" in _thread_article(html, "Second question")
     assert "From the filer" in _thread_article(html, "First answer")
+
+
+def test_the_pages_scripts_follow_the_language_and_the_right(client, operator):
+    """The page's script tags are written once per list of files (media_rendered_once),
+    and each page still gets its own list: the autocomplete's messages in the viewer's
+    language, and none of the autocomplete's files for one who may only view."""
+    from django import forms
+    from django.contrib.auth.models import Permission
+
+    from complaints.admin.forms import media_rendered_once
+
+    def scripts(html):
+        return re.findall(r'<script src="([^"]+)"', html)
+
+    case = file_case()
+    client.force_login(operator)
+    english = scripts(page(client, case))
+    assert "/static/admin/js/vendor/select2/i18n/en.js" in english
+    operator.language = "ja"
+    operator.save(update_fields=["language"])
+    japanese = scripts(page(client, case))
+    assert "/static/admin/js/vendor/select2/i18n/ja.js" in japanese
+    assert not any("i18n/en.js" in src for src in japanese)
+    viewer = UserFactory(is_staff=True, email="vera@kotae.example")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_case"))
+    client.force_login(viewer)
+    assert not any("select2" in src for src in scripts(page(client, case)))
+
+    first, second = forms.Media(js=["a.js"]), forms.Media(js=["a.js", "b.js"], css={
+        "all": ["b.css"]})
+    for media in (first, second, first):
+        assert media_rendered_once(media) == str(media)
