@@ -2,6 +2,8 @@
 case page's assignee."""
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +171,12 @@ class CaseDeskForm(forms.ModelForm):
 
 
 _MEDIA_HTML: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _static_addresses_changed(*, setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES"):  # a test's override: the addresses change
+        _MEDIA_HTML.clear()
 
 
 def media_rendered_once(media: forms.Media) -> str:

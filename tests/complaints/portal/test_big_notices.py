@@ -185,3 +185,34 @@ def test_a_location_naming_a_work_and_its_repeat_copies_it_once(client, creator)
     assert response.status_code == 302
     location = Case.objects.get().locations.get()
     assert [w.title for w in location.works.all()] == ["Hoshizora Quest"]
+
+
+def test_the_desk_shows_the_page_of_rows_asked_for_whatever_is_asked(client, creator,
+                                                                      operator):
+    """The first pages come with the page's other queries (read together); any other
+    page, or a page number past the end or not a number, shows the right rows."""
+    from complaints.selectors.rows import ROWS_PER_PAGE
+
+    n = ROWS_PER_PAGE + 1
+    case = big_case(creator, n, n)
+    url = reverse("admin:complaints_case_change", args=[case.pk])
+    client.force_login(operator)
+    client.get(url)  # caches warm
+
+    def rows(html):
+        return (re.findall(rf'href="{re.escape(URL)}(\d+)"', html),
+                re.findall(r"<strong>Work (\d+)</strong>", html))
+
+    first = [str(i) for i in range(ROWS_PER_PAGE)], [str(i) for i in range(ROWS_PER_PAGE)]
+    last = [str(ROWS_PER_PAGE)]
+    queries, html = _get(client, url)
+    assert rows(html) == first
+    for asked, shown in [({"locations_page": "abc"}, first), ({"locations_page": "-1"}, first),
+                         ({"locations_page": "2"}, (last, first[1])),
+                         ({"locations_page": "99"}, (last, first[1])),
+                         ({"works_page": "2"}, (first[0], last)),
+                         ({"locations_page": "2", "works_page": "2"}, (last, last)),
+                         ({"works_page": "1" + "0" * 30}, (first[0], last))]:
+        asked_queries, html = _get(client, url, **asked)
+        assert rows(html) == shown, asked
+        assert asked_queries == queries, asked

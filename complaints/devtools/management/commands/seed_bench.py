@@ -92,9 +92,9 @@ class Command(BaseCommand):
             if made % 20_000 < BATCH or made == cases:
                 self.stdout.write(f"{made} cases ({time.monotonic() - started:.0f} s)")
         self._sequences_reset()
-        self._statistics_refresh()
         # The rows skipped the services, which keep the answer-quality roll-ups: count them.
         tallies = quality_tallies_rebuild()
+        self._statistics_refresh()
         self.stdout.write(f"{tallies} answer-quality roll-up rows "
                           f"({time.monotonic() - started:.0f} s)")
         self.stdout.write(self.style.SUCCESS(
@@ -111,8 +111,8 @@ class Command(BaseCommand):
         """Bulk inserts leave the planner's statistics and PostgreSQL's visibility map as
         they were before, until autovacuum comes by: a benchmark run straight after would
         time the planner's guesses (the queue took 82 ms at 100,000 cases, 12 ms once the
-        tables were analysed). VACUUM cannot run inside a transaction (a test's): there,
-        ANALYZE alone."""
+        tables were analysed). The whole database, the roll-ups too. VACUUM cannot run
+        inside a transaction (a test's): there, ANALYZE alone."""
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
