@@ -307,17 +307,22 @@ RELATED_SHOWN = 20
 
 
 def _related(pk) -> QuerySet[Case]:
-    # The ORM wrote the UNION's SQL; every value in it is a parameter.
-    ids = RawSQL(*_related_ids(pk).query.sql_with_params())  # noqa: S611
-    # The latest twenty chosen first, then joined to their filers: joined before the
-    # LIMIT, the planner (which cannot count the UNION's rows) hashed every user.
-    latest = (Case.objects.filter(pk__in=ids).exclude(pk=pk).order_by("-submitted_at")
-              .values("pk")[:RELATED_SHOWN])
+    # The latest twenty are the twenty highest ids: a case is written when it is filed,
+    # its submitted_at then. Chosen from the UNION's ids alone, before any case is read:
+    # by submitted_at, each matching case was read first (at a million cases a common
+    # work title matched 672 of them: 4.4 ms, against 0.5 at 100,000). Then joined to
+    # their filers: joined before the LIMIT, the planner hashed every user.
+    # The ORM wrote the UNION's SQL; every value in it and here is a parameter.
+    union, params = _related_ids(pk).query.sql_with_params()
+    latest = RawSQL(  # noqa: S611
+        f"SELECT related.related_id FROM ({union}) related WHERE related.related_id <> %s "
+        f"GROUP BY related.related_id ORDER BY related.related_id DESC "
+        f"LIMIT {RELATED_SHOWN:d}", (*params, pk))
     return (
         Case.objects.filter(pk__in=latest).select_related("filer")
         # What the desk's list of them shows, and no more: twenty whole cases took longer.
         .only("reference", "status", "title", "duplicate_of_id", "submitted_at", "filer__email")
-        .order_by("-submitted_at")
+        .order_by("-submitted_at", "-pk")
     )
 
 
@@ -329,11 +334,12 @@ def _related_ids(pk) -> QuerySet:
     titles = Work.objects.filter(case_id=pk).values("title")
     identifiers = Work.objects.filter(case_id=pk).exclude(identifier="").values("identifier")
     parts = [Case.linked_cases.through.objects.filter(from_case_id=pk)
-             .values_list("to_case_id", flat=True),
-             OutputLocation.objects.filter(url__in=urls).values_list("case_id", flat=True),
-             Work.objects.filter(title__in=titles).values_list("case_id", flat=True),
-             Work.objects.filter(identifier__in=identifiers).values_list("case_id", flat=True)]
-    parts = [part.order_by() for part in parts]  # a compound query has no per-part order
+             .annotate(related_id=F("to_case_id")),
+             OutputLocation.objects.filter(url__in=urls).annotate(related_id=F("case_id")),
+             Work.objects.filter(title__in=titles).annotate(related_id=F("case_id")),
+             Work.objects.filter(identifier__in=identifiers).annotate(related_id=F("case_id"))]
+    # One column, named alike in every part; a compound query has no per-part order.
+    parts = [part.values_list("related_id", flat=True).order_by() for part in parts]
     return parts[0].union(*parts[1:], all=True)
 
 

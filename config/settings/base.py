@@ -115,9 +115,16 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT: a desk query costed over its threshold spent 29 ms compiling to run in 6
     # (README "Speed"). Added to any `?options=` of DATABASE_URL that does not set jit.
+    # No parallel plans either: a gather's workers took 7 ms to start for the related
+    # cases' query, which runs in 1 ms alone, and the desk's queries read a page of rows by
+    # index, not tables (README "Speed"). Added the same way, unless `?options=` sets it.
     options = DATABASES["default"]["OPTIONS"].get("options", "")
-    if "postgresql" in DATABASES["default"]["ENGINE"] and "jit" not in options:
-        DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c jit=off".strip()
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        if "jit" not in options:
+            options = f"{options} -c jit=off".strip()
+        if "max_parallel_workers_per_gather" not in options:
+            options = f"{options} -c max_parallel_workers_per_gather=0"
+        DATABASES["default"]["OPTIONS"]["options"] = options
     # The case page's compiled queries (complaints/selectors/queries.py) are prepared on the
     # server; Django's own cursors bind on the client and never are. DATABASE_PREPARED=false
     # for a pooler that cannot keep prepared statements (PgBouncer before 1.21).
