@@ -315,9 +315,9 @@ def _related(pk) -> QuerySet[Case]:
     # The ORM wrote the UNION's SQL; every value in it and here is a parameter.
     union, params = _related_ids(pk).query.sql_with_params()
     latest = RawSQL(  # noqa: S611
-        f"SELECT related.related_id FROM ({union}) related WHERE related.related_id <> %s "
-        f"GROUP BY related.related_id ORDER BY related.related_id DESC "
-        f"LIMIT {RELATED_SHOWN:d}", (*params, pk))
+        f"SELECT related.related_id FROM ({union}) related "  # noqa: S608 (the ORM's SQL)
+        "WHERE related.related_id <> %s GROUP BY related.related_id "
+        "ORDER BY related.related_id DESC LIMIT %s", (*params, pk, RELATED_SHOWN))
     return (
         Case.objects.filter(pk__in=latest).select_related("filer")
         # What the desk's list of them shows, and no more: twenty whole cases took longer.

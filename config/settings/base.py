@@ -113,18 +113,12 @@ else:
     # host that does not answer); a request gives up after 5 s (README "Every wait
     # bounded"). A `?connect_timeout=` in DATABASE_URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # No JIT: a desk query costed over its threshold spent 29 ms compiling to run in 6
-    # (README "Speed"). Added to any `?options=` of DATABASE_URL that does not set jit.
-    # No parallel plans either: a gather's workers took 7 ms to start for the related
-    # cases' query, which runs in 1 ms alone, and the desk's queries read a page of rows by
-    # index, not tables (README "Speed"). Added the same way, unless `?options=` sets it.
+    # No JIT (a desk query spent 29 ms compiling to run in 6) and no parallel workers (7 ms
+    # to start them for a 1 ms query): README "Speed". Unless DATABASE_URL's `?options=` say.
     options = DATABASES["default"]["OPTIONS"].get("options", "")
-    if "postgresql" in DATABASES["default"]["ENGINE"]:
-        if "jit" not in options:
-            options = f"{options} -c jit=off".strip()
-        if "max_parallel_workers_per_gather" not in options:
-            options = f"{options} -c max_parallel_workers_per_gather=0"
-        DATABASES["default"]["OPTIONS"]["options"] = options
+    for setting in ("jit=off", "max_parallel_workers_per_gather=0"):
+        if setting.split("=")[0] not in options and "postgresql" in DATABASES["default"]["ENGINE"]:
+            options = DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c {setting}".strip()
     # The case page's compiled queries (complaints/selectors/queries.py) are prepared on the
     # server; Django's own cursors bind on the client and never are. DATABASE_PREPARED=false
     # for a pooler that cannot keep prepared statements (PgBouncer before 1.21).
