@@ -4,6 +4,7 @@ dev.py, test.py and prod.py hold only their deltas. Every variable is listed in 
 README with its development and production default.
 """
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,16 +110,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # libpq waits for a connection as long as the operating system lets it (minutes for a
-    # host that does not answer); a request gives up after 5 s (README "Every wait
-    # bounded"). A `?connect_timeout=` in DATABASE_URL wins.
+    # libpq waits as long as the operating system lets it (minutes for a host that does not
+    # answer); a request gives up after 5 s (README "Every wait bounded"), unless the URL says.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT (a desk query spent 29 ms compiling to run in 6) and no parallel workers (7 ms
-    # to start them for a 1 ms query): README "Speed". Unless DATABASE_URL's `?options=` say.
+    # to start for a 1 ms query; the workers' report takes 1.7 s, not 0.9): README "Speed".
     options = DATABASES["default"]["OPTIONS"].get("options", "")
-    for setting in ("jit=off", "max_parallel_workers_per_gather=0"):
-        if setting.split("=")[0] not in options and "postgresql" in DATABASES["default"]["ENGINE"]:
-            options = DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c {setting}".strip()
+    for name, value in (("jit", "off"), ("max_parallel_workers_per_gather", "0")):
+        if not re.search(rf"(-c\s*|--){name}=", options):  # DATABASE_URL's ?options= win
+            options = f"{options} -c {name}={value}".strip()
+    DATABASES["default"]["OPTIONS"]["options"] = options
     # The case page's compiled queries (complaints/selectors/queries.py) are prepared on the
     # server; Django's own cursors bind on the client and never are. DATABASE_PREPARED=false
     # for a pooler that cannot keep prepared statements (PgBouncer before 1.21).

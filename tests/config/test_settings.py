@@ -54,3 +54,26 @@ def test_postgresql_connections_compile_no_plan_just_in_time():
         # Nor start parallel workers: 7 ms to start them for a 1 ms query (the same).
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("", "-c jit=off -c max_parallel_workers_per_gather=0"),
+    # A setting whose name starts like one of them is not it.
+    ("-c jit_above_cost=500000", "-c jit_above_cost=500000 -c jit=off "
+                                 "-c max_parallel_workers_per_gather=0"),
+    # What the URL sets wins; what it sets beside is kept.
+    ("-c statement_timeout=5000 --jit=on", "-c statement_timeout=5000 --jit=on "
+                                           "-c max_parallel_workers_per_gather=0"),
+    ("-c max_parallel_workers_per_gather=2", "-c max_parallel_workers_per_gather=2 -c jit=off"),
+])
+def test_the_database_options_add_to_what_the_url_says(given, expected):
+    from urllib.parse import quote
+
+    code = ("from django.conf import settings; "
+            "print(settings.DATABASES['default']['OPTIONS']['options'])")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+           "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kotae"
+                           + (f"?options={quote(given)}" if given else "")}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
+                            cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == expected, result.stderr
