@@ -114,7 +114,7 @@ else:
     # answer); a request gives up after 5 s (README "Every wait bounded"), unless the URL says.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT (a desk query spent 29 ms compiling to run in 6) and no parallel workers (7 ms
-    # to start for a 1 ms query; the workers' report takes 1.7 s, not 0.9): README "Speed".
+    # to start for a 1 ms query; the report's figures take 3.5 s, not 3.1): README "Speed".
     options = DATABASES["default"]["OPTIONS"].get("options", "")
     for name, value in (("jit", "off"), ("max_parallel_workers_per_gather", "0")):
         if not re.search(rf"(-c\s*|--){name}=", options):  # DATABASE_URL's ?options= win
