@@ -155,6 +155,12 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False,
     (first_rows_calls)."""
     query = query or {}
     first_rows = first_rows or {}
+
+    def first(name: str, compiled: CompiledQuery):
+        """The first page's rows: already read, or read now."""
+        return lambda: _of_case(case, first_rows[name] if name in first_rows
+                                else compiled.list(case.pk))
+
     locations = case.locations.all()
     if desk:  # the desk sees who owns each output
         locations = OutputLocation.objects.filter(case=case).select_related("owner")
@@ -166,9 +172,7 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False,
     first_locations = _FIRST_LOCATIONS[desk, bool(names_works)]
     locations_page = rows_page(locations, query.get(PAGE_PARAMETERS["locations"]),
                                count=getattr(case, "locations_count", None),
-                               first=lambda: _of_case(case, first_rows["locations"]
-                                                      if "locations" in first_rows
-                                                      else first_locations.list(case.pk)))
+                               first=first("locations", first_locations))
     for location in locations_page.object_list:
         if names_works:
             _hand_over_copied_works(location)
@@ -177,9 +181,7 @@ def case_rows_pages(case: Case, query=None, *, desk: bool = False,
     return {"locations": locations_page,
             "works": rows_page(case.works.all(), query.get(PAGE_PARAMETERS["works"]),
                                count=getattr(case, "works_count", None),
-                               first=lambda: _of_case(case, first_rows["works"]
-                                                      if "works" in first_rows
-                                                      else _FIRST_WORKS.list(case.pk)))}
+                               first=first("works", _FIRST_WORKS))}
 
 
 def page_summary(page: Page) -> dict:
