@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from accounts.backends import USER_BACKEND
 from accounts.forms import (
     ApiTokenForm,
     InvitationForm,
@@ -111,7 +112,7 @@ def verify(request, uidb64, token):
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is not None and user_verify_email(user=user, token=token):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=USER_BACKEND)
         messages.success(request, _("Your e-mail address is confirmed. Welcome to Kotae."))
         return redirect(_safe_next(request) or "complaints:case_list")
     return render(request, "accounts/verify_failed.html", status=400)

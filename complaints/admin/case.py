@@ -51,7 +51,6 @@ from complaints.selectors.cases import case_get_for_desk, cases_related_call
 from complaints.selectors.counter_notices import counter_notices_for_desk
 from complaints.selectors.enforcement import enforcement_orders_call
 from complaints.selectors.policies import owners_flagged
-from complaints.selectors.queries import list_together
 from complaints.selectors.rows import case_owner_ids, case_rows_pages, first_rows_calls
 from complaints.selectors.search import case_ids_by_words
 from complaints.services.desk import (
@@ -67,6 +66,7 @@ from complaints.services.desk import (
 from complaints.services.messages import message_post
 from complaints.templatetags.kotae import when as when_filter
 from config.pagination import CappedCountPaginator
+from config.queries import list_together
 
 # 300: at a million cases a common word's first 301 titles are found by scanning about 5,000
 # rows, as fast as at 100,000 (README "Speed"); three pages of a hundred, then a warning.

@@ -24,8 +24,8 @@ from complaints.models import (
     StagedUpload,
     Work,
 )
-from complaints.selectors.queries import CompiledQuery, list_together, prefetched
 from complaints.selectors.rows import case_rows_pages, with_row_counts
+from config.queries import CompiledQuery, list_together, prefetched
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -230,7 +230,7 @@ _DESK_EVENTS = CompiledQuery(
 def case_get_for_desk(pk) -> Case:
     """A case with everything its desk page shows, in a fixed number of queries (its works
     and locations a page at a time: complaints.selectors.rows), each compiled once per
-    process (complaints.selectors.queries)."""
+    process (config.queries)."""
     found, deadlines, evidence, messages, events = list_together(
         *((query, (pk,)) for query in (_DESK_CASE, _DESK_DEADLINES, _DESK_EVIDENCE,
                                        _DESK_MESSAGES, _DESK_EVENTS)))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from complaints.domain.enforcement import EnforcementState
 from complaints.models import EnforcementOrder
-from complaints.selectors.queries import CompiledQuery
+from config.queries import CompiledQuery
 
 
 def enforcement_orders() -> QuerySet:

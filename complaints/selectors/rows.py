@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 
 from complaints.models import Case, OutputLocation, Work
-from complaints.selectors.queries import CompiledQuery
+from config.queries import CompiledQuery
 
 ROWS_PER_PAGE = 100
 PAGE_PARAMETERS = {"locations": "locations_page", "works": "works_page"}
@@ -135,7 +135,7 @@ def rows_page_of(rows: list, *, per_page: int = ROWS_PER_PAGE) -> Page:
 def first_rows_calls(case: Case, query=None, *, desk: bool = False) -> dict[str, tuple]:
     """The compiled queries `case_rows_pages(case, query)` would run for the first pages
     it shows (of the lists that have rows), to be sent with other queries
-    (complaints.selectors.queries.list_together) and their rows handed back to it as
+    (config.queries.list_together) and their rows handed back to it as
     `first_rows`."""
     query = query or {}
     names_works = bool(getattr(case, "names_copied_works", True))

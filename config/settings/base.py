@@ -120,7 +120,7 @@ else:
         if not re.search(rf"(-c\s*|--){name}=", options):  # DATABASE_URL's ?options= win
             options = f"{options} -c {name}={value}".strip()
     DATABASES["default"]["OPTIONS"]["options"] = options
-    # The case page's compiled queries (complaints/selectors/queries.py) are prepared on the
+    # The case page's compiled queries (config/queries.py) are prepared on the
     # server; Django's own cursors bind on the client and never are. DATABASE_PREPARED=false
     # for a pooler that cannot keep prepared statements (PgBouncer before 1.21).
     if env.bool("DATABASE_PREPARED", default=True):
@@ -150,11 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Login throttling (django-axes; README "Login throttling"). Its backend comes before
-# ModelBackend and refuses a locked user+address before any password is checked.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# the passwords' backend (ModelBackend, its user read compiled: accounts/backends.py) and
+# refuses a locked user+address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UserBackend"]
 # Attempts are database rows, shared by every web process (a laptop's cache is not).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Locked: this account name from this address, never the account everywhere (so nobody can
@@ -388,6 +386,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read by one SQL statement
 # Staff sessions end after this long idle, and this long at most (accounts.middleware).
 KOTAE_STAFF_SESSION_IDLE = timedelta(minutes=30)
 KOTAE_STAFF_SESSION_MAX = timedelta(hours=12)

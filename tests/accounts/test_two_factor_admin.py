@@ -32,7 +32,7 @@ def test_force_login_passes_the_second_factor_in_the_test_settings(client, opera
 
 def test_a_password_never_logs_in_through_the_helper(client, operator):
     assert logs_in(client, operator.email, "pw-for-tests-1")
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "accounts.backends.UserBackend"
     assert client.get("/admin/").status_code == 302  # the second factor is still asked for
 
 
@@ -47,7 +47,7 @@ def test_production_settings_have_no_force_login_helper_and_refuse_one():
     result = _production("from django.conf import settings; "
                          "print(settings.AUTHENTICATION_BACKENDS)")
     assert result.returncode == 0, result.stderr
-    assert HELPER not in result.stdout and "ModelBackend" in result.stdout
+    assert HELPER not in result.stdout and "accounts.backends.UserBackend" in result.stdout
     # Were it ever added to the shared settings, production would not start.
     result = _production(f"import config.settings.base as base; "
                          f"base.AUTHENTICATION_BACKENDS.insert(0, {HELPER!r}); "

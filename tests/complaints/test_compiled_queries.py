@@ -1,4 +1,4 @@
-"""A query compiled once (complaints.selectors.queries) reads what the ORM reads: the same
+"""A query compiled once (config.queries) reads what the ORM reads: the same
 rows, the same values, select_related objects and annotations, for every id it is given,
 from any thread; and the case page built from such queries shows what it showed."""
 import threading
@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Case, CaseEvent, Message
 from complaints.selectors.cases import case_get_for_desk, cases_related
-from complaints.selectors.queries import CompiledQuery, list_together
 from complaints.services.cases import LocationData
 from complaints.services.desk import case_assign
 from complaints.services.messages import message_post
+from config.queries import CompiledQuery, list_together
 from tests.factories import file_case, png_upload
 
 pytestmark = pytest.mark.django_db
