@@ -3,14 +3,35 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth import get_user as auth_get_user
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django_otp.middleware import OTPMiddleware
 
-from accounts.backends import FORCE_LOGIN_BACKEND
+from accounts.backends import FORCE_LOGIN_BACKEND, reading_with
 from accounts.language import speak_programs_language
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's (request.user, read when first used, and request.auser), but Django's
+    get_user runs while the session is the one being read: its store reads the user it
+    names in the same statement, and accounts.backends.UserBackend hands that user over
+    instead of reading it again."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _signed_in_user(request))
+
+
+def _signed_in_user(request):
+    if not hasattr(request, "_cached_user"):  # as django.contrib.auth.middleware.get_user
+        with reading_with(request.session):
+            request._cached_user = auth_get_user(request)
+    return request._cached_user
 
 
 class UserPreferencesMiddleware:

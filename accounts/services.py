@@ -114,6 +114,8 @@ def user_role_set(*, user: User, role: str, actor: User | None = None) -> User:
     if role != Role.CREATOR:
         user.groups.add(groups[role])
     user.save(update_fields=["is_staff"])
+    for read in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_group_names"):
+        user.__dict__.pop(read, None)  # what was read of the old role (UserBackend)
     return user
 
 

@@ -1,41 +1,58 @@
-"""The session store (SESSION_ENGINE): Django's database sessions, with the read that every
-signed-in request makes written once as SQL instead of built through the ORM each time.
+"""The session store (SESSION_ENGINE): Django's database sessions, kept in
+accounts.models.Session, which also names the user signed in. Every signed-in request
+reads its session and its user: here that is one statement, compiled once
+(config/queries.py), where Django's store and ModelBackend built two through the ORM
+(0.8 ms and 0.5 ms of the case page's request, and two round trips; README "Speed").
 
-Building `Session.objects.get(session_key=…, expire_date__gt=now)` took 0.6 ms of the
-0.8 ms a session read cost on the case page; the statement below runs in 0.2 (README
-"Speed"). It reads the same row the ORM reads: the key given, not yet expired. Writing,
-ending and clearing sessions are Django's own.
+The session is read as Django's store reads it: the key given, not yet expired (the expiry
+compared here, with the same clock). The user read with it waits in `user_read` for
+accounts.backends.UserBackend, which still takes only the user Django's `get_user` asks
+for (its checks of the backend and the session's hash are Django's own). Writing, ending
+and clearing sessions are Django's.
 """
+import functools
+
+from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
-from django.db import connections, router
 from django.utils import timezone
+
+from config.queries import CompiledQuery
+
+
+def _model():
+    return apps.get_model("accounts", "Session")  # (its model names this store: no import)
+
+
+@functools.cache  # at the first use, once the models are loaded
+def _session_by_key() -> CompiledQuery:
+    Session = _model()
+    return CompiledQuery(
+        Session, lambda key: Session.objects.filter(session_key=key).select_related("user"),
+        text=True)
 
 
 class SessionStore(db.SessionStore):
-    _select: dict[str, str] = {}  # the SQL, per database vendor
+    user_read = None  # the user named by the session, read with it
+
+    @classmethod
+    def get_model_class(cls):
+        return _model()
 
     def _get_session_from_db(self):
         key = self.session_key  # None for a key Django would not accept (too short)
-        row = None
-        if key is not None:
-            connection = connections[router.db_for_read(self.model)]
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            with connection.cursor() as cursor:
-                cursor.execute(self._sql(connection), [key, now])
-                row = cursor.fetchone()
-        if row is None:
+        found = _session_by_key().list(key) if key is not None else []
+        session = found[0] if found else None
+        if session is None or session.expire_date <= timezone.now():
             self._session_key = None  # as Django's store: a new key if anything is saved
             return None
-        return self.model(session_key=key, session_data=row[0])
+        self.user_read = session.user
+        return session
 
-    def _sql(self, connection) -> str:
-        sql = self._select.get(connection.vendor)
-        if sql is None:
-            meta, quote = self.model._meta, connection.ops.quote_name
-            column = {name: quote(meta.get_field(name).column)
-                      for name in ("session_key", "session_data", "expire_date")}
-            # The names are the model's, quoted; the values are bound parameters.
-            sql = (f"SELECT {column['session_data']} FROM {quote(meta.db_table)} "  # noqa: S608
-                   f"WHERE {column['session_key']} = %s AND {column['expire_date']} > %s")
-            self._select[connection.vendor] = sql
-        return sql
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        try:
+            session.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):  # no one signed in
+            session.user_id = None
+        return session

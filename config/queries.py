@@ -8,8 +8,9 @@ the stand-ins were and turns the rows into model instances as the ORM's own iter
 (django.db.models.query.ModelIterable). The queryset is the one definition; only the
 compiling is saved.
 
-A stand-in is a negative id no row has, so no fixed parameter of the query can be taken
-for one; the build must use each argument only as an id to compare with.
+A stand-in is a negative id no row has (or, for text, a string no key has), so no fixed
+parameter of the query can be taken for one; the build must use each argument only as a
+value to compare with.
 
 On PostgreSQL the query is also prepared on the server, once per connection: its SQL never
 changes, and planning the case page's joins took longer than running them (1.6 ms against
@@ -27,6 +28,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
 _STAND_IN = -3_000_000_000
+_STAND_IN_TEXT = "kotae:compiled-query:stand-in:"  # text no key has (keys are [a-z0-9])
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # a 64-bit id column's range
 
 
@@ -36,15 +38,18 @@ class _Slot(int):
 
 class CompiledQuery:
     """`build(*ids)` returns a queryset of model instances (no values(), no prefetch);
-    `CompiledQuery(build).list(*ids)` is `list(build(*ids))`, compiled once per database."""
+    `CompiledQuery(build).list(*ids)` is `list(build(*ids))`, compiled once per database.
+    With `text=True` the arguments are strings (a session's key), not ids."""
 
-    def __init__(self, model: type[Model], build: Callable[..., QuerySet], arity: int = 1):
-        self.model, self.build, self.arity = model, build, arity
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], arity: int = 1,
+                 *, text: bool = False):
+        self.model, self.build, self.arity, self.text = model, build, arity, text
         self._compiled: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
     def _compile(self, alias: str):
-        stand_ins = [_STAND_IN - i for i in range(self.arity)]
+        stand_ins = ([f"{_STAND_IN_TEXT}{i}" for i in range(self.arity)] if self.text
+                     else [_STAND_IN - i for i in range(self.arity)])
         queryset = self.build(*stand_ins)
         if (queryset.model is not self.model or queryset._prefetch_related_lookups
                 or queryset._iterable_class is not ModelIterable):
@@ -67,9 +72,12 @@ class CompiledQuery:
         row can have such an id, and the database would refuse the number)."""
         if len(ids) != self.arity:
             raise TypeError(f"expected {self.arity} ids")
-        ids = tuple(int(value) for value in ids)
-        if any(not _ID_MIN <= value <= _ID_MAX for value in ids):
-            return None
+        if self.text:
+            ids = tuple(str(value) for value in ids)
+        else:
+            ids = tuple(int(value) for value in ids)
+            if any(not _ID_MIN <= value <= _ID_MAX for value in ids):
+                return None
         alias = router.db_for_read(self.model)
         compiled = self._compiled.get(alias)
         if compiled is None:

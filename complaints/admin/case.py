@@ -66,7 +66,6 @@ from complaints.services.desk import (
 from complaints.services.messages import message_post
 from complaints.templatetags.kotae import when as when_filter
 from config.pagination import CappedCountPaginator
-from config.queries import list_together
 
 # 300: at a million cases a common word's first 301 titles are found by scanning about 5,000
 # rows, as fast as at 100,000 (README "Speed"); three pages of a hundred, then a warning.
@@ -344,11 +343,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
 
     def _desk_context(self, request, case, **forms):
         chosen = request.GET.get("canned", "")
-        # The page's other compiled queries, sent together: one round trip.
-        calls = {**first_rows_calls(case, request.GET, desk=True),
-                 "related": cases_related_call(case), "orders": enforcement_orders_call(case)}
-        calls = {name: call for name, call in calls.items() if call is not None}
-        read = dict(zip(calls, list_together(*calls.values()), strict=True))
+        read = case.read_with  # the page's other queries, sent with the case's (change_view)
         pages = case_rows_pages(case, request.GET, desk=True, first_rows=read)
         works = pages["works"]
         # The canned responses name every work: the page of works holds them all, mostly.
@@ -373,7 +368,7 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
                                                                               request.user),
             "answer_form": forms.get("answer_form") or answer_form_for(case),
             **related_for_desk(case, read["related"]),
-            "orders": read.get("orders", []),
+            "orders": read["orders"],
             # Shown, never edited: the owner's statements are theirs (no admin form has them).
             **counter_notices_for_desk(case),
             "first_decision": getattr(case.appeal_of, "decision", None) if case.appeal_of_id
@@ -394,7 +389,12 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
                                                  **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = case_get_for_desk(object_id) if str(object_id).isdigit() else None
+        case = None
+        if str(object_id).isdecimal():  # with the page's other queries: one round trip
+            pk = int(object_id)
+            case = case_get_for_desk(pk, also={
+                **first_rows_calls(pk, request.GET, desk=True),
+                "related": cases_related_call(pk), "orders": enforcement_orders_call(pk)})
         if case is None:
             return super().change_view(request, object_id, form_url, extra_context)
         request._desk_case = case

@@ -227,16 +227,19 @@ _DESK_EVENTS = CompiledQuery(
     CaseEvent, lambda pk: CaseEvent.objects.filter(case_id=pk).select_related("actor"))
 
 
-def case_get_for_desk(pk) -> Case:
+def case_get_for_desk(pk, also: dict[str, tuple] | None = None) -> Case:
     """A case with everything its desk page shows, in a fixed number of queries (its works
     and locations a page at a time: complaints.selectors.rows), each compiled once per
-    process (config.queries)."""
-    found, deadlines, evidence, messages, events = list_together(
+    process (config.queries). `also`: the page's other compiled queries by name, as
+    (query, ids), sent in the same round trip; their rows are the case's `read_with`."""
+    also = also or {}
+    found, deadlines, evidence, messages, events, *others = list_together(
         *((query, (pk,)) for query in (_DESK_CASE, _DESK_DEADLINES, _DESK_EVIDENCE,
-                                       _DESK_MESSAGES, _DESK_EVENTS)))
+                                       _DESK_MESSAGES, _DESK_EVENTS)), *also.values())
     if not found:
         raise Http404
     case = found[0]
+    case.read_with = dict(zip(also, others, strict=True))
     prefetched(case, "deadlines", deadlines)
     prefetched(case, "evidence", evidence)
     case.desk_messages, case.desk_events = messages, events
@@ -298,9 +301,10 @@ def cases_related(case: Case) -> list[Case]:
     return _RELATED.list(case.pk)
 
 
-def cases_related_call(case: Case) -> tuple:
-    """cases_related's compiled query and ids, to be sent with others (list_together)."""
-    return _RELATED, (case.pk,)
+def cases_related_call(pk: int) -> tuple:
+    """cases_related's compiled query and ids for case `pk`, to be sent with others
+    (list_together)."""
+    return _RELATED, (pk,)
 
 
 RELATED_SHOWN = 20

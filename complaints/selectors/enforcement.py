@@ -54,8 +54,8 @@ _CASE_ORDERS = CompiledQuery(
     EnforcementOrder, lambda pk: EnforcementOrder.objects.filter(case_id=pk))
 
 
-def enforcement_orders_call(case) -> tuple | None:
-    """The compiled query and ids of a decided case's orders to the AI product, latest
-    first, to be sent with the case page's other queries (list_together); None for a case
-    with no decision, which has none."""
-    return (_CASE_ORDERS, (case.pk,)) if getattr(case, "decision", None) is not None else None
+def enforcement_orders_call(pk: int) -> tuple:
+    """The compiled query and ids of case `pk`'s orders to the AI product, latest first, to
+    be sent with the case page's other queries (list_together): none for a case with no
+    decision."""
+    return _CASE_ORDERS, (pk,)

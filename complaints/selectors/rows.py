@@ -132,20 +132,16 @@ def rows_page_of(rows: list, *, per_page: int = ROWS_PER_PAGE) -> Page:
     return page
 
 
-def first_rows_calls(case: Case, query=None, *, desk: bool = False) -> dict[str, tuple]:
-    """The compiled queries `case_rows_pages(case, query)` would run for the first pages
-    it shows (of the lists that have rows), to be sent with other queries
-    (config.queries.list_together) and their rows handed back to it as
-    `first_rows`."""
+def first_rows_calls(pk: int, query=None, *, desk: bool = False) -> dict[str, tuple]:
+    """The compiled queries for the first pages of case `pk`'s locations and works, to be
+    sent before the case is read, with its own queries (config.queries.list_together),
+    and their rows handed to case_rows_pages as `first_rows`: it uses them where it shows
+    a first page. Left out for a list `query` asks a later page of (read then as asked);
+    sent for a list with no rows, whose query finds none at no extra round trip."""
     query = query or {}
-    names_works = bool(getattr(case, "names_copied_works", True))
-    compiled = {"locations": _FIRST_LOCATIONS[desk, names_works], "works": _FIRST_WORKS}
-    calls = {}
-    for name, first in compiled.items():
-        count = getattr(case, f"{name}_count", None)
-        if count and (count <= ROWS_PER_PAGE or _number(query.get(PAGE_PARAMETERS[name])) == 1):
-            calls[name] = (first, (case.pk,))
-    return calls
+    compiled = {"locations": _FIRST_LOCATIONS[desk, True], "works": _FIRST_WORKS}
+    return {name: (first, (pk,)) for name, first in compiled.items()
+            if _number(query.get(PAGE_PARAMETERS[name])) == 1}
 
 
 def case_rows_pages(case: Case, query=None, *, desk: bool = False,

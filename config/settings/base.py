@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "config.middleware.ImpossibleInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's: the user read with the session
     "accounts.middleware.StaffSessionMiddleware",
     # django-otp's OTPMiddleware (request.user.is_verified()), after the staff session check.
     "accounts.middleware.SecondFactorMiddleware",

@@ -4,9 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
+from accounts.models import Session
 from complaints.models import Case
 from tests.browser.helpers import PASSWORD, en, log_in
 from tests.browser.test_portal_browser import FORM_URL, fill_complaint, png, row, send

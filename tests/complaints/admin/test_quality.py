@@ -369,13 +369,14 @@ def test_queries_do_not_grow_with_cases_or_operators(client, supervisor, cases,
     operators = [staff_user(email=f"op{n}@kotae.example") for n in range(cases // 5 + 1)]
     _decided_cases(cases, operators, UserFactory())
     client.force_login(supervisor)
-    # Session, user, role, the roll-ups, the names (the admin's menu of apps, two
-    # permission queries, is built only by a page that shows it: config/admin.py).
-    with django_assert_num_queries(5):
+    # Session and user (one query: accounts/sessions.py), role, the roll-ups, the names
+    # (the admin's menu of apps, and its permission query, is built only by a page that
+    # shows it: config/admin.py).
+    with django_assert_num_queries(4):
         response = client.get(URL, {"period": "all"})
     assert response.status_code == 200
     assert row(response, "quality-kinds", "All kinds")[1] == str(cases)
     # A period starting mid-hour: its first part-hour is counted from the cases (one more).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(URL, {"period": "last_30"})
     assert row(response, "quality-kinds", "All kinds")[1] == str(cases)

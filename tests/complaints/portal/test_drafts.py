@@ -5,11 +5,11 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Session
 from complaints.models import Case, StagedUpload
 from tests.complaints.portal import data as portal_data
 from tests.complaints.portal.data import send
