@@ -341,16 +341,26 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             return case
         return super().get_object(request, object_id, from_field)
 
-    def _desk_context(self, request, case, **forms):
+    def _compose_context(self, request, case, works, **forms) -> dict:
+        """The forms to write, decide and answer with: only an open case shows them."""
+        if not case.is_open:
+            return {}
         chosen = request.GET.get("canned", "")
-        read = case.read_with  # the page's other queries, sent with the case's (change_view)
-        pages = case_rows_pages(case, request.GET, desk=True, first_rows=read)
-        works = pages["works"]
         # The canned responses name every work: the page of works holds them all, mostly.
         every_work = (list(works) if works.number == 1 and not works.has_next() else None)
         canned = canned_for_case(case=case, works=every_work)
         initial_body = next((text for c, text in canned if str(c.pk) == chosen), "")
-        return {
+        return {"canned": canned, "canned_chosen": chosen,
+                "message_form": forms.get("message_form") or DeskMessageForm(
+                    initial={"body": initial_body}),
+                "decision_form": forms.get("decision_form") or decision_form_for(
+                    case, request.user),
+                "answer_form": forms.get("answer_form") or answer_form_for(case)}
+
+    def _desk_context(self, request, case, **forms):
+        read = case.read_with  # the page's other queries, sent with the case's (change_view)
+        pages = case_rows_pages(case, request.GET, desk=True, first_rows=read)
+        return {**self._compose_context(request, case, pages["works"], **forms),
             "case": case,
             "thread": case.desk_messages,
             "events": case.desk_events,
@@ -360,13 +370,6 @@ class CaseAdmin(OwnerNamingMixin, DecidingMixin, admin.ModelAdmin):
             "retractions": case.desk_retractions,
             "evidence": case.evidence.all(),
             "decision": getattr(case, "decision", None),
-            "canned": canned,
-            "canned_chosen": chosen,
-            "message_form": forms.get("message_form") or DeskMessageForm(
-                initial={"body": initial_body}),
-            "decision_form": forms.get("decision_form") or decision_form_for(case,
-                                                                              request.user),
-            "answer_form": forms.get("answer_form") or answer_form_for(case),
             **related_for_desk(case, read["related"]),
             "orders": read["orders"],
             # Shown, never edited: the owner's statements are theirs (no admin form has them).
