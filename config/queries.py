@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
@@ -147,9 +148,23 @@ def _preparing_cursor(connection: BaseDatabaseWrapper):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        # Django's own step for wrapping a new cursor (BaseDatabaseWrapper._cursor); it
-        # has no public way to ask for a cursor of another class.
-        return connection._prepare_cursor(_Preparing(connection.connection))
+        cursor = _Preparing(connection.connection)
+    # Django's own steps for wrapping a new cursor (BaseDatabaseWrapper._prepare_cursor);
+    # it has no public way to ask for a cursor of another class.
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return _LoggedAsWritten(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+class _LoggedAsWritten(CursorDebugWrapper):
+    """Django's logging cursor (DEBUG, or a test counting queries), but a statement is logged
+    as written, its %s and its parameters apart: psycopg keeps no text of a prepared
+    statement, where Django reads the one it logs (it logged None)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return super(CursorDebugWrapper, self).execute(sql, params)
 
 
 try:
