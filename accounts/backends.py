@@ -79,6 +79,12 @@ class UserBackend(ModelBackend):
 _GROUP = " group"  # no application's label: it has a space
 
 
+def permissions_forget(user) -> None:
+    """Forget what was read of `user`'s permissions and groups (their role changed)."""
+    for read in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_group_names"):
+        user.__dict__.pop(read, None)
+
+
 def _pairs(permissions):
     return permissions.values_list("content_type__app_label", "codename").order_by()
 

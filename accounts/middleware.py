@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
-from django.contrib.auth import get_user as auth_get_user
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
@@ -28,10 +27,8 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
 
 
 def _signed_in_user(request):
-    if not hasattr(request, "_cached_user"):  # as django.contrib.auth.middleware.get_user
-        with reading_with(request.session):
-            request._cached_user = auth_get_user(request)
-    return request._cached_user
+    with reading_with(request.session):
+        return auth_middleware.get_user(request)
 
 
 class UserPreferencesMiddleware:

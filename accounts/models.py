@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.time_zones import available_time_zones
@@ -260,6 +260,12 @@ class Session(AbstractBaseSession):
     class Meta(AbstractBaseSession.Meta):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        # Never the key (Django's own __str__): it is the cookie that signs someone in,
+        # and the admin lists a user's sessions before deleting them.
+        return _("Session until %(end)s") % {
+            "end": formats.date_format(timezone.localtime(self.expire_date), "DATETIME_FORMAT")}
 
     @classmethod
     def get_session_store_class(cls):

@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy
 
+from accounts.backends import permissions_forget
 from accounts.models import (
     ApiToken,
     Language,
@@ -114,8 +115,7 @@ def user_role_set(*, user: User, role: str, actor: User | None = None) -> User:
     if role != Role.CREATOR:
         user.groups.add(groups[role])
     user.save(update_fields=["is_staff"])
-    for read in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_group_names"):
-        user.__dict__.pop(read, None)  # what was read of the old role (UserBackend)
+    permissions_forget(user)  # what was read of the old role
     return user
 
 

@@ -9,6 +9,7 @@ import math
 from celery import shared_task
 from django.db import DatabaseError
 
+from accounts.sessions import sessions_clear_expired
 from complaints.services.dsa_statements import dsa_statement_deliver, dsa_statements_due_ids
 from complaints.services.evidence import staged_uploads_purge
 from complaints.services.outbox import (
@@ -78,6 +79,13 @@ def notifications_sweep() -> int:
 def staged_uploads_purge_task() -> int:
     """Delete files kept for filings that were never sent (older than a day)."""
     return staged_uploads_purge()
+
+
+@shared_task(name="complaints.tasks.sessions_clear_task",
+             acks_late=True, time_limit=600, soft_time_limit=580)
+def sessions_clear_task() -> int:
+    """Delete expired sessions (with the drafts they kept)."""
+    return sessions_clear_expired()
 
 
 @shared_task(name="complaints.tasks.deadlines_sweep_task",

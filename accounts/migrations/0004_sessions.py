@@ -12,31 +12,41 @@ NEW_BACKEND = "accounts.backends.UserBackend"  # ModelBackend, its reads compile
 
 
 def move_live_sessions(apps, schema_editor):
-    """Every session not yet expired moves to the new table, naming its user, so nobody is
-    signed out and no draft kept in a session is lost; a session signed in through
-    ModelBackend now names UserBackend. The old table is emptied: nothing clears it now."""
-    old, new = apps.get_model("sessions", "Session"), apps.get_model("accounts", "Session")
-    alias = schema_editor.connection.alias
+    """Every session not yet expired is copied to the new table, naming its user, so nobody
+    is signed out and no draft kept in a session is lost; a session signed in through
+    ModelBackend now names UserBackend. Django's table keeps its rows for workers of the
+    release before, until they expire (accounts.sessions.sessions_clear_expired). Run
+    again, it copies only what is not there yet."""
+    _copy(apps.get_model("sessions", "Session"), apps.get_model("accounts", "Session"),
+          schema_editor.connection.alias, OLD_BACKEND, NEW_BACKEND, with_user=True)
+
+
+def move_back(apps, schema_editor):
+    """Back to Django's table, signed in through ModelBackend again."""
+    _copy(apps.get_model("accounts", "Session"), apps.get_model("sessions", "Session"),
+          schema_editor.connection.alias, NEW_BACKEND, OLD_BACKEND, with_user=False)
+
+
+def _copy(source, target, alias, from_backend, to_backend, *, with_user):
     store = SessionStore()  # the same signing salt as accounts.sessions.SessionStore's
     batch = []
-    rows = old.objects.using(alias).filter(expire_date__gt=timezone.now())
+    rows = source.objects.using(alias).filter(expire_date__gt=timezone.now())
     for row in rows.iterator(chunk_size=2000):
         data = store.decode(row.session_data)
-        if not data:
-            continue  # unreadable (another secret key): it reads as empty anyway
         encoded = row.session_data
-        if data.get(BACKEND_SESSION_KEY) == OLD_BACKEND:
-            data[BACKEND_SESSION_KEY] = NEW_BACKEND
+        if data.get(BACKEND_SESSION_KEY) == from_backend:
+            data[BACKEND_SESSION_KEY] = to_backend
             encoded = store.encode(data)
-        user_id = str(data.get(SESSION_KEY, ""))
-        batch.append(new(session_key=row.session_key, session_data=encoded,
-                         expire_date=row.expire_date,
-                         user_id=int(user_id) if user_id.isdecimal() else None))
+        copy = target(session_key=row.session_key, session_data=encoded,
+                      expire_date=row.expire_date)
+        if with_user:
+            user_id = str(data.get(SESSION_KEY, ""))
+            copy.user_id = int(user_id) if user_id.isdecimal() else None
+        batch.append(copy)
         if len(batch) == 2000:
-            new.objects.using(alias).bulk_create(batch)
+            target.objects.using(alias).bulk_create(batch, ignore_conflicts=True)
             batch.clear()
-    new.objects.using(alias).bulk_create(batch)
-    old.objects.using(alias).all().delete()
+    target.objects.using(alias).bulk_create(batch, ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):
@@ -61,5 +71,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(move_live_sessions, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(move_live_sessions, move_back, elidable=True),
     ]

@@ -101,8 +101,8 @@ def _first_page(queryset: QuerySet) -> QuerySet:
     return queryset.order_by("position", "pk")[:ROWS_PER_PAGE]
 
 
-# A case's first page of each list, compiled once per process (complaints.selectors.
-# queries): for the desk (with each output's owner) or not, and with the works each
+# A case's first page of each list, compiled once per process (config/queries.py): for
+# the desk (with each output's owner) or not, and with the works each
 # location copies or not.
 def _first_locations(desk: bool, copies: bool) -> CompiledQuery:
     def build(pk):

@@ -327,6 +327,7 @@ KOTAE_TASK_QUEUES = {
     "complaints.tasks.staff_digests_task": "sweep",  # writes the digests; "bulk" sends them
     "complaints.tasks.failed_emails_summary_task": "sweep",  # likewise
     "complaints.tasks.staged_uploads_purge_task": "sweep",
+    "complaints.tasks.sessions_clear_task": "sweep",
     "complaints.tasks.transparency_refresh_task": "sweep",
     "complaints.tasks.notification_deliver_task": "interactive",
     "complaints.tasks.notifications_deliver_many_task": "bulk",
@@ -373,10 +374,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.failed_emails_summary_task",
         "schedule": 300.0,
     },
-    "staged-uploads-purge": {
-        "task": "complaints.tasks.staged_uploads_purge_task",
-        "schedule": 3600.0,
-    },
+    "staged-uploads-purge": {"task": "complaints.tasks.staged_uploads_purge_task",
+                             "schedule": 3600.0},
+    "sessions-clear": {"task": "complaints.tasks.sessions_clear_task", "schedule": 3600.0},
     # The public transparency figures (the page reads the last stored snapshot).
     "transparency-refresh": {
         "task": "complaints.tasks.transparency_refresh_task",

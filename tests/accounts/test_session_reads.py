@@ -158,8 +158,11 @@ def _permissions(user) -> set:
 
 
 def test_the_move_keeps_every_live_session_and_its_user(operator):
-    """accounts' migration 0004 moves Django's sessions to the new table: nobody is signed
-    out, and a draft kept in a session is still there."""
+    """accounts' migration 0004 copies Django's sessions to the new table: nobody is signed
+    out, and a draft kept in a session is still there. Django's rows stay for workers of
+    the release before; run again, the copy adds nothing; going back copies them back."""
+    from django.apps import apps
+
     old = DjangoStore()
     old.update({"_auth_user_id": str(operator.pk), "_auth_user_backend":
                 "django.contrib.auth.backends.ModelBackend", "draft": {"title": "星空"}})
@@ -169,16 +172,73 @@ def test_the_move_keeps_every_live_session_and_its_user(operator):
     expired.set_expiry(-10)
     expired.save()
     Session.objects.all().delete()
-    from django.apps import apps
-
-    move = importlib.import_module("accounts.migrations.0004_sessions").move_live_sessions
-    move(apps, connection.schema_editor())
+    migration = importlib.import_module("accounts.migrations.0004_sessions")
+    for _ in range(2):
+        migration.move_live_sessions(apps, connection.schema_editor())
     moved = SessionStore(old.session_key).load()
     assert moved["draft"] == {"title": "星空"}
     assert moved["_auth_user_backend"] == "accounts.backends.UserBackend"
-    assert Session.objects.get(session_key=old.session_key).user_id == operator.pk
-    assert not Session.objects.filter(session_key=expired.session_key).exists()
-    assert not DjangoSession.objects.exists()
+    assert list(Session.objects.values_list("session_key", "user_id")) == [
+        (old.session_key, operator.pk)]
+    assert DjangoSession.objects.filter(session_key=old.session_key).exists()
+
+    DjangoSession.objects.all().delete()
+    migration.move_back(apps, connection.schema_editor())
+    back = DjangoStore(old.session_key).load()
+    assert back["draft"] == {"title": "星空"}
+    assert back["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+
+
+def test_expired_sessions_are_cleared_from_both_tables():
+    from accounts.sessions import sessions_clear_expired
+    from complaints.tasks import sessions_clear_task
+
+    live, gone = _saved({"a": 1}), _saved({"b": 2}, expiry=-10)
+    legacy_gone = DjangoStore()
+    legacy_gone["c"] = 3
+    legacy_gone.set_expiry(-10)
+    legacy_gone.save()
+    assert sessions_clear_task.name in settings.KOTAE_TASK_QUEUES
+    assert sessions_clear_expired() == 2
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert not DjangoSession.objects.exists() and gone != live
+
+
+def test_a_session_is_never_shown_by_its_key(client, operator, supervisor):
+    """The admin lists a user's sessions before deleting the user: by when they end, never
+    by the key, which is the cookie that signs them in."""
+    from django.test import Client
+
+    theirs = Client()
+    theirs.force_login(operator)
+    key = theirs.cookies[settings.SESSION_COOKIE_NAME].value
+    admin = User.objects.create_superuser(email="root@kotae.example", password="x" * 20)
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/user/{operator.pk}/delete/").content.decode()
+    assert "Session until" in page and key not in page
+    assert str(Session.objects.get(session_key=key)).startswith("Session until ")
+
+
+def test_a_session_naming_one_user_in_its_column_and_another_in_its_data_is_neither(
+        client, operator, supervisor):
+    """The user read with the session is handed over only when it is the one the session's
+    data names; Django's check of the session's hash still applies."""
+    client.force_login(operator)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(user_id=supervisor.pk)
+    assert UserBackend().get_user(operator.pk).pk == operator.pk
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 200
+    assert operator.display_name in response.content.decode()
+    assert supervisor.display_name not in response.content.decode()
+
+
+def test_a_session_saved_by_async_code_names_its_user_too(operator):
+    from asgiref.sync import async_to_sync
+
+    store = SessionStore()
+    row = async_to_sync(store.acreate_model_instance)({"_auth_user_id": str(operator.pk)})
+    assert row.user_id == operator.pk
 
 
 def test_a_colleagues_role_comes_with_their_permissions_and_follows_a_change(operator,
