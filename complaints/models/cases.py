@@ -48,7 +48,7 @@ class TrainingUse(models.TextChoices):
 
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True)
-    kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices)  # indexed below
     get_kind_display = choice_display("kind")
     status = models.CharField(
         # Plain values as defaults: a migration then names "submitted", not the domain's enum.
@@ -164,6 +164,9 @@ class Case(models.Model):
             # index: decided cases (no due date) were sorted by id, 250,000 of them at a
             # million cases, 0.4 s a page.
             models.Index(fields=["status", "next_due_at", "id"], name="case_status_queue_idx"),
+            # A kind's open cases counted from the index alone: the appeals queue's count
+            # read 45,000 rows of the table at a million cases to find 1,001 (11 ms, 0.2).
+            models.Index(fields=["kind", "status"], name="case_kind_status_idx"),
             # The few escalated cases, in the queue's order.
             models.Index(fields=["next_due_at", "id"], condition=models.Q(escalated=True),
                          name="case_escalated_idx"),
