@@ -255,3 +255,29 @@ def test_a_colleagues_role_comes_with_their_permissions_and_follows_a_change(ope
     user_role_set(user=fresh, role=Role.OPERATOR)
     assert fresh.role == Role.OPERATOR and not fresh.has_perm("complaints.change_policysettings")
     assert User.objects.get(pk=supervisor.pk).role == Role.OPERATOR
+
+
+def test_a_session_written_to_djangos_table_during_the_deploy_moves_at_its_first_read(
+        client, operator):
+    """A worker of the release before may still write to Django's table after the
+    migration copied it: such a session is moved at its first read, nobody signed out."""
+    old = DjangoStore()
+    old.update({"_auth_user_id": str(operator.pk), "_auth_user_backend":
+                "django.contrib.auth.backends.ModelBackend",
+                "_auth_user_hash": operator.get_session_auth_hash(), "draft": {"title": "星空"}})
+    old.save()
+    assert not Session.objects.filter(session_key=old.session_key).exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    response = client.get("/admin/password_change/")
+    # Signed in (a password's session, so the second step comes next), not signed out.
+    assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
+    moved = SessionStore(old.session_key).load()
+    assert moved["draft"] == {"title": "星空"}
+    assert moved["_auth_user_backend"] == "accounts.backends.UserBackend"
+    assert Session.objects.get(session_key=old.session_key).user_id == operator.pk
+    assert not DjangoSession.objects.exists()
+    expired = DjangoStore()
+    expired["gone"] = True
+    expired.set_expiry(-10)
+    expired.save()
+    assert SessionStore(expired.session_key).load() == {}
