@@ -13,11 +13,10 @@ and clearing sessions are Django's.
 import functools
 
 from django.apps import apps
-from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
-from accounts.backends import USER_BACKEND
 from config.queries import CompiledQuery
 
 
@@ -43,7 +42,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         key = self.session_key  # None for a key Django would not accept (too short)
         found = _session_by_key().list(key) if key is not None else []
-        session = found[0] if found else self._written_before(key)
+        session = found[0] if found else None
         if session is None or session.expire_date <= timezone.now():
             self._session_key = None  # as Django's store: a new key if anything is saved
             return None
@@ -51,27 +50,20 @@ class SessionStore(db.SessionStore):
             self.user_read = session.user
         return session
 
-    def _written_before(self, key):
-        """A live session that only Django's own table holds: one a worker of the release
-        before wrote during the deploy, after migration accounts.0004 copied the others.
-        Moved here at its first read, its draft and sign-in kept (ModelBackend named as
-        UserBackend, as the migration does)."""
-        if key is None:
-            return None
-        legacy = apps.get_model("sessions", "Session")
-        row = legacy.objects.filter(session_key=key, expire_date__gt=timezone.now()).first()
-        if row is None:
-            return None
-        data = self.decode(row.session_data)
-        if data.get(BACKEND_SESSION_KEY) == "django.contrib.auth.backends.ModelBackend":
-            data[BACKEND_SESSION_KEY] = USER_BACKEND
-        moved = _naming_its_user(self.model(session_key=key, session_data=self.encode(data),
-                                            expire_date=row.expire_date), data)
-        session, _ = self.model.objects.get_or_create(session_key=key, defaults={
-            "session_data": moved.session_data, "expire_date": moved.expire_date,
-            "user_id": moved.user_id})
-        row.delete()
-        return session
+    def delete(self, session_key=None):
+        """Django's, and the same key in Django's own table, where migration accounts.0004
+        left a copy for workers of the release before: a session ended here is ended there."""
+        key = session_key if session_key is not None else self.session_key
+        super().delete(session_key)
+        if key is not None:
+            apps.get_model("sessions", "Session").objects.filter(session_key=key).delete()
+
+    async def adelete(self, session_key=None):
+        key = session_key if session_key is not None else self.session_key
+        await super().adelete(session_key)
+        if key is not None:
+            await apps.get_model("sessions", "Session").objects.filter(
+                session_key=key).adelete()
 
     def create_model_instance(self, data):
         return _naming_its_user(super().create_model_instance(data), data)

@@ -12,13 +12,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['kind', 'status'], name='case_kind_status_idx'),
+        ),
+        # The kind's own index goes once the new one is there (as in 0040).
         migrations.AlterField(
             model_name='case',
             name='kind',
             field=models.CharField(choices=[('output_complaint', 'Output complaint'), ('training_objection', 'Training objection'), ('inquiry', 'Inquiry'), ('appeal', 'Appeal'), ('counter_notice', 'Counter-notice')], max_length=24, verbose_name='kind'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['kind', 'status'], name='case_kind_status_idx'),
         ),
     ]

@@ -257,27 +257,22 @@ def test_a_colleagues_role_comes_with_their_permissions_and_follows_a_change(ope
     assert User.objects.get(pk=supervisor.pk).role == Role.OPERATOR
 
 
-def test_a_session_written_to_djangos_table_during_the_deploy_moves_at_its_first_read(
-        client, operator):
-    """A worker of the release before may still write to Django's table after the
-    migration copied it: such a session is moved at its first read, nobody signed out."""
-    old = DjangoStore()
-    old.update({"_auth_user_id": str(operator.pk), "_auth_user_backend":
-                "django.contrib.auth.backends.ModelBackend",
-                "_auth_user_hash": operator.get_session_auth_hash(), "draft": {"title": "星空"}})
-    old.save()
-    assert not Session.objects.filter(session_key=old.session_key).exists()
-    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
-    response = client.get("/admin/password_change/")
-    # Signed in (a password's session, so the second step comes next), not signed out.
-    assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
-    moved = SessionStore(old.session_key).load()
-    assert moved["draft"] == {"title": "星空"}
-    assert moved["_auth_user_backend"] == "accounts.backends.UserBackend"
-    assert Session.objects.get(session_key=old.session_key).user_id == operator.pk
-    assert not DjangoSession.objects.exists()
-    expired = DjangoStore()
-    expired["gone"] = True
-    expired.set_expiry(-10)
-    expired.save()
-    assert SessionStore(expired.session_key).load() == {}
+def test_signing_out_ends_the_copy_left_in_djangos_table_too(client, operator):
+    """Migration accounts.0004 left each session's row in Django's table for workers of the
+    release before: signing out (or in again) here ends that copy as well."""
+    from django.apps import apps
+
+    client.force_login(operator)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    importlib.import_module("accounts.migrations.0004_sessions").move_back(
+        apps, connection.schema_editor())  # a copy in Django's table, as after the move
+    assert DjangoSession.objects.filter(session_key=key).exists()
+    client.post("/accounts/logout/")
+    assert SessionStore(key).load() == {} and DjangoStore(key).load() == {}
+    assert not DjangoSession.objects.filter(session_key=key).exists()
+    client.force_login(operator)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    importlib.import_module("accounts.migrations.0004_sessions").move_back(
+        apps, connection.schema_editor())
+    client.session.cycle_key()  # as a login does
+    assert not DjangoSession.objects.filter(session_key=key).exists()
